@@ -1,0 +1,55 @@
+// A Dataset from the four IDX files of an MNIST-style data set (train/test × images/labels).
+import type { Dataset, Split } from './dataset.js';
+import { parseIdx } from './idx.js';
+
+export interface NamedBytes {
+  readonly bytes: Uint8Array;
+  /** A path or name, used in error messages. */
+  readonly source: string;
+}
+
+export interface IdxFiles {
+  readonly trainImages: NamedBytes;
+  readonly trainLabels: NamedBytes;
+  readonly testImages: NamedBytes;
+  readonly testLabels: NamedBytes;
+}
+
+/** Pixels are scaled to [0, 1]; classes = largest label + 1 (at least 2). */
+export function datasetFromIdx(files: IdxFiles, name: string): Dataset {
+  const { split: train, dim } = readSplit(files.trainImages, files.trainLabels);
+  const { split: test, dim: testDim } = readSplit(files.testImages, files.testLabels);
+  if (dim !== testDim) {
+    throw new Error(
+      `${name}: training images (${files.trainImages.source}) have ${dim} pixels, ` +
+        `test images (${files.testImages.source}) have ${testDim}`,
+    );
+  }
+  let maxLabel = 0;
+  for (const s of [train, test]) for (const l of s.labels) if (l > maxLabel) maxLabel = l;
+  return { name, dim, classes: Math.max(2, maxLabel + 1), train, test };
+}
+
+function readSplit(imagesFile: NamedBytes, labelsFile: NamedBytes): { split: Split; dim: number } {
+  const images = parseIdx(imagesFile.bytes, imagesFile.source);
+  const labels = parseIdx(labelsFile.bytes, labelsFile.source);
+  if (images.dims.length !== 3) {
+    throw new Error(
+      `${imagesFile.source}: images must have 3 dimensions (count × rows × cols), found ${images.dims.length}`,
+    );
+  }
+  if (labels.dims.length !== 1) {
+    throw new Error(`${labelsFile.source}: labels must have 1 dimension, found ${labels.dims.length}`);
+  }
+  const [count, rows, cols] = images.dims;
+  if (labels.dims[0] !== count) {
+    throw new Error(
+      `image and label counts differ: ${imagesFile.source} has ${count} images, ` +
+        `${labelsFile.source} has ${labels.dims[0]} labels`,
+    );
+  }
+  const x = new Float64Array(images.data.length);
+  for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
+  // Copy the labels: parseIdx returns a view into the (possibly large, shared) file buffer.
+  return { split: { x, labels: labels.data.slice(), count }, dim: rows * cols };
+}

@@ -1,0 +1,71 @@
+// Transforms: pure functions Dataset → Dataset. They never mutate their input; arrays they do not
+// change may be shared with it.
+import { Rng, Streams } from '../engine/random.js';
+import type { Dataset, Split } from './dataset.js';
+
+/**
+ * A seeded random subset of `nTrain` training and `nTest` test points. Train indices are the first
+ * nTrain of a permutation of the train split; test indices come from a second permutation drawn
+ * afterwards from the same stream.
+ */
+export function subset(ds: Dataset, nTrain: number, nTest: number, seed: number): Dataset {
+  checkCount(nTrain, ds.train.count, 'training', ds.name);
+  checkCount(nTest, ds.test.count, 'test', ds.name);
+  const rng = new Rng(seed, Streams.subset);
+  const trainIdx = rng.permutation(ds.train.count).subarray(0, nTrain);
+  const testIdx = rng.permutation(ds.test.count).subarray(0, nTest);
+  return { ...ds, train: pick(ds.train, trainIdx, ds.dim), test: pick(ds.test, testIdx, ds.dim) };
+}
+
+function checkCount(n: number, available: number, which: string, name: string): void {
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`subset: n must be a positive integer, got ${n}`);
+  if (n > available) throw new Error(`n = ${n} is larger than the ${available} ${which} images of ${name}`);
+}
+
+function pick(s: Split, idx: Int32Array, dim: number): Split {
+  const x = new Float64Array(idx.length * dim);
+  const labels = new Uint8Array(idx.length);
+  idx.forEach((r, i) => {
+    x.set(s.x.subarray(r * dim, (r + 1) * dim), i * dim);
+    labels[i] = s.labels[r];
+  });
+  return { x, labels, count: idx.length };
+}
+
+/**
+ * Label noise as in Nakkiran et al.: exactly round(p · nTrain) training points, chosen at random,
+ * get a uniformly random *different* class. Test labels are untouched. `corrupted` lists the
+ * affected training indices in ascending order.
+ */
+export function labelNoiseWithIndices(
+  ds: Dataset,
+  p: number,
+  seed: number,
+): { dataset: Dataset; corrupted: Int32Array } {
+  if (!(p >= 0 && p <= 1)) throw new Error(`labelNoise: p must be in [0, 1], got p = ${p}`);
+  if (ds.classes < 2) throw new Error(`labelNoise: ${ds.name} has ${ds.classes} class; need at least 2`);
+  const rng = new Rng(seed, Streams.labelNoise);
+  const n = ds.train.count;
+  const corrupted = rng
+    .permutation(n)
+    .slice(0, Math.round(p * n))
+    .sort();
+  const labels = ds.train.labels.slice();
+  // Adding 1..classes-1 modulo classes gives each wrong class with equal probability.
+  for (const i of corrupted) labels[i] = (labels[i] + 1 + rng.int(ds.classes - 1)) % ds.classes;
+  return { dataset: { ...ds, train: { ...ds.train, labels } }, corrupted };
+}
+
+export function labelNoise(ds: Dataset, p: number, seed: number): Dataset {
+  return labelNoiseWithIndices(ds, p, seed).dataset;
+}
+
+/** One-hot targets, row-major `labels.length × classes`. */
+export function oneHot(labels: Uint8Array, classes: number): Float64Array {
+  const out = new Float64Array(labels.length * classes);
+  labels.forEach((l, i) => {
+    if (l >= classes) throw new Error(`oneHot: label ${l} at index ${i} is not below ${classes} classes`);
+    out[i * classes + l] = 1;
+  });
+  return out;
+}

@@ -1,0 +1,70 @@
+// General matrix multiply in f64 through ONNX Runtime's Gemm: C' = alpha·op(A)·op(B) + beta·C.
+// All O(n³) products of the solvers go through here.
+import { GraphBuilder } from './onnx-graph.js';
+import { cachedSession, matrixTensor, runToMatrix } from './session-cache.js';
+import type { Matrix } from './matrix.js';
+
+export interface GemmOptions {
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  beta?: number;
+}
+
+/** op(A)·op(B) scaled by alpha. */
+export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Promise<Matrix> {
+  return run(a, b, undefined, options);
+}
+
+/** alpha·op(A)·op(B) + beta·C, as a new matrix. */
+export function gemmAdd(c: Matrix, a: Matrix, b: Matrix, options: GemmOptions = {}): Promise<Matrix> {
+  return run(a, b, c, options);
+}
+
+/** AᵀA (the Gram matrix of A's columns). */
+export function gramOfColumns(a: Matrix): Promise<Matrix> {
+  return gemm(a, a, { transA: true });
+}
+
+/** AAᵀ (the Gram matrix of A's rows). */
+export function gramOfRows(a: Matrix): Promise<Matrix> {
+  return gemm(a, a, { transB: true });
+}
+
+async function run(a: Matrix, b: Matrix, c: Matrix | undefined, options: GemmOptions): Promise<Matrix> {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 1;
+  const [m, k] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
+  const [k2, n] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
+  if (k !== k2) {
+    throw new Error(`gemm: inner dimensions differ: op(A) is ${m}x${k}, op(B) is ${k2}x${n}`);
+  }
+  if (c && (c.rows !== m || c.cols !== n)) {
+    throw new Error(`gemm: C is ${c.rows}x${c.cols}, expected ${m}x${n}`);
+  }
+  if (m === 0 || n === 0) return { rows: m, cols: n, data: new Float64Array(0) };
+  if (k === 0) {
+    // ORT rejects empty inner dimensions; the product is zero.
+    const data = c ? c.data.map((x) => beta * x) : new Float64Array(m * n);
+    return { rows: m, cols: n, data };
+  }
+  const attributes = {
+    transA: transA ? 1 : 0,
+    transB: transB ? 1 : 0,
+    alpha: { float: alpha },
+    beta: { float: beta },
+  };
+  const key = `gemm:${JSON.stringify(attributes)}:${c ? 'C' : ''}`;
+  const session = await cachedSession(key, () => {
+    const g = new GraphBuilder('gemm');
+    const inputs = [g.input('A', 'float64', ['a0', 'a1']), g.input('B', 'float64', ['b0', 'b1'])];
+    if (c) inputs.push(g.input('C', 'float64', ['m', 'n']));
+    g.output(g.node('Gemm', inputs, attributes), 'Y', 'float64', ['m', 'n']);
+    return g;
+  });
+  const feeds: Record<string, ReturnType<typeof matrixTensor>> = { A: matrixTensor(a), B: matrixTensor(b) };
+  if (c) feeds.C = matrixTensor(c);
+  return runToMatrix(session, feeds);
+}

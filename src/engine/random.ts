@@ -1,0 +1,94 @@
+// Seeded randomness. The bit generator is pure-rand's xoroshiro128+; the distributions on top are
+// ours. Every stream is consumed strictly in order, so the numbers depend only on the seed and the
+// position in the stream — never on block sizes, batch sizes or thread counts.
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+type BitGenerator = ReturnType<typeof xoroshiro128plus>;
+
+const TWO_PI = 2 * Math.PI;
+const SCALE_26 = 2 ** -26;
+const SCALE_53 = 2 ** -53;
+
+export class Rng {
+  private readonly gen: BitGenerator;
+  private spareNormal: number | undefined;
+
+  /** `seed` is any integer; `stream` selects an independent sub-stream (e.g. one per purpose). */
+  constructor(seed: number, stream = 0) {
+    if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+    this.gen = xoroshiro128plus(mixSeed(seed, stream));
+    // Discard a few outputs: seeds that differ in few bits start out correlated.
+    for (let i = 0; i < 16; i++) this.gen.next();
+  }
+
+  /** Uniform on [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = (this.gen.next() >>> 6) & 0x3ffffff; // 26 bits
+    const lo = (this.gen.next() >>> 5) & 0x7ffffff; // 27 bits
+    return hi * SCALE_26 + lo * SCALE_53;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    if (!(Number.isInteger(n) && n > 0)) throw new Error(`int(n) needs a positive integer, got ${n}`);
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Standard normal, by the Box–Muller transform (pairs are used in order). */
+  normal(): number {
+    if (this.spareNormal !== undefined) {
+      const z = this.spareNormal;
+      this.spareNormal = undefined;
+      return z;
+    }
+    let u = this.uniform();
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(TWO_PI * v);
+    return r * Math.cos(TWO_PI * v);
+  }
+
+  /** Fills `out` with N(mean, std²) samples. */
+  fillNormal(out: Float64Array, mean = 0, std = 1): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    return out;
+  }
+
+  /** Fills `out` with U[low, high) samples. */
+  fillUniform(out: Float64Array, low = 0, high = 1): Float64Array {
+    const w = high - low;
+    for (let i = 0; i < out.length; i++) out[i] = low + w * this.uniform();
+    return out;
+  }
+
+  /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+/** A 32-bit seed from (seed, stream) via a splitmix-style integer hash. */
+function mixSeed(seed: number, stream: number): number {
+  let h = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul((seed / 2 ** 32) | 0, 0x85ebca6b)) | 0;
+  h = (h ^ Math.imul(stream | 0, 0xc2b2ae35)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** Named sub-streams, so that adding a new use of randomness never shifts an existing one. */
+export const Streams = {
+  subset: 1,
+  labelNoise: 2,
+  features: 3,
+  featureBias: 4,
+} as const;

@@ -1,0 +1,66 @@
+// A tall matrix kept as consecutive blocks of columns, as the feature map produces them. Products
+// with its leading N columns are sums of per-block GEMMs, so nothing is ever concatenated except
+// where a solver asks for it.
+import { gemm } from '../engine/gemm.js';
+import { block, setBlock, zeros, type Matrix } from '../engine/matrix.js';
+
+export class ColumnBlocks {
+  private readonly blocks: Matrix[] = [];
+  private readonly starts: number[] = [];
+  private total = 0;
+
+  constructor(readonly rows: number) {}
+
+  get cols(): number {
+    return this.total;
+  }
+
+  append(b: Matrix): void {
+    if (b.rows !== this.rows) throw new Error(`column block has ${b.rows} rows, expected ${this.rows}`);
+    this.starts.push(this.total);
+    this.blocks.push(b);
+    this.total += b.cols;
+  }
+
+  /** The blocks covering the leading `n` columns; `n` must fall on a block boundary. */
+  private leading(n: number): Matrix[] {
+    const k = this.starts.indexOf(n);
+    if (n === this.total) return this.blocks;
+    if (k < 0) throw new Error(`ColumnBlocks: ${n} is not a block boundary`);
+    return this.blocks.slice(0, k);
+  }
+
+  /** F[:, :n] · M, with M of n rows. */
+  async times(n: number, m: Matrix): Promise<Matrix> {
+    const out = zeros(this.rows, m.cols);
+    let r = 0;
+    for (const b of this.leading(n)) {
+      const part = await gemm(b, block(m, r, r + b.cols, 0, m.cols));
+      for (let i = 0; i < out.data.length; i++) out.data[i] += part.data[i];
+      r += b.cols;
+    }
+    return out;
+  }
+
+  /** F[:, :n]ᵀ · M, with M of `rows` rows: an n-row result. */
+  async transposeTimes(n: number, m: Matrix): Promise<Matrix> {
+    const out = zeros(n, m.cols);
+    let r = 0;
+    for (const b of this.leading(n)) {
+      setBlock(out, r, 0, await gemm(b, m, { transA: true }));
+      r += b.cols;
+    }
+    return out;
+  }
+
+  /** The leading n columns as one matrix. */
+  concat(n: number): Matrix {
+    const out = zeros(this.rows, n);
+    let c = 0;
+    for (const b of this.leading(n)) {
+      setBlock(out, 0, c, b);
+      c += b.cols;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,180 @@
+// The whole-curve least-squares solver for nested random features (DESIGN.md, "whole-curve solvers").
+//
+// Model with N features: Z_N = s_N · F_N, where F holds the raw features (the first N columns of one
+// n × N_max draw) and s_N the family's scale. Fit: minimise ‖Y − Z a‖² + ridge·‖a‖² (ridge = 0: the
+// least-squares solution below the threshold, the minimum-norm interpolant at and above it).
+//
+// Instead of solving each N from scratch, the feature columns are produced once, block by block:
+//  - below the threshold (N < n) every Gram matrix F_NᵀF_N is the leading block of F_N*ᵀF_N*
+//    (N* the largest such N), and the Cholesky factor of a leading block is the leading block of
+//    the factor: one factorisation serves every under-parameterised point (for ridge = 0);
+//  - at and above it (N ≥ n) the n × n kernel F_N F_Nᵀ is a running sum over feature blocks, so
+//    each point costs one n × n Cholesky, never a rebuild of the features or the kernel.
+import { gemm, gemmAdd, gramOfColumns } from '../engine/gemm.js';
+import { block, frobeniusNorm, scaled, zeros, type Matrix } from '../engine/matrix.js';
+import { choleskySolve, lowerView } from '../engine/triangular.js';
+import type { FeatureMap } from '../models/feature-map.js';
+import { ColumnBlocks } from './column-blocks.js';
+import { estimateCondition } from './condition.js';
+import { jitteredCholesky } from './jittered-cholesky.js';
+
+export interface CurveProblem {
+  featureMap: FeatureMap;
+  xTrain: Matrix;
+  xTest: Matrix;
+  /** Targets, n × outputs (one-hot for classification). */
+  yTrain: Matrix;
+  /** Model sizes N, strictly increasing, each ≤ featureMap.maxFeatures. */
+  features: number[];
+  ridge: number;
+  /** Feature columns produced per engine call (memory/speed trade-off only; results do not depend on it). */
+  blockSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CurvePointFit {
+  features: number;
+  regime: 'underparameterized' | 'interpolating';
+  trainPrediction: Matrix;
+  testPrediction: Matrix;
+  /** Frobenius norm of the N × outputs coefficient matrix a of the scaled features. */
+  coefNorm: number;
+  /** Condition-number estimate of the Gram matrix that was factorised (κ(Z)², plus ridge). */
+  condition: number;
+  /** Diagonal jitter that had to be added to factorise it (0 almost always). */
+  jitter: number;
+}
+
+export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<CurvePointFit> {
+  const { featureMap, xTrain, xTest, yTrain, features, ridge } = problem;
+  validate(problem);
+  const n = xTrain.rows;
+  const under = features.filter((f) => f < n);
+  const over = features.filter((f) => f >= n);
+  const boundaries = blockBoundaries(features, problem.blockSize ?? 2048);
+
+  const trainFeatures = new ColumnBlocks(n);
+  const testFeatures = new ColumnBlocks(xTest.rows);
+  let kernel = over.length > 0 ? zeros(n, n) : undefined; // running F Fᵀ
+  let done = 0;
+  const total = boundaries.length + features.length;
+  const tick = () => problem.onProgress?.(++done, total);
+
+  let j0 = 0;
+  for (const j1 of boundaries) {
+    const f = await featureMap.block(xTrain, j0, j1);
+    trainFeatures.append(f);
+    testFeatures.append(await featureMap.block(xTest, j0, j1));
+    if (kernel) kernel = await gemmAdd(kernel, f, f, { transB: true });
+    j0 = j1;
+    tick();
+    if (under.length > 0 && j1 === under[under.length - 1]) {
+      for await (const point of underparameterized(problem, under, trainFeatures, testFeatures)) {
+        tick();
+        yield point;
+      }
+    }
+    if (kernel && over.includes(j1)) {
+      tick();
+      yield await interpolating(featureMap.scale(j1), ridge, j1, kernel, yTrain, trainFeatures, testFeatures);
+    }
+  }
+}
+
+async function* underparameterized(
+  problem: CurveProblem,
+  under: number[],
+  trainFeatures: ColumnBlocks,
+  testFeatures: ColumnBlocks,
+): AsyncGenerator<CurvePointFit> {
+  const { featureMap, yTrain, ridge } = problem;
+  const nStar = under[under.length - 1];
+  const gram = await gramOfColumns(trainFeatures.concat(nStar));
+  const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
+  // Ridgeless: one factorisation for all N. With a ridge the added diagonal ridge/s_N² differs per
+  // N, so each point factorises its own (still never rebuilding features or Gram).
+  const shared = ridge === 0 ? await jitteredCholesky(gram) : undefined;
+  for (const nf of under) {
+    const s = featureMap.scale(nf);
+    let factor = shared;
+    let order = nStar;
+    if (!factor) {
+      const g = block(gram, 0, nf, 0, nf);
+      for (let i = 0; i < nf; i++) g.data[i * nf + i] += ridge / (s * s);
+      factor = await jitteredCholesky(g);
+      order = nf;
+    }
+    const view = { ...lowerView(factor.factor, order), n: nf };
+    // (FᵀF + ridge/s²) u = Fᵀ Y, and a = u / s.
+    const u = choleskySolve(view, block(rhs, 0, nf, 0, rhs.cols));
+    yield {
+      features: nf,
+      regime: 'underparameterized',
+      trainPrediction: await trainFeatures.times(nf, u),
+      testPrediction: await testFeatures.times(nf, u),
+      coefNorm: frobeniusNorm(u) / s,
+      condition: estimateCondition(view),
+      jitter: factor.jitter,
+    };
+  }
+}
+
+async function interpolating(
+  s: number,
+  ridge: number,
+  nf: number,
+  kernel: Matrix,
+  yTrain: Matrix,
+  trainFeatures: ColumnBlocks,
+  testFeatures: ColumnBlocks,
+): Promise<CurvePointFit> {
+  const n = kernel.rows;
+  const zzT = scaled(kernel, s * s);
+  const system = { rows: n, cols: n, data: Float64Array.from(zzT.data) };
+  for (let i = 0; i < n; i++) system.data[i * n + i] += ridge;
+  const { factor, jitter } = await jitteredCholesky(system);
+  const view = lowerView(factor);
+  // a = Zᵀ (Z Zᵀ + ridge·I)⁻¹ Y = s · Fᵀ α.
+  const alpha = choleskySolve(view, yTrain);
+  const coef = scaled(await trainFeatures.transposeTimes(nf, alpha), s);
+  return {
+    features: nf,
+    regime: 'interpolating',
+    trainPrediction: await gemm(zzT, alpha),
+    testPrediction: scaled(await testFeatures.times(nf, coef), s),
+    coefNorm: frobeniusNorm(coef),
+    condition: estimateCondition(view),
+    jitter,
+  };
+}
+
+/** Block ends: every requested N, plus cuts so that no block exceeds blockSize columns. */
+export function blockBoundaries(features: number[], blockSize: number): number[] {
+  const ends: number[] = [];
+  let last = 0;
+  for (const f of features) {
+    const pieces = Math.ceil((f - last) / blockSize);
+    for (let p = 1; p <= pieces; p++) ends.push(Math.round(last + ((f - last) * p) / pieces));
+    last = f;
+  }
+  return ends;
+}
+
+function validate(p: CurveProblem): void {
+  const { features, featureMap, xTrain, xTest, yTrain, ridge } = p;
+  if (features.length === 0) throw new Error('features: at least one model size is needed');
+  features.forEach((f, i) => {
+    if (!(Number.isInteger(f) && f > 0)) throw new Error(`features: ${f} is not a positive integer`);
+    if (i > 0 && f <= features[i - 1])
+      throw new Error(`features must be strictly increasing: ${features[i - 1]}, ${f}`);
+  });
+  if (features[features.length - 1] > featureMap.maxFeatures) {
+    throw new Error(
+      `features: ${features[features.length - 1]} exceeds the feature map's ${featureMap.maxFeatures}`,
+    );
+  }
+  if (!(ridge >= 0 && Number.isFinite(ridge)))
+    throw new Error(`ridge must be a finite number ≥ 0, got ${ridge}`);
+  if (yTrain.rows !== xTrain.rows) throw new Error(`yTrain has ${yTrain.rows} rows, xTrain ${xTrain.rows}`);
+  if (xTest.cols !== xTrain.cols) throw new Error(`xTest has ${xTest.cols} columns, xTrain ${xTrain.cols}`);
+}

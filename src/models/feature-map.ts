@@ -1,0 +1,19 @@
+// A random-feature family: N features of the input, nested — the model with N features uses the
+// first N of N_max — so that a sweep over N only ever adds features.
+import type { Matrix } from '../engine/matrix.js';
+
+export type FeatureKind = 'rff' | 'relu';
+
+export interface FeatureMap {
+  readonly kind: FeatureKind;
+  readonly inputDim: number;
+  readonly maxFeatures: number;
+  /** Raw (unscaled) features j0 ≤ j < j1 of every row of x (rows × inputDim → rows × (j1 − j0)). */
+  block(x: Matrix, j0: number, j1: number): Promise<Matrix>;
+  /** The factor every feature of a model with N features is multiplied by. */
+  scale(features: number): number;
+  /** Feature j's weight vector v_j and offset b_j (0 where the family has none), for checks. */
+  parameters(j: number): { v: Float64Array; b: number };
+  /** Parameters of the family (for provenance). */
+  describe(): Record<string, number | string>;
+}

@@ -1,0 +1,103 @@
+// Random Fourier features for the Gaussian kernel, φ_j(x) = sqrt(2/N)·cos(⟨v_j, x⟩ + b_j) with
+// v_j ~ N(0, σ⁻² I), b_j ~ U[0, 2π) (Rahimi & Recht 2007; Belkin et al. 2018), and random ReLU
+// features φ_j(x) = sqrt(1/N)·max(0, ⟨v_j, x⟩) with v_j uniform on the unit sphere.
+// The feature map of a block, cos(X·Vᵀ + b) or max(0, X·Vᵀ), runs as one fused ONNX graph.
+import { GraphBuilder } from '../engine/onnx-graph.js';
+import { Rng, Streams } from '../engine/random.js';
+import { cachedSession, matrixTensor, runToMatrix, vectorTensor } from '../engine/session-cache.js';
+import type { Matrix } from '../engine/matrix.js';
+import type { FeatureKind, FeatureMap } from './feature-map.js';
+
+export interface RandomFeaturesOptions {
+  kind: FeatureKind;
+  inputDim: number;
+  maxFeatures: number;
+  seed: number;
+  /** Kernel bandwidth σ of the RFF weights v ~ N(0, σ⁻² I); ignored by ReLU features. */
+  sigma?: number;
+}
+
+export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
+  const { kind, inputDim, maxFeatures, seed } = options;
+  const sigma = options.sigma ?? 5;
+  if (!(Number.isInteger(inputDim) && inputDim > 0))
+    throw new Error(`inputDim must be a positive integer, got ${inputDim}`);
+  if (!(Number.isInteger(maxFeatures) && maxFeatures > 0)) {
+    throw new Error(`maxFeatures must be a positive integer, got ${maxFeatures}`);
+  }
+  if (!(sigma > 0 && Number.isFinite(sigma)))
+    throw new Error(`sigma must be a positive number, got ${sigma}`);
+
+  // Weights are drawn lazily but strictly in feature order, from streams of their own: feature j's
+  // parameters depend only on (seed, j), whatever blocks they are requested in.
+  const weights = new Float64Array(maxFeatures * inputDim);
+  const bias = new Float64Array(maxFeatures);
+  const weightRng = new Rng(seed, Streams.features);
+  const biasRng = new Rng(seed, Streams.featureBias);
+  let drawn = 0;
+
+  function drawUpTo(j1: number): void {
+    for (; drawn < j1; drawn++) {
+      const v = weights.subarray(drawn * inputDim, (drawn + 1) * inputDim);
+      if (kind === 'rff') {
+        weightRng.fillNormal(v, 0, 1 / sigma);
+        bias[drawn] = 2 * Math.PI * biasRng.uniform();
+      } else {
+        weightRng.fillNormal(v);
+        let norm = 0;
+        for (let i = 0; i < inputDim; i++) norm += v[i] * v[i];
+        const inv = 1 / Math.sqrt(norm);
+        for (let i = 0; i < inputDim; i++) v[i] *= inv;
+      }
+    }
+  }
+
+  return {
+    kind,
+    inputDim,
+    maxFeatures,
+    async block(x: Matrix, j0: number, j1: number): Promise<Matrix> {
+      if (x.cols !== inputDim)
+        throw new Error(`feature map expects ${inputDim} input columns, got ${x.cols}`);
+      if (!(0 <= j0 && j0 < j1 && j1 <= maxFeatures)) {
+        throw new Error(`feature block [${j0}, ${j1}) is outside [0, ${maxFeatures})`);
+      }
+      drawUpTo(j1);
+      const w = { rows: j1 - j0, cols: inputDim, data: weights.subarray(j0 * inputDim, j1 * inputDim) };
+      const session = await cachedSession(`features:${kind}`, () => featureGraph(kind));
+      const feeds: Record<string, ReturnType<typeof matrixTensor>> = {
+        X: matrixTensor(x),
+        W: matrixTensor(w),
+      };
+      if (kind === 'rff') feeds.b = vectorTensor(bias.subarray(j0, j1));
+      return runToMatrix(session, feeds);
+    },
+    parameters(j: number) {
+      if (!(Number.isInteger(j) && j >= 0 && j < maxFeatures)) throw new Error(`no feature ${j}`);
+      drawUpTo(j + 1);
+      return { v: weights.slice(j * inputDim, (j + 1) * inputDim), b: kind === 'rff' ? bias[j] : 0 };
+    },
+    scale(features: number): number {
+      return Math.sqrt((kind === 'rff' ? 2 : 1) / features);
+    },
+    describe(): Record<string, number | string> {
+      const common = { kind, maxFeatures, seed };
+      return kind === 'rff' ? { ...common, sigma } : common;
+    },
+  };
+}
+
+function featureGraph(kind: FeatureKind): GraphBuilder {
+  const g = new GraphBuilder(`features-${kind}`);
+  const x = g.input('X', 'float64', ['rows', 'dim']);
+  const w = g.input('W', 'float64', ['features', 'dim']);
+  let out: string;
+  if (kind === 'rff') {
+    const b = g.input('b', 'float64', ['features']);
+    out = g.node('Cos', [g.node('Gemm', [x, w, b], { transB: 1 })]);
+  } else {
+    out = g.node('Relu', [g.node('Gemm', [x, w], { transB: 1 })]);
+  }
+  g.output(out, 'Y', 'float64', ['rows', 'features']);
+  return g;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { gemm, gemmAdd, gramOfColumns, gramOfRows } from '../src/engine/gemm.js';
+import { cholesky, solveRightTransposed } from '../src/engine/cholesky.js';
+import {
+  choleskySolve,
+  lowerView,
+  multiplyFactored,
+  NotPositiveDefiniteError,
+  solveLower,
+  solveLowerTransposed,
+} from '../src/engine/triangular.js';
+import { fromRows, transpose } from '../src/engine/matrix.js';
+import { maxAbs, maxAbsDiff, naiveMatmul, randomMatrix, randomSpd } from './helpers.js';
+
+// f64 products of N(0,1) entries with inner size k: rounding error ~ k·eps·|terms|, far below 1e-10.
+const TOL = 1e-10;
+
+describe('gemm', () => {
+  it('matches a naive product for every transpose combination (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer(),
+        async (m, k, n, transA, transB, seed) => {
+          const a = transA ? randomMatrix(k, m, seed) : randomMatrix(m, k, seed);
+          const b = transB ? randomMatrix(n, k, seed + 1) : randomMatrix(k, n, seed + 1);
+          const got = await gemm(a, b, { transA, transB });
+          expect(got.rows).toBe(m);
+          expect(got.cols).toBe(n);
+          expect(maxAbsDiff(got, naiveMatmul(a, b, transA, transB))).toBeLessThan(TOL);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('computes alpha·A·Bᵀ + beta·C', async () => {
+    const a = randomMatrix(7, 5, 1);
+    const b = randomMatrix(9, 5, 2);
+    const c = randomMatrix(7, 9, 3);
+    const got = await gemmAdd(c, a, b, { transB: true, alpha: -2, beta: 0.5 });
+    const ab = naiveMatmul(a, b, false, true);
+    const want = ab.data.map((x, i) => -2 * x + 0.5 * c.data[i]);
+    expect(maxAbsDiff(got.data, want)).toBeLessThan(TOL);
+  });
+
+  it('computes both Gram matrices', async () => {
+    const a = randomMatrix(13, 6, 4);
+    expect(maxAbsDiff(await gramOfColumns(a), naiveMatmul(a, a, true, false))).toBeLessThan(TOL);
+    expect(maxAbsDiff(await gramOfRows(a), naiveMatmul(a, a, false, true))).toBeLessThan(TOL);
+  });
+
+  it('rejects mismatched shapes with a message naming them', async () => {
+    await expect(gemm(randomMatrix(3, 4, 1), randomMatrix(5, 2, 1))).rejects.toThrow(/3x4.*5x2/);
+  });
+});
+
+describe('cholesky', () => {
+  it.each([1, 5, 128, 129, 300, 517])('factors a random SPD matrix of order %i', async (n) => {
+    const a = randomSpd(n, n);
+    const l = await cholesky(a);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(l.data[i * n + j]).toBe(0);
+    // Backward error of Cholesky is O(n·eps·‖A‖); ‖A‖ ~ n here, so 1e-9·‖A‖ is a loose bound.
+    expect(maxAbsDiff(naiveMatmul(l, l, false, true), a)).toBeLessThan(1e-11 * n * maxAbs(a));
+  });
+
+  it('reports the pivot where a matrix stops being positive definite', async () => {
+    // Rank-deficient: rows 0 and 1 are equal, so the second pivot is 0.
+    const a = fromRows([
+      [1, 1, 0],
+      [1, 1, 0],
+      [0, 0, 1],
+    ]);
+    await expect(cholesky(a)).rejects.toBeInstanceOf(NotPositiveDefiniteError);
+    const big = randomSpd(300, 9);
+    big.data[200 * 300 + 200] = -1e6;
+    await expect(cholesky(big)).rejects.toThrow(/pivot 200/);
+  });
+
+  it('solves X Lᵀ = B for a large blocked factor', async () => {
+    const l = await cholesky(randomSpd(400, 3));
+    const b = randomMatrix(37, 400, 4);
+    const x = await solveRightTransposed(l, b);
+    expect(maxAbsDiff(naiveMatmul(x, l, false, true), b)).toBeLessThan(1e-9 * maxAbs(b));
+  });
+});
+
+describe('triangular kernels', () => {
+  it('solve L X = B, Lᵀ X = B and (LLᵀ) X = B', async () => {
+    const n = 60;
+    const a = randomSpd(n, 11);
+    const l = await cholesky(a);
+    const b = randomMatrix(n, 3, 12);
+    const v = lowerView(l);
+    expect(maxAbsDiff(naiveMatmul(l, solveLower(v, b)), b)).toBeLessThan(1e-10);
+    expect(maxAbsDiff(naiveMatmul(transpose(l), solveLowerTransposed(v, b)), b)).toBeLessThan(1e-10);
+    expect(maxAbsDiff(naiveMatmul(a, choleskySolve(v, b)), b)).toBeLessThan(1e-9);
+    const x = randomMatrix(n, 1, 13).data;
+    expect(maxAbsDiff(multiplyFactored(v, x), naiveMatmul(a, randomMatrix(n, 1, 13)).data)).toBeLessThan(
+      1e-9,
+    );
+  });
+
+  it('uses the leading block of a factor as the factor of the leading block', async () => {
+    const n = 200;
+    const a = randomSpd(n, 21);
+    const l = await cholesky(a);
+    const m = 77;
+    const lead = fromRows(Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, i * n + m))));
+    const b = randomMatrix(m, 2, 22);
+    const x = choleskySolve(lowerView(l, m), b);
+    expect(maxAbsDiff(naiveMatmul(lead, x), b)).toBeLessThan(1e-9);
+  });
+});
