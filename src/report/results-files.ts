@@ -1,0 +1,54 @@
+// Writes one run's artifacts: results.json, results.csv, figure.svg, figure.png.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CurvePoint } from './points.js';
+import type { VegaLiteSpec } from './rff-figure.js';
+import { renderSvg, svgToPng } from './render.js';
+
+export type RunResults = {
+  experiment: string;
+  config: Record<string, unknown>;
+  points: CurvePoint[];
+  summary: Record<string, unknown>;
+  provenance: Record<string, unknown>;
+};
+
+const LEADING = ['features', 'trainLoss', 'testLoss', 'trainError', 'testError', 'coefNorm'];
+
+/** CSV with a stable header: the curve's main columns first, then every other key sorted. */
+export function pointsToCsv(points: CurvePoint[]): string {
+  const rest = new Set(points.flatMap((p) => Object.keys(p)));
+  for (const k of LEADING) rest.delete(k);
+  const header = [...LEADING, ...[...rest].sort()];
+  // String(x) keeps full precision and round-trips through Number() (NaN, Infinity too).
+  const rows = points.map((p) => header.map((k) => (p[k] === undefined ? '' : String(p[k]))).join(','));
+  return [header.join(','), ...rows].join('\n') + '\n';
+}
+
+// Temp file in the same dir + rename: a crash never leaves a half-written file under the final name.
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<string> {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  return path;
+}
+
+export async function writeRunDirectory(
+  dir: string,
+  results: RunResults,
+  spec: object,
+): Promise<{ json: string; csv: string; svg: string; png: string }> {
+  await mkdir(dir, { recursive: true });
+  const svgText = await renderSvg(spec as VegaLiteSpec);
+  const csv = await writeAtomic(join(dir, 'results.csv'), pointsToCsv(results.points));
+  const svg = await writeAtomic(join(dir, 'figure.svg'), svgText);
+  const png = await writeAtomic(join(dir, 'figure.png'), svgToPng(svgText));
+  // results.json last: its presence marks a complete run directory.
+  const json = await writeAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  return { json, csv, svg, png };
+}

@@ -1,0 +1,66 @@
+// Pure data → Vega-Lite spec, so the browser can draw the same figure later.
+import type { TopLevelSpec } from 'vega-lite';
+import type { CurvePoint } from './points.js';
+
+export type VegaLiteSpec = TopLevelSpec;
+type PanelSpec = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][number];
+
+type Panel = { field: keyof CurvePoint & string; title: string; log?: boolean; percent?: boolean };
+
+// Belkin et al. 2018, fig. 2: the four curves that peak (or hit zero) at N = n.
+const PANELS: Panel[] = [
+  { field: 'testLoss', title: 'test squared loss', log: true },
+  { field: 'coefNorm', title: 'coefficient norm ‖a‖', log: true },
+  { field: 'testError', title: 'test zero-one error (%)', percent: true },
+  { field: 'trainLoss', title: 'train squared loss' },
+];
+
+export function rffFigureSpec(
+  points: CurvePoint[],
+  opts: { threshold: number; title: string },
+): VegaLiteSpec {
+  const panel = ({ field, title, log, percent }: Panel, i: number): PanelSpec => ({
+    width: 560,
+    height: 150,
+    layer: [
+      {
+        mark: { type: 'line', point: { size: 24 } },
+        encoding: {
+          x: {
+            field: 'features',
+            type: 'quantitative',
+            scale: { type: 'log', nice: false, padding: 8 },
+            // The x axis is shared: name it once, under the bottom panel.
+            title: i === PANELS.length - 1 ? 'random features N' : null,
+          },
+          y: {
+            field,
+            type: 'quantitative',
+            title,
+            // The error panel starts at 0%; train loss fits its range; log panels cannot hold 0.
+            scale: log ? { type: 'log' } : { zero: !!percent },
+            axis: { format: percent ? '.0%' : '~g' },
+          },
+        },
+      },
+      {
+        // Own one-row data, else the rule would be drawn once per point.
+        data: { values: [{ threshold: opts.threshold }] },
+        mark: { type: 'rule', strokeDash: [5, 4], color: '#555' },
+        encoding: { x: { field: 'threshold', type: 'quantitative' } },
+      },
+    ],
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: opts.title, subtitle: `dashed: interpolation threshold N = n = ${opts.threshold}` },
+    // Copies: vega tags ingested rows in place, and the caller's points must stay clean.
+    data: { values: points.map((p) => ({ ...p })) },
+    vconcat: PANELS.map(panel),
+    resolve: { scale: { x: 'shared' } },
+    // Lay out by plot area: long rotated y titles would otherwise push panels apart unevenly.
+    bounds: 'flush',
+    spacing: 36,
+    config: { background: 'white', view: { stroke: '#888' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+  };
+}
