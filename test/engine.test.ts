@@ -117,3 +117,34 @@ describe('triangular kernels', () => {
     expect(maxAbsDiff(naiveMatmul(lead, x), b)).toBeLessThan(1e-9);
   });
 });
+
+describe('blocked solves with a Cholesky factor', () => {
+  it('solveRight, and (L Lᵀ) X = B through GEMMs, for orders across the leaf size', async () => {
+    const { solveRight, choleskySolveBlocked } = await import('../src/engine/cholesky.js');
+    for (const n of [50, 128, 300]) {
+      const a = randomSpd(n, 40 + n);
+      const l = await cholesky(a);
+      const b = randomMatrix(7, n, 41);
+      const x = await solveRight(l, b);
+      expect(maxAbsDiff(naiveMatmul(x, l), b)).toBeLessThan(1e-9 * maxAbs(b));
+      const rhs = randomMatrix(n, 4, 42);
+      const sol = await choleskySolveBlocked(l, rhs);
+      expect(maxAbsDiff(naiveMatmul(a, sol), rhs)).toBeLessThan(1e-9 * maxAbs(rhs) * n);
+    }
+  });
+});
+
+describe('GramAccumulator', () => {
+  it.each([5, 700, 1500])('accumulates Σ A Aᵀ over blocks for n = %i', async (n) => {
+    const { GramAccumulator } = await import('../src/engine/gram-accumulator.js');
+    const acc = new GramAccumulator(n);
+    const a1 = randomMatrix(n, 3, 1);
+    const a2 = randomMatrix(n, 5, 2);
+    await acc.add(a1);
+    await acc.add(a2);
+    const want = naiveMatmul(a1, a1, false, true);
+    const w2 = naiveMatmul(a2, a2, false, true);
+    for (let i = 0; i < want.data.length; i++) want.data[i] += w2.data[i];
+    expect(maxAbsDiff(acc.full(), want)).toBeLessThan(1e-11);
+  });
+});

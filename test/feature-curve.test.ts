@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitFeatureCurve, blockBoundaries, type CurvePointFit } from '../src/fit/feature-curve.js';
+import { fitFeatureCurve, type CurvePointFit } from '../src/fit/feature-curve.js';
 import { randomFeatures } from '../src/models/random-features.js';
 import { zeros, type Matrix } from '../src/engine/matrix.js';
 import { Rng } from '../src/engine/random.js';
@@ -168,11 +168,6 @@ describe('fitFeatureCurve', () => {
     await expect(run([60])).rejects.toThrow(/exceeds/);
     await expect(run([10], -1)).rejects.toThrow(/ridge/);
     await expect(run([10], NaN)).rejects.toThrow(/ridge/);
-  });
-
-  it('cuts blocks at every model size and at most blockSize wide', () => {
-    expect(blockBoundaries([3, 10, 25], 4)).toEqual([3, 7, 10, 14, 18, 21, 25]);
-    expect(blockBoundaries([5], 100)).toEqual([5]);
   });
 });
 

@@ -45,6 +45,11 @@ export function block(a: Matrix, r0: number, r1: number, c0: number, c1: number)
   return out;
 }
 
+/** The rows [r0, r1) as a view sharing `a`'s storage (rows are contiguous in row-major order). */
+export function rowsView(a: Matrix, r0: number, r1: number): Matrix {
+  return { rows: r1 - r0, cols: a.cols, data: a.data.subarray(r0 * a.cols, r1 * a.cols) };
+}
+
 /** Writes `b` into `a` with its top-left corner at (r0, c0). */
 export function setBlock(a: Matrix, r0: number, c0: number, b: Matrix): void {
   for (let i = 0; i < b.rows; i++) {
@@ -72,9 +77,10 @@ export function frobeniusNorm(a: Matrix): number {
 }
 
 export function scaled(a: Matrix, s: number): Matrix {
-  const out = zeros(a.rows, a.cols);
-  for (let i = 0; i < a.data.length; i++) out.data[i] = a.data[i] * s;
-  return out;
+  const src = a.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = src[i] * s;
+  return { rows: a.rows, cols: a.cols, data: out };
 }
 
 export function hasNonFinite(a: Matrix): boolean {

@@ -5,7 +5,6 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 type BitGenerator = ReturnType<typeof xoroshiro128plus>;
 
-const TWO_PI = 2 * Math.PI;
 const SCALE_26 = 2 ** -26;
 const SCALE_53 = 2 ** -53;
 
@@ -28,25 +27,39 @@ export class Rng {
     return hi * SCALE_26 + lo * SCALE_53;
   }
 
+  /** Uniform on [0, 1) with 32 random bits: half the cost of uniform(). */
+  uniform32(): number {
+    return (this.gen.next() >>> 0) * 2 ** -32;
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     if (!(Number.isInteger(n) && n > 0)) throw new Error(`int(n) needs a positive integer, got ${n}`);
     return Math.floor(this.uniform() * n);
   }
 
-  /** Standard normal, by the Box–Muller transform (pairs are used in order). */
+  /**
+   * Standard normal, by Marsaglia's polar method (no trigonometry, so about twice as fast as
+   * Box–Muller); each accepted pair gives two samples, used in order.
+   */
   normal(): number {
     if (this.spareNormal !== undefined) {
       const z = this.spareNormal;
       this.spareNormal = undefined;
       return z;
     }
-    let u = this.uniform();
-    while (u === 0) u = this.uniform();
-    const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(TWO_PI * v);
-    return r * Math.cos(TWO_PI * v);
+    let u: number;
+    let v: number;
+    let s: number;
+    // 32-bit uniforms suffice here (the result's resolution is set by the log and sqrt).
+    do {
+      u = 2 * this.uniform32() - 1;
+      v = 2 * this.uniform32() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spareNormal = v * f;
+    return u * f;
   }
 
   /** Fills `out` with N(mean, std²) samples. */

@@ -7,13 +7,16 @@ import type { Matrix } from './matrix.js';
 type Session = Awaited<ReturnType<typeof InferenceSession.create>>;
 
 const sessions = new Map<string, Promise<Session>>();
+const stats = new Map<string, { calls: number; seconds: number }>();
 
 /** The session for the graph that `define` builds, created on first use. */
 export function cachedSession(key: string, define: () => GraphBuilder): Promise<Session> {
   let s = sessions.get(key);
   if (!s) {
     const builder = define();
-    s = InferenceSession.create(builder.build(), { graphOptimizationLevel: 'all' });
+    s = InferenceSession.create(builder.build(), { graphOptimizationLevel: 'all' }).then((session) =>
+      timed(key, session),
+    );
     sessions.set(key, s);
     // A failed creation must not poison the cache.
     s.catch(() => sessions.delete(key));
@@ -23,6 +26,31 @@ export function cachedSession(key: string, define: () => GraphBuilder): Promise<
 
 export function sessionCount(): number {
   return sessions.size;
+}
+
+/** Wall time spent in each graph since the last reset: where the engine's time goes (benchmarks). */
+export function engineStats(): Map<string, { calls: number; seconds: number }> {
+  return new Map(stats);
+}
+
+export function resetEngineStats(): void {
+  stats.clear();
+}
+
+function timed(key: string, session: Session): Session {
+  const run = session.run.bind(session);
+  const wrapped = async (...args: Parameters<Session['run']>) => {
+    const t = performance.now();
+    try {
+      return await run(...args);
+    } finally {
+      const entry = stats.get(key) ?? { calls: 0, seconds: 0 };
+      entry.calls++;
+      entry.seconds += (performance.now() - t) / 1000;
+      stats.set(key, entry);
+    }
+  };
+  return Object.assign(session, { run: wrapped }) as Session;
 }
 
 export function matrixTensor(m: Matrix): InstanceType<typeof Tensor> {

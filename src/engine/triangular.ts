@@ -72,6 +72,7 @@ export function solveLower(l: LowerView, b: Matrix): Matrix {
   const { data: L, ld, n } = l;
   checkRows(n, b);
   const k = b.cols;
+  if (k === 1) return { rows: n, cols: 1, data: forwardVector(l, b.data) };
   const x = zeros(n, k);
   const X = x.data;
   const acc = new Float64Array(k);
@@ -94,6 +95,7 @@ export function solveLowerTransposed(l: LowerView, b: Matrix): Matrix {
   const { data: L, ld, n } = l;
   checkRows(n, b);
   const k = b.cols;
+  if (k === 1) return { rows: n, cols: 1, data: backwardVector(l, b.data) };
   const x = zeros(n, k);
   const X = x.data;
   const r = Float64Array.from(b.data.subarray(0, n * k));
@@ -132,6 +134,30 @@ export function multiplyFactored(l: LowerView, v: Float64Array): Float64Array {
     out[i] = s;
   }
   return out;
+}
+
+// Single right-hand side: the same substitutions without the inner loop over columns.
+function forwardVector({ data: L, ld, n }: LowerView, b: Float64Array): Float64Array {
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = i * ld;
+    let s = b[i];
+    for (let j = 0; j < i; j++) s -= L[row + j] * x[j];
+    x[i] = s / L[row + i];
+  }
+  return x;
+}
+
+function backwardVector({ data: L, ld, n }: LowerView, b: Float64Array): Float64Array {
+  const x = new Float64Array(n);
+  const r = Float64Array.from(b.subarray(0, n));
+  for (let i = n - 1; i >= 0; i--) {
+    const row = i * ld;
+    const xi = r[i] / L[row + i];
+    x[i] = xi;
+    for (let j = 0; j < i; j++) r[j] -= L[row + j] * xi;
+  }
+  return x;
 }
 
 function checkRows(n: number, b: Matrix): void {

@@ -1,6 +1,6 @@
 // A tall matrix kept as consecutive blocks of columns, as the feature map produces them. Products
-// with its leading N columns are sums of per-block GEMMs, so nothing is ever concatenated except
-// where a solver asks for it.
+// with a range of its columns are sums of per-block GEMMs, so nothing is concatenated except where
+// a solver asks for it.
 import { gemm } from '../engine/gemm.js';
 import { block, setBlock, zeros, type Matrix } from '../engine/matrix.js';
 
@@ -22,19 +22,27 @@ export class ColumnBlocks {
     this.total += b.cols;
   }
 
-  /** The blocks covering the leading `n` columns; `n` must fall on a block boundary. */
-  private leading(n: number): Matrix[] {
-    const k = this.starts.indexOf(n);
-    if (n === this.total) return this.blocks;
-    if (k < 0) throw new Error(`ColumnBlocks: ${n} is not a block boundary`);
-    return this.blocks.slice(0, k);
+  /** The columns [c0, c1) as a list of matrices: whole blocks shared, partial ones copied. */
+  slices(c0: number, c1: number): Matrix[] {
+    if (!(0 <= c0 && c0 <= c1 && c1 <= this.total)) {
+      throw new Error(`ColumnBlocks: columns [${c0}, ${c1}) outside [0, ${this.total})`);
+    }
+    const out: Matrix[] = [];
+    this.blocks.forEach((b, k) => {
+      const start = this.starts[k];
+      const from = Math.max(c0, start);
+      const to = Math.min(c1, start + b.cols);
+      if (from >= to) return;
+      out.push(from === start && to === start + b.cols ? b : block(b, 0, b.rows, from - start, to - start));
+    });
+    return out;
   }
 
   /** F[:, :n] · M, with M of n rows. */
   async times(n: number, m: Matrix): Promise<Matrix> {
     const out = zeros(this.rows, m.cols);
     let r = 0;
-    for (const b of this.leading(n)) {
+    for (const b of this.slices(0, n)) {
       const part = await gemm(b, block(m, r, r + b.cols, 0, m.cols));
       for (let i = 0; i < out.data.length; i++) out.data[i] += part.data[i];
       r += b.cols;
@@ -46,7 +54,7 @@ export class ColumnBlocks {
   async transposeTimes(n: number, m: Matrix): Promise<Matrix> {
     const out = zeros(n, m.cols);
     let r = 0;
-    for (const b of this.leading(n)) {
+    for (const b of this.slices(0, n)) {
       setBlock(out, r, 0, await gemm(b, m, { transA: true }));
       r += b.cols;
     }
@@ -57,7 +65,7 @@ export class ColumnBlocks {
   concat(n: number): Matrix {
     const out = zeros(this.rows, n);
     let c = 0;
-    for (const b of this.leading(n)) {
+    for (const b of this.slices(0, n)) {
       setBlock(out, 0, c, b);
       c += b.cols;
     }

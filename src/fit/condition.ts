@@ -4,7 +4,7 @@
 // typically within a small factor after a few iterations — enough to flag ill-conditioning.
 import { choleskySolve, multiplyFactored, type LowerView } from '../engine/triangular.js';
 
-export function estimateCondition(l: LowerView, iterations = 8): number {
+export function estimateCondition(l: LowerView, iterations = 4): number {
   const n = l.n;
   if (n === 0) return 1;
   const start = () => {

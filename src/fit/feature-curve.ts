@@ -10,9 +10,11 @@
 //    the factor: one factorisation serves every under-parameterised point (for ridge = 0);
 //  - at and above it (N ≥ n) the n × n kernel F_N F_Nᵀ is a running sum over feature blocks, so
 //    each point costs one n × n Cholesky, never a rebuild of the features or the kernel.
-import { gemm, gemmAdd, gramOfColumns } from '../engine/gemm.js';
-import { block, frobeniusNorm, scaled, zeros, type Matrix } from '../engine/matrix.js';
-import { choleskySolve, lowerView } from '../engine/triangular.js';
+import { gemm, gramOfColumns } from '../engine/gemm.js';
+import { GramAccumulator } from '../engine/gram-accumulator.js';
+import { block, frobeniusNorm, scaled, type Matrix } from '../engine/matrix.js';
+import { choleskySolveBlocked } from '../engine/cholesky.js';
+import { lowerView } from '../engine/triangular.js';
 import type { FeatureMap } from '../models/feature-map.js';
 import { ColumnBlocks } from './column-blocks.js';
 import { estimateCondition } from './condition.js';
@@ -51,32 +53,48 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   const n = xTrain.rows;
   const under = features.filter((f) => f < n);
   const over = features.filter((f) => f >= n);
-  const boundaries = blockBoundaries(features, problem.blockSize ?? 2048);
+  const nMax = features[features.length - 1];
+  const blockSize = problem.blockSize ?? 2048;
 
   const trainFeatures = new ColumnBlocks(n);
   const testFeatures = new ColumnBlocks(xTest.rows);
-  let kernel = over.length > 0 ? zeros(n, n) : undefined; // running F Fᵀ
+  // The running kernel F Fᵀ over the first `kernelColumns` features, brought up to date lazily at
+  // each interpolating point, so that its rank updates are wide (efficient) GEMMs.
+  const kernel = new GramAccumulator(n);
+  let kernelColumns = 0;
   let done = 0;
-  const total = boundaries.length + features.length;
+  const total = Math.ceil(nMax / blockSize) + features.length;
   const tick = () => problem.onProgress?.(++done, total);
 
-  let j0 = 0;
-  for (const j1 of boundaries) {
-    const f = await featureMap.block(xTrain, j0, j1);
-    trainFeatures.append(f);
+  let nextUnder = 0;
+  let nextOver = 0;
+  for (let j0 = 0; j0 < nMax;) {
+    const j1 = Math.min(j0 + blockSize, nMax);
+    trainFeatures.append(await featureMap.block(xTrain, j0, j1));
     testFeatures.append(await featureMap.block(xTest, j0, j1));
-    if (kernel) kernel = await gemmAdd(kernel, f, f, { transB: true });
     j0 = j1;
     tick();
-    if (under.length > 0 && j1 === under[under.length - 1]) {
+    if (nextUnder < under.length && under[under.length - 1] <= j1) {
       for await (const point of underparameterized(problem, under, trainFeatures, testFeatures)) {
         tick();
         yield point;
       }
+      nextUnder = under.length;
     }
-    if (kernel && over.includes(j1)) {
+    for (; nextOver < over.length && over[nextOver] <= j1; nextOver++) {
+      const nf = over[nextOver];
+      for (const slice of trainFeatures.slices(kernelColumns, nf)) await kernel.add(slice);
+      kernelColumns = nf;
       tick();
-      yield await interpolating(featureMap.scale(j1), ridge, j1, kernel, yTrain, trainFeatures, testFeatures);
+      yield await interpolating(
+        featureMap.scale(nf),
+        ridge,
+        nf,
+        kernel.full(),
+        yTrain,
+        trainFeatures,
+        testFeatures,
+      );
     }
   }
 }
@@ -106,7 +124,8 @@ async function* underparameterized(
     }
     const view = { ...lowerView(factor.factor, order), n: nf };
     // (FᵀF + ridge/s²) u = Fᵀ Y, and a = u / s.
-    const u = choleskySolve(view, block(rhs, 0, nf, 0, rhs.cols));
+    const lead = nf === order ? factor.factor : block(factor.factor, 0, nf, 0, nf);
+    const u = await choleskySolveBlocked(lead, block(rhs, 0, nf, 0, rhs.cols));
     yield {
       features: nf,
       regime: 'underparameterized',
@@ -129,35 +148,23 @@ async function interpolating(
   testFeatures: ColumnBlocks,
 ): Promise<CurvePointFit> {
   const n = kernel.rows;
-  const zzT = scaled(kernel, s * s);
-  const system = { rows: n, cols: n, data: Float64Array.from(zzT.data) };
+  const s2 = s * s;
+  const system = scaled(kernel, s2); // Z Zᵀ + ridge·I
   for (let i = 0; i < n; i++) system.data[i * n + i] += ridge;
   const { factor, jitter } = await jitteredCholesky(system);
   const view = lowerView(factor);
   // a = Zᵀ (Z Zᵀ + ridge·I)⁻¹ Y = s · Fᵀ α.
-  const alpha = choleskySolve(view, yTrain);
+  const alpha = await choleskySolveBlocked(factor, yTrain);
   const coef = scaled(await trainFeatures.transposeTimes(nf, alpha), s);
   return {
     features: nf,
     regime: 'interpolating',
-    trainPrediction: await gemm(zzT, alpha),
+    trainPrediction: scaled(await gemm(kernel, alpha), s2),
     testPrediction: scaled(await testFeatures.times(nf, coef), s),
     coefNorm: frobeniusNorm(coef),
     condition: estimateCondition(view),
     jitter,
   };
-}
-
-/** Block ends: every requested N, plus cuts so that no block exceeds blockSize columns. */
-export function blockBoundaries(features: number[], blockSize: number): number[] {
-  const ends: number[] = [];
-  let last = 0;
-  for (const f of features) {
-    const pieces = Math.ceil((f - last) / blockSize);
-    for (let p = 1; p <= pieces; p++) ends.push(Math.round(last + ((f - last) * p) / pieces));
-    last = f;
-  }
-  return ends;
 }
 
 function validate(p: CurveProblem): void {

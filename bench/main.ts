@@ -1,0 +1,19 @@
+// `npm run bench -- <name>`: benchmarks side by side with the reference a user would pick instead.
+import { benchGemm } from './gemm.js';
+import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  gemm: () => benchGemm(),
+  rff: () => benchRff(RFF_BENCH),
+  belkin: () => benchRff(BELKIN_BENCH),
+};
+
+const names = process.argv.slice(2);
+if (names.length === 0 || names.some((n) => !(n in BENCHES))) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> …`);
+  process.exit(2);
+}
+for (const name of names) {
+  await BENCHES[name]();
+  console.log();
+}
