@@ -15,7 +15,9 @@ export async function benchGemm(n = 2048, reps = 7): Promise<void> {
     seconds.push((performance.now() - t) / 1000);
   }
   const ours = (2 * n ** 3) / seconds.sort((x, y) => x - y)[reps >> 1] / 1e9;
-  const numpy = runPython<{ gflops: number }>('gemm_numpy.py', [String(n), String(reps)]).gflops;
+  const numpy = runPython<{ gflops: number }>('gemm_numpy.py', [String(n), String(reps)], {
+    benchmark: true,
+  }).gflops;
   console.log(`GEMM f64 n=${n} (median of ${reps})`);
   console.log(`  ddlab (onnxruntime)  ${ours.toFixed(1)} GFLOP/s`);
   console.log(`  numpy (OpenBLAS)     ${numpy.toFixed(1)} GFLOP/s`);

@@ -1,16 +1,24 @@
-// Runs a Python reference script of bench/ and returns its JSON output. The environment drops the
-// OpenBLAS core-type overrides some machines set: they slow a current numpy (see the README).
+// Runs a Python reference script of bench/ and returns its JSON output. For timings, the OpenBLAS
+// core-type overrides some machines set are dropped (they slow a current numpy; see the README);
+// correctness checks keep the machine's environment as it is.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench');
+// From dist/bench/*.js or from bench/*.ts (under vitest), the scripts live in <root>/bench.
+const here = dirname(fileURLToPath(import.meta.url));
+const benchDir = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..', 'bench') : here;
 
-export function runPython<T>(script: string, args: string[]): T {
+/** The Python with numpy and scipy: `DDLAB_PYTHON` if set (CI sets it when it installs Debian's), else python3. */
+export const PYTHON = process.env.DDLAB_PYTHON ?? 'python3';
+
+export function runPython<T>(script: string, args: string[], options: { benchmark?: boolean } = {}): T {
   const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const out = execFileSync('python3', [join(benchDir, script), ...args], {
+  if (options.benchmark) {
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+  }
+  const out = execFileSync(PYTHON, [join(benchDir, script), ...args], {
     env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -44,13 +44,11 @@ export async function benchRff(options: RffBenchOptions): Promise<void> {
   table(ours.points);
   console.log(`  ddlab                ${ddlabSeconds.toFixed(2)} s   (peak RSS ${peakGiB.toFixed(2)} GiB)`);
   if (options.ddlabOnly) return;
-  const numpy = runPython<{ points: CurvePoint[]; totalSeconds: number }>('rff_numpy.py', [
-    '--json',
-    `--n=${n}`,
-    `--n-test=${nTest}`,
-    `--features=${features.join(',')}`,
-    `--seed=${seed}`,
-  ]);
+  const numpy = runPython<{ points: CurvePoint[]; totalSeconds: number }>(
+    'rff_numpy.py',
+    ['--json', `--n=${n}`, `--n-test=${nTest}`, `--features=${features.join(',')}`, `--seed=${seed}`],
+    { benchmark: true },
+  );
   console.log(`  numpy/scipy          ${numpy.totalSeconds.toFixed(2)} s`);
   console.log(`  ratio ddlab/numpy    ${(ddlabSeconds / numpy.totalSeconds).toFixed(2)}  (target ≤ 0.50)`);
   const err = (ps: CurvePoint[], f: number) => ps.find((p) => p.features === f)?.testError ?? NaN;

@@ -1,0 +1,173 @@
+// End-to-end tests of the `ddlab` command (the compiled CLI in dist/, built by `npm test`).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { encodeIdx } from '../src/data/idx.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'ddlab.js');
+
+async function ddlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ddlab-cli-'));
+const SMALL = ['--n', '200', '--n-test', '300', '--features', '20,100,200,400,2000', '--no-progress'];
+
+type Results = {
+  experiment: string;
+  config: Record<string, unknown>;
+  points: Record<string, number>[];
+  summary: Record<string, unknown>;
+  provenance: Record<string, unknown>;
+};
+
+describe('ddlab run rff', () => {
+  it('writes results.json, results.csv and the figure, and prints the summary', async () => {
+    const out = join(tmp(), 'run');
+    const r = await ddlab(['run', 'rff', ...SMALL, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/interpolation threshold\s+N = n = 200/);
+    expect(r.stdout).toMatch(/coefficient norm peak\s+N = 200/);
+    expect(r.stdout).toContain(join(out, 'results.json'));
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    expect(results.experiment).toBe('rff');
+    expect(results.config).toMatchObject({
+      n: 200,
+      nTest: 300,
+      sigma: 5,
+      kind: 'rff',
+      features: [20, 100, 200, 400, 2000],
+    });
+    expect(results.points.map((p) => p.features)).toEqual([20, 100, 200, 400, 2000]);
+    for (const p of results.points) {
+      for (const k of ['trainLoss', 'testLoss', 'trainError', 'testError', 'coefNorm', 'condition']) {
+        expect(Number.isFinite(p[k]), k).toBe(true);
+      }
+    }
+    // At and beyond N = n the model interpolates.
+    expect(results.points[2].trainError).toBe(0);
+    expect(results.points[4].trainLoss).toBeLessThan(1e-12);
+    expect(results.summary).toMatchObject({ interpolationThreshold: 200, coefNormPeak: { features: 200 } });
+    expect(results.provenance).toMatchObject({ ddlab: '0.1.0' });
+    expect(typeof results.provenance.started).toBe('string');
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(6);
+    expect(csv[0].startsWith('features,trainLoss,testLoss,trainError,testError,coefNorm')).toBe(true);
+    expect(readFileSync(join(out, 'figure.svg'), 'utf8').startsWith('<svg')).toBe(true);
+    expect([...readFileSync(join(out, 'figure.png')).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('gives the same numbers for the same config and seed, and different ones for another seed', async () => {
+    const numbers = async (seed: string) => {
+      const out = join(tmp(), 'run');
+      const r = await ddlab(['run', 'rff', ...SMALL, '--seed', seed, '--out', out]);
+      expect(r.code).toBe(0);
+      const { points } = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+      return points.map(({ seconds: _s, ...rest }) => rest);
+    };
+    const [a, b, c] = [await numbers('3'), await numbers('3'), await numbers('4')];
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+
+  it.each([
+    [['--n', 'abc'], /--n must be a positive integer, got 'abc'/],
+    [['--n', '0'], /--n must be a positive integer, got '0'/],
+    [['--n-test', '2.5'], /--n-test must be a positive integer/],
+    [['--features', '100:10:5'], /--features '100:10:5': stop 10 is below start 100/],
+    [['--features', '10,x'], /--features '10,x': 'x' is not a positive integer/],
+    [['--sigma', '-1'], /--sigma must be a number in \(0, ∞\), got '-1'/],
+    [['--label-noise', '1.5'], /--label-noise must be a number in \[0, 1\]/],
+    [['--ridge', 'NaN'], /--ridge must be a number/],
+    [['--kind', 'tanh'], /--kind.*tanh.*rff, relu/],
+    [['--n', '70000'], /n = 70000 is larger than the 60000 training images of mnist/],
+    [['--dataset', '/nonexistent/dir'], /\/nonexistent\/dir/],
+  ])('rejects %j with a message naming it, writing nothing', async (bad, message) => {
+    const out = join(tmp(), 'run');
+    const r = await ddlab(['run', 'rff', '--no-progress', '--features', '10,20', '--out', out, ...bad]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects an unknown preset', async () => {
+    const r = await ddlab(['run', 'nope']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/preset must be one of rff, got 'nope'/);
+  });
+
+  it('runs on a user IDX dataset and names a truncated file', async () => {
+    const dir = tmp();
+    const write = (name: string, bytes: Uint8Array) => writeFileSync(join(dir, name), bytes);
+    const images = (count: number, seed: number) =>
+      encodeIdx(
+        [count, 4, 4],
+        Uint8Array.from({ length: count * 16 }, (_, i) => (i * 37 + seed * 11) % 256),
+      );
+    const labels = (count: number) =>
+      encodeIdx(
+        [count],
+        Uint8Array.from({ length: count }, (_, i) => i % 3),
+      );
+    write('train-images-idx3-ubyte', images(60, 1));
+    write('train-labels-idx1-ubyte', labels(60));
+    write('t10k-images-idx3-ubyte', images(30, 2));
+    write('t10k-labels-idx1-ubyte', labels(30));
+    const out = join(tmp(), 'run');
+    const ok = await ddlab([
+      'run',
+      'rff',
+      '--dataset',
+      dir,
+      '--n',
+      '40',
+      '--n-test',
+      '30',
+      '--features',
+      '10,40,80',
+      '--sigma',
+      '100',
+      '--no-progress',
+      '--out',
+      out,
+    ]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    expect(results.points).toHaveLength(3);
+
+    const bad = join(tmp(), 'bad');
+    mkdirSync(bad);
+    for (const f of ['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      writeFileSync(join(bad, f), readFileSync(join(dir, f)));
+    }
+    writeFileSync(join(bad, 'train-images-idx3-ubyte'), images(60, 1).subarray(0, 500));
+    const r = await ddlab([
+      'run',
+      'rff',
+      '--dataset',
+      bad,
+      '--n',
+      '40',
+      '--features',
+      '10',
+      '--no-progress',
+      '--out',
+      join(bad, 'run'),
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/train-images-idx3-ubyte.*truncated/);
+    expect(existsSync(join(bad, 'run'))).toBe(false);
+  });
+});
