@@ -37,7 +37,23 @@ export class GramAccumulator {
         g.data.set(panel.data.subarray(r * panel.cols, r * panel.cols + row + 1), row * n);
       }
     });
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) g.data[j * n + i] = g.data[i * n + j];
+    mirrorLowerToUpper(g);
     return g;
+  }
+}
+
+/** Copies the strict lower triangle onto the upper one, in tiles so both sides stay in cache. */
+function mirrorLowerToUpper(g: Matrix): void {
+  const n = g.rows;
+  const d = g.data;
+  const T = 64;
+  for (let i0 = 0; i0 < n; i0 += T) {
+    for (let j0 = 0; j0 <= i0; j0 += T) {
+      const iEnd = Math.min(i0 + T, n);
+      for (let i = i0; i < iEnd; i++) {
+        const jEnd = Math.min(j0 + T, i);
+        for (let j = j0; j < jEnd; j++) d[j * n + i] = d[i * n + j];
+      }
+    }
   }
 }
