@@ -148,3 +148,37 @@ describe('GramAccumulator', () => {
     expect(maxAbsDiff(acc.full(), want)).toBeLessThan(1e-11);
   });
 });
+
+describe('Rng', () => {
+  it('fillNormal gives exactly the numbers of repeated normal() calls, at any split', async () => {
+    const { Rng } = await import('../src/engine/random.js');
+    const a = new Rng(5, 3);
+    const one = Array.from({ length: 11 }, () => a.normal());
+    const b = new Rng(5, 3);
+    const parts = [b.fillNormal(new Float64Array(3)), b.fillNormal(new Float64Array(5)), b.fillNormal(new Float64Array(3))];
+    expect(parts.flatMap((p) => Array.from(p))).toEqual(one);
+  });
+
+  it('normal() has mean 0 and variance 1; uniform() is in [0, 1) with mean 1/2', async () => {
+    const { Rng } = await import('../src/engine/random.js');
+    const r = new Rng(1);
+    const z = r.fillNormal(new Float64Array(200_000));
+    const m = z.reduce((s, x) => s + x, 0) / z.length;
+    const v = z.reduce((s, x) => s + (x - m) ** 2, 0) / z.length;
+    // Standard errors: 1/√n ≈ 0.0022 for the mean, √(2/n) ≈ 0.0032 for the variance; 5σ bounds.
+    expect(Math.abs(m)).toBeLessThan(0.011);
+    expect(Math.abs(v - 1)).toBeLessThan(0.016);
+    const u = Array.from({ length: 100_000 }, () => r.uniform());
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...u)).toBeLessThan(1);
+    expect(Math.abs(u.reduce((s, x) => s + x, 0) / u.length - 0.5)).toBeLessThan(0.005);
+  });
+
+  it('depends on the seed and the stream', async () => {
+    const { Rng } = await import('../src/engine/random.js');
+    expect(new Rng(1).uniform()).toBe(new Rng(1).uniform());
+    expect(new Rng(1).uniform()).not.toBe(new Rng(2).uniform());
+    expect(new Rng(1, 0).uniform()).not.toBe(new Rng(1, 1).uniform());
+    expect(() => new Rng(1.5)).toThrow(/seed must be an integer/);
+  });
+});

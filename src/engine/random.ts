@@ -62,9 +62,25 @@ export class Rng {
     return u * f;
   }
 
-  /** Fills `out` with N(mean, std²) samples. */
+  /** Fills `out` with N(mean, std²) samples: the same numbers as calling normal() in a loop. */
   fillNormal(out: Float64Array, mean = 0, std = 1): Float64Array {
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    let i = 0;
+    if (this.spareNormal !== undefined && out.length > 0) out[i++] = mean + std * this.normal();
+    // Whole pairs inline (the hot loop of drawing feature weights).
+    for (; i + 1 < out.length; i += 2) {
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = 2 * this.uniform32() - 1;
+        v = 2 * this.uniform32() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = std * Math.sqrt((-2 * Math.log(s)) / s);
+      out[i] = mean + u * f;
+      out[i + 1] = mean + v * f;
+    }
+    if (i < out.length) out[i] = mean + std * this.normal();
     return out;
   }
 
