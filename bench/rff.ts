@@ -3,7 +3,7 @@
 // smaller Gram matrix). Data loading is excluded from both times.
 import { loadMnist } from '../src/cli/datasets.js';
 import { logSpacedFeatures, runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
-import type { CurvePoint } from '../src/report/points.js';
+import type { CurvePoint } from '../src/probes/curve-point.js';
 import { runPython } from './reference.js';
 
 export interface RffBenchOptions {

@@ -104,7 +104,7 @@ describe('ddlab run rff', () => {
   it('rejects an unknown preset', async () => {
     const r = await ddlab(['run', 'nope']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/preset must be one of rff, got 'nope'/);
+    expect(r.stderr).toMatch(/preset must be one of rff, got .nope./);
   });
 
   it('runs on a user IDX dataset and names a truncated file', async () => {

@@ -155,7 +155,11 @@ describe('Rng', () => {
     const a = new Rng(5, 3);
     const one = Array.from({ length: 11 }, () => a.normal());
     const b = new Rng(5, 3);
-    const parts = [b.fillNormal(new Float64Array(3)), b.fillNormal(new Float64Array(5)), b.fillNormal(new Float64Array(3))];
+    const parts = [
+      b.fillNormal(new Float64Array(3)),
+      b.fillNormal(new Float64Array(5)),
+      b.fillNormal(new Float64Array(3)),
+    ];
     expect(parts.flatMap((p) => Array.from(p))).toEqual(one);
   });
 

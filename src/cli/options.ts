@@ -1,6 +1,5 @@
 // Parsers for command-line values: each error names the option and the value at fault.
 import { InvalidArgumentError } from 'commander';
-import { logSpacedFeatures } from '../experiments/rff.js';
 
 export function positiveInteger(option: string) {
   return (value: string): number => {
@@ -43,33 +42,34 @@ export function oneOf<T extends string>(option: string, allowed: readonly T[]) {
   };
 }
 
-/**
- * A feature list: `a,b,c` (used as given, sorted) or `start:stop:count` (count log-spaced sizes;
- * the interpolation threshold N = n is added when it lies inside the range, so the peak is seen).
- * The range form is resolved later, once n is known.
- */
-export type FeatureSpec = { list: number[] } | { start: number; stop: number; count: number };
-
-export function featureSpec(value: string): FeatureSpec {
+/** `--features`: a comma list `a,b,c`, or `start:stop:count` (resolved by the preset once n is known). */
+export function featureSpec(value: string): number[] | string {
   const bad = (why: string) => new InvalidArgumentError(`--features '${value}': ${why}`);
   const ints = (parts: string[]) =>
     parts.map((p) => {
-      const x = Number(p);
-      if (!/^\s*\d+\s*$/.test(p) || x < 1) throw bad(`'${p}' is not a positive integer`);
-      return x;
+      if (!/^\s*\d+\s*$/.test(p) || Number(p) < 1) throw bad(`'${p}' is not a positive integer`);
+      return Number(p);
     });
   if (value.includes(':')) {
     const parts = value.split(':');
     if (parts.length !== 3) throw bad('expected start:stop:count');
-    const [start, stop, count] = ints(parts);
+    const [start, stop] = ints(parts);
     if (stop < start) throw bad(`stop ${stop} is below start ${start}`);
-    return { start, stop, count };
+    return value;
   }
-  const list = [...new Set(ints(value.split(',')))].sort((a, b) => a - b);
-  if (list.length === 0) throw bad('no sizes');
-  return { list };
+  return ints(value.split(','));
 }
 
-export function resolveFeatures(spec: FeatureSpec, threshold: number): number[] {
-  return 'list' in spec ? spec.list : logSpacedFeatures(spec.start, spec.stop, spec.count, threshold);
+/** `--set field=value`, accumulated into an object; the value is parsed as JSON when it can be. */
+export function setting(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`--set expects field=value, got '${value}'`);
+  const raw = value.slice(eq + 1);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = raw;
+  }
+  return { ...previous, [value.slice(0, eq)]: parsed };
 }

@@ -8,11 +8,14 @@ import { fitFeatureCurve } from '../fit/feature-curve.js';
 import type { FeatureKind } from '../models/feature-map.js';
 import { randomFeatures } from '../models/random-features.js';
 import { squaredLoss, zeroOneError } from '../probes/classification.js';
-import type { CurvePoint } from '../report/points.js';
+import type { CurvePoint } from '../probes/curve-point.js';
+import { integer, knownKeys, nonEmptyString, numberIn, oneOf, positiveInteger } from './config-checks.js';
 import { summarizeCurve, type CurveSummary } from './curve-summary.js';
+import { summaryLines } from './curve-summary-text.js';
+import type { Preset } from './preset.js';
 
-export interface RffConfig {
-  /** Dataset name, for the record (the caller loads it). */
+export type RffConfig = {
+  /** 'mnist' (shipped) or a folder of MNIST-format IDX files. */
   dataset: string;
   n: number;
   nTest: number;
@@ -22,6 +25,16 @@ export interface RffConfig {
   ridge: number;
   labelNoise: number;
   seed: number;
+};
+
+/** In a config file, `features` may also be 'start:stop:count' (log-spaced, plus N = n) or 'auto'. */
+export type RffConfigInput = Omit<RffConfig, 'features'> & { features: number[] | string };
+
+const KEYS = ['dataset', 'n', 'nTest', 'kind', 'sigma', 'features', 'ridge', 'labelNoise', 'seed'] as const;
+
+/** 'auto': 30 log-spaced sizes from n/10 to 20n, plus N = n. */
+export function autoFeatures(n: number): number[] {
+  return logSpacedFeatures(Math.max(1, Math.round(n / 10)), 20 * n, 30, n);
 }
 
 export const RFF_DEFAULTS: RffConfig = {
@@ -30,10 +43,55 @@ export const RFF_DEFAULTS: RffConfig = {
   nTest: 2000,
   kind: 'rff',
   sigma: 5,
-  features: logSpacedFeatures(100, 20000, 30, 1000),
+  features: autoFeatures(1000),
   ridge: 0,
   labelNoise: 0,
   seed: 1,
+};
+
+export function resolveRffConfig(input: Partial<RffConfigInput>): RffConfig {
+  knownKeys('rff', input, KEYS);
+  const c = { ...RFF_DEFAULTS, features: 'auto', ...input } as RffConfigInput;
+  const n = positiveInteger('n', c.n);
+  return {
+    dataset: nonEmptyString('dataset', c.dataset),
+    n,
+    nTest: positiveInteger('nTest', c.nTest),
+    kind: oneOf('kind', c.kind, ['rff', 'relu'] as const),
+    sigma: numberIn('sigma', c.sigma, 0, Infinity, true),
+    features: resolveFeatureList(c.features, n),
+    ridge: numberIn('ridge', c.ridge, 0, Infinity),
+    labelNoise: numberIn('labelNoise', c.labelNoise, 0, 1),
+    seed: integer('seed', c.seed),
+  };
+}
+
+function resolveFeatureList(v: unknown, n: number): number[] {
+  if (v === 'auto') return autoFeatures(n);
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v);
+    if (!m) throw new Error(`features must be a list of sizes, 'start:stop:count' or 'auto', got '${v}'`);
+    const [start, stop, count] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (start < 1 || stop < start || count < 1) {
+      throw new Error(`features '${v}': need 1 ≤ start ≤ stop and count ≥ 1`);
+    }
+    return logSpacedFeatures(start, stop, count, n);
+  }
+  if (!Array.isArray(v) || v.length === 0)
+    throw new Error(`features must be a non-empty list, got ${JSON.stringify(v)}`);
+  v.forEach((f, i) => positiveInteger(`features[${i}]`, f));
+  return [...new Set(v as number[])].sort((a, b) => a - b);
+}
+
+export const rffPreset: Preset<RffConfig> = {
+  name: 'rff',
+  description: 'random-features double descent on MNIST (Belkin et al. 2018)',
+  defaults: RFF_DEFAULTS,
+  resolve: (c) => resolveRffConfig(c as Partial<RffConfigInput>),
+  async run(config, context) {
+    const { points, summary } = await runRff(config, context.loadDataset(config.dataset), context.onProgress);
+    return { points, summary: { ...summary }, summaryLines: summaryLines(summary) };
+  },
 };
 
 export interface RffResult {

@@ -1,25 +1,25 @@
 // Writes one run's artifacts: results.json, results.csv, figure.svg, figure.png.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CurvePoint } from './points.js';
 import type { VegaLiteSpec } from './rff-figure.js';
 import { renderSvg, svgToPng } from './render.js';
 
 export type RunResults = {
   experiment: string;
   config: Record<string, unknown>;
-  points: CurvePoint[];
+  points: Record<string, number>[];
   summary: Record<string, unknown>;
   provenance: Record<string, unknown>;
 };
 
 const LEADING = ['features', 'trainLoss', 'testLoss', 'trainError', 'testError', 'coefNorm'];
 
-/** CSV with a stable header: the curve's main columns first, then every other key sorted. */
-export function pointsToCsv(points: CurvePoint[]): string {
+/** CSV with a stable header: a curve's main columns first (those present), then every other key sorted. */
+export function pointsToCsv(points: Record<string, number>[]): string {
   const rest = new Set(points.flatMap((p) => Object.keys(p)));
-  for (const k of LEADING) rest.delete(k);
-  const header = [...LEADING, ...[...rest].sort()];
+  const leading = LEADING.filter((k) => rest.has(k));
+  for (const k of leading) rest.delete(k);
+  const header = [...leading, ...[...rest].sort()];
   // String(x) keeps full precision and round-trips through Number() (NaN, Infinity too).
   const rows = points.map((p) => header.map((k) => (p[k] === undefined ? '' : String(p[k]))).join(','));
   return [header.join(','), ...rows].join('\n') + '\n';

@@ -1,6 +1,6 @@
 // Pure data → Vega-Lite spec, so the browser can draw the same figure later.
 import type { TopLevelSpec } from 'vega-lite';
-import type { CurvePoint } from './points.js';
+import type { CurvePoint } from '../probes/curve-point.js';
 
 export type VegaLiteSpec = TopLevelSpec;
 type PanelSpec = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][number];

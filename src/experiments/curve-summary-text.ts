@@ -1,7 +1,7 @@
 // The summary printed after a run: the headline numbers of the curve, as a small table.
-import type { CurveSummary, PointRef } from '../experiments/curve-summary.js';
+import type { CurveSummary, PointRef } from './curve-summary.js';
 
-export function summaryTable(s: CurveSummary): string {
+export function summaryLines(s: CurveSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const at = (p: PointRef | null, what: string) =>
     p
@@ -19,5 +19,5 @@ export function summaryTable(s: CurveSummary): string {
     ],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
 }

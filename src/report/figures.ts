@@ -1,0 +1,24 @@
+// The figure of each preset's run: a Vega-Lite spec from its configuration and result.
+import type { Config, PresetResult } from '../experiments/preset.js';
+import type { CurvePoint } from '../probes/curve-point.js';
+import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
+
+type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
+
+const FIGURES: Record<string, FigureBuilder> = {
+  rff: (config, result) => {
+    const kind = config.kind === 'relu' ? 'Random ReLU' : 'Random Fourier';
+    const ridge = config.ridge ? `, ridge ${config.ridge}` : '';
+    const noise = config.labelNoise ? `, label noise ${config.labelNoise}` : '';
+    return rffFigureSpec(result.points as CurvePoint[], {
+      threshold: config.n as number,
+      title: `${kind} features on ${config.dataset}: n = ${config.n}, ${config.nTest} test points${ridge}${noise}`,
+    });
+  },
+};
+
+export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {
+  const build = FIGURES[experiment];
+  if (!build) throw new Error(`no figure for experiment '${experiment}'`);
+  return build(config, result);
+}
