@@ -1,7 +1,7 @@
 // The random-features sweep two ways on this machine: ddlab's whole-curve solver, and the numpy
 // script a careful user would write (bench/rff_numpy.py: every N from scratch, Cholesky on the
 // smaller Gram matrix). Data loading is excluded from both times.
-import { loadMnist } from '../src/cli/datasets.js';
+import { loadMnist } from '../src/store/dataset-files.js';
 import { logSpacedFeatures, runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
 import type { CurvePoint } from '../src/probes/curve-point.js';
 import { runPython } from './reference.js';

@@ -116,14 +116,13 @@ describe('writeRunDirectory', () => {
     expect(paths).toEqual({
       json: join(dir, 'results.json'),
       csv: join(dir, 'results.csv'),
-      svg: join(dir, 'figure.svg'),
-      png: join(dir, 'figure.png'),
+      figures: [join(dir, 'figure.svg'), join(dir, 'figure.png')],
     });
     await writeRunDirectory(dir, results, spec); // overwriting is fine too
     expect((await readdir(dir)).sort()).toEqual(['figure.png', 'figure.svg', 'results.csv', 'results.json']);
     expect(JSON.parse(await readFile(paths.json, 'utf8'))).toEqual(results);
-    expect((await readFile(paths.svg, 'utf8')).startsWith('<svg')).toBe(true);
-    expect([...(await readFile(paths.png)).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+    expect((await readFile(paths.figures[0], 'utf8')).startsWith('<svg')).toBe(true);
+    expect([...(await readFile(paths.figures[1])).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
   });
 
   it('writes a CSV whose values round-trip through Number()', async () => {

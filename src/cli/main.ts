@@ -1,10 +1,13 @@
 // The `ddlab` command line.
 import { Command, Option } from 'commander';
 import type { Config } from '../experiments/preset.js';
-import { PRESETS, presetNamed } from '../experiments/presets.js';
-import { featureSpec, integer, numberInRange, oneOf, positiveInteger, setting } from './options.js';
+import { PRESETS } from '../experiments/presets.js';
+import { defaultWorkers } from '../sweep/local-executor.js';
+import { featureSpec, integer, numberInRange, positiveInteger, setting } from './options.js';
 import { ddlabVersion } from './provenance.js';
-import { runPresetCommand } from './run-preset.js';
+import { registerResultCommands } from './result-commands.js';
+import { runCommand } from './run-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 const program = new Command('ddlab')
   .description('Measure double descent and the generalization of over-parameterized models.')
@@ -27,14 +30,13 @@ const FIELD_OF: Record<string, string> = {
 program
   .command('run')
   .description(
-    'run a preset experiment and write its run directory (results.json, results.csv, figure.svg/png)',
+    'run a preset or an experiment spec (YAML/JSON); trials go into the store, then the run directory is written',
   )
   .argument(
-    '<preset>',
-    `one of: ${Object.values(PRESETS)
+    '<preset|spec-file>',
+    `a spec file, or a preset: ${Object.values(PRESETS)
       .map((p) => `${p.name} (${p.description})`)
       .join('; ')}`,
-    oneOf('preset', Object.keys(PRESETS)),
   )
   .option('--dataset <mnist|DIR>', "'mnist' (shipped) or a folder with the four MNIST-format IDX files")
   .option('--n <int>', 'training points (the interpolation threshold is N = n)', positiveInteger('--n'))
@@ -72,25 +74,38 @@ program
     setting,
     {},
   )
-  .option('--print-spec', "print the preset's resolved configuration as JSON and exit")
-  .option('--out <dir>', 'run directory to write (default: runs/<preset>)')
+  .option('--seeds <k>', 'repeat every grid point over k seeds (seed, seed+1, …)', positiveInteger('--seeds'))
+  .option('--print-spec', 'print the experiment spec with the full configuration (YAML) and exit')
+  .option('--out <dir>', 'run directory to write (default: runs/<preset> or runs/<sweep name>)')
+  .option('--db <path>', 'the SQLite store', 'ddlab.db')
+  .option(
+    '--workers <n>',
+    'worker threads for trials (0: in this process)',
+    integer('--workers'),
+    defaultWorkers(),
+  )
+  .option('--redis <url>', 'run the trials on `ddlab worker` processes through Redis (redis://host:port)')
   .option('--no-progress', 'do not show the progress bar')
   .addHelpText('after', '\nDefaults come from the preset: see them with `ddlab run <preset> --print-spec`.')
-  .action(async (name: string, o: Record<string, unknown>) => {
-    const preset = presetNamed(name);
-    const partial: Config = { ...(o.set as Config) };
+  .action(async (target: string, o: Record<string, unknown>) => {
+    const overrides: Config = { ...(o.set as Config) };
     for (const [option, field] of Object.entries(FIELD_OF))
-      if (o[option] !== undefined) partial[field] = o[option];
-    const config = preset.resolve(partial);
-    if (o.printSpec) {
-      console.log(JSON.stringify({ preset: preset.name, config }, null, 2));
-      return;
-    }
-    await runPresetCommand(preset, config, {
-      out: (o.out as string | undefined) ?? `runs/${preset.name}`,
+      if (o[option] !== undefined) overrides[field] = o[option];
+    if ((o.workers as number) < 0) throw new Error(`--workers must be ≥ 0, got ${o.workers}`);
+    process.exitCode = await runCommand(target, {
+      overrides,
+      seeds: o.seeds as number | undefined,
+      printSpec: Boolean(o.printSpec),
+      out: o.out as string | undefined,
+      db: o.db as string,
+      workers: o.workers as number,
+      redis: o.redis as string | undefined,
       progress: o.progress as boolean,
     });
   });
+
+registerResultCommands(program);
+registerWorkerCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`ddlab: error: ${e instanceof Error ? e.message : String(e)}`);

@@ -26,6 +26,8 @@ export interface Preset<C extends Config = Config> {
   /** One line for `ddlab run --help`. */
   description: string;
   defaults: C;
+  /** Keys that identify a result row across seeds (e.g. the model size); the rest are metrics. */
+  indexKeys?: string[];
   /**
    * Completes a partial configuration with the defaults and validates it; throws an Error whose
    * message names the field, the bad value and what is allowed.

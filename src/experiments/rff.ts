@@ -87,6 +87,7 @@ export const rffPreset: Preset<RffConfig> = {
   name: 'rff',
   description: 'random-features double descent on MNIST (Belkin et al. 2018)',
   defaults: RFF_DEFAULTS,
+  indexKeys: ['features', 'parameters'],
   resolve: (c) => resolveRffConfig(c as Partial<RffConfigInput>),
   async run(config, context) {
     const { points, summary } = await runRff(config, context.loadDataset(config.dataset), context.onProgress);

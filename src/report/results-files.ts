@@ -9,6 +9,8 @@ export type RunResults = {
   config: Record<string, unknown>;
   points: Record<string, number>[];
   summary: Record<string, unknown>;
+  /** For sweeps: the sweep's id, name and trial counts. */
+  sweep?: Record<string, unknown>;
   provenance: Record<string, unknown>;
 };
 
@@ -38,17 +40,29 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<str
   return path;
 }
 
+/**
+ * Writes results.json, results.csv and the figures: `figure.svg/png` for one spec, or
+ * `<name>.svg/png` for each entry of a record of specs. Returns the paths written.
+ */
 export async function writeRunDirectory(
   dir: string,
   results: RunResults,
-  spec: object,
-): Promise<{ json: string; csv: string; svg: string; png: string }> {
+  figures: VegaLiteSpec | Record<string, VegaLiteSpec>,
+): Promise<{ json: string; csv: string; figures: string[] }> {
   await mkdir(dir, { recursive: true });
-  const svgText = await renderSvg(spec as VegaLiteSpec);
+  const named: Record<string, VegaLiteSpec> = isSpec(figures) ? { figure: figures } : figures;
   const csv = await writeAtomic(join(dir, 'results.csv'), pointsToCsv(results.points));
-  const svg = await writeAtomic(join(dir, 'figure.svg'), svgText);
-  const png = await writeAtomic(join(dir, 'figure.png'), svgToPng(svgText));
+  const written: string[] = [];
+  for (const [name, spec] of Object.entries(named)) {
+    const svgText = await renderSvg(spec);
+    written.push(await writeAtomic(join(dir, `${name}.svg`), svgText));
+    written.push(await writeAtomic(join(dir, `${name}.png`), svgToPng(svgText)));
+  }
   // results.json last: its presence marks a complete run directory.
   const json = await writeAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  return { json, csv, svg, png };
+  return { json, csv, figures: written };
+}
+
+function isSpec(f: VegaLiteSpec | Record<string, VegaLiteSpec>): f is VegaLiteSpec {
+  return '$schema' in f || 'vconcat' in f || 'hconcat' in f || 'layer' in f || 'mark' in f || 'concat' in f;
 }

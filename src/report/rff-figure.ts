@@ -15,14 +15,35 @@ const PANELS: Panel[] = [
   { field: 'trainLoss', title: 'train squared loss' },
 ];
 
+/**
+ * With seeds, points carry the median as the plain key and the quartiles as `<key>_q1`/`<key>_q3`:
+ * each panel then draws the interquartile band under the median line.
+ */
 export function rffFigureSpec(
   points: CurvePoint[],
   opts: { threshold: number; title: string },
 ): VegaLiteSpec {
+  const banded = points.length > 0 && 'testLoss_q1' in points[0];
+  const xEncoding = (i: number) => ({
+    field: 'features',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, nice: false, padding: 8 },
+    // The x axis is shared: name it once, under the bottom panel.
+    title: i === PANELS.length - 1 ? 'random features N' : null,
+  });
+  const band = ({ field, log }: Panel, i: number) => ({
+    mark: { type: 'area' as const, opacity: 0.25, color: '#4c78a8' },
+    encoding: {
+      x: xEncoding(i),
+      y: { field: `${field}_q1`, type: 'quantitative' as const, scale: log ? { type: 'log' as const } : {} },
+      y2: { field: `${field}_q3` },
+    },
+  });
   const panel = ({ field, title, log, percent }: Panel, i: number): PanelSpec => ({
     width: 560,
     height: 150,
     layer: [
+      ...(banded ? [band({ field, title, log, percent }, i)] : []),
       {
         mark: { type: 'line', point: { size: 24 } },
         encoding: {
@@ -53,7 +74,12 @@ export function rffFigureSpec(
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: opts.title, subtitle: `dashed: interpolation threshold N = n = ${opts.threshold}` },
+    title: {
+      text: opts.title,
+      subtitle:
+        `dashed: interpolation threshold N = n = ${opts.threshold}` +
+        (banded ? '; line: median over seeds, band: interquartile range' : ''),
+    },
     // Copies: vega tags ingested rows in place, and the caller's points must stay clean.
     data: { values: points.map((p) => ({ ...p })) },
     vconcat: PANELS.map(panel),

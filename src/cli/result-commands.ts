@@ -1,0 +1,146 @@
+// Reading results: `ddlab ls`, `ddlab show SWEEP`, `ddlab export SWEEP --csv|--json`.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { presetNamed } from '../experiments/presets.js';
+import { Store } from '../store/store.js';
+import type { GridAggregate, Stats } from '../sweep/aggregate.js';
+import { sweepGrids } from './sweep-output.js';
+
+const DB_OPTION = ['--db <path>', 'the SQLite store', 'ddlab.db'] as const;
+
+export function registerResultCommands(program: Command): void {
+  program
+    .command('ls')
+    .description('list the sweeps in the store with their status and trial counts')
+    .option(...DB_OPTION)
+    .action((o: { db: string }) => {
+      const store = new Store(resolve(o.db));
+      const sweeps = store.sweeps();
+      store.close();
+      if (sweeps.length === 0) return console.log(`no sweeps in ${o.db}`);
+      console.log('id            name                      preset  trials  done  failed  pending  created');
+      for (const s of sweeps) {
+        const c = s.counts;
+        const total = c.done + c.failed + c.pending + c.running;
+        console.log(
+          `${s.id}  ${s.name.padEnd(24).slice(0, 24)}  ${s.preset.padEnd(6)}  ${String(total).padStart(6)}  ` +
+            `${String(c.done).padStart(4)}  ${String(c.failed).padStart(6)}  ${String(c.pending + c.running).padStart(7)}  ${s.created}`,
+        );
+      }
+    });
+
+  program
+    .command('show')
+    .description(
+      'aggregate a sweep over seeds: per grid point and row, mean, std, median, IQR, 95% interval, n ok / failed',
+    )
+    .argument('<sweep>', 'sweep id (or a unique prefix) or name')
+    .option('--metric <names>', 'comma-separated metrics to show (default: all)')
+    .option(...DB_OPTION)
+    .action((ref: string, o: { db: string; metric?: string }) => {
+      const store = new Store(resolve(o.db));
+      const sweep = store.findSweep(ref);
+      const grids = sweepGrids(store, sweep.id, presetNamed(sweep.preset));
+      store.close();
+      console.log(`sweep ${sweep.id} (${sweep.name}), preset ${sweep.preset}`);
+      for (const line of showLines(grids, o.metric?.split(','))) console.log(line);
+    });
+
+  program
+    .command('export')
+    .description('export a sweep: every trial with its rows (--json) or the aggregate table (--csv)')
+    .argument('<sweep>', 'sweep id (or a unique prefix) or name')
+    .option('--csv', 'aggregate rows as CSV (one line per grid point, row and metric)')
+    .option('--json', 'the sweep, its trials and their rows as JSON')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option(...DB_OPTION)
+    .action((ref: string, o: { db: string; csv?: boolean; json?: boolean; out?: string }) => {
+      if (!o.csv === !o.json) throw new Error('export needs exactly one of --csv or --json');
+      const store = new Store(resolve(o.db));
+      const sweep = store.findSweep(ref);
+      let text: string;
+      if (o.json) {
+        const trials = store.trials(sweep.id).map((t) => ({ ...t, points: store.points(sweep.id, t.id) }));
+        text = JSON.stringify({ sweep, trials }, null, 2) + '\n';
+      } else {
+        text = aggregateCsv(sweepGrids(store, sweep.id, presetNamed(sweep.preset)));
+      }
+      store.close();
+      if (o.out) writeFileSync(o.out, text);
+      else process.stdout.write(text);
+    });
+}
+
+const STAT_COLUMNS: (keyof Stats)[] = ['n', 'mean', 'std', 'median', 'q1', 'q3', 'ci95Low', 'ci95High'];
+
+export function aggregateCsv(grids: GridAggregate[]): string {
+  const axisKeys = [...new Set(grids.flatMap((g) => Object.keys(g.axes)))];
+  const xKeys = [...new Set(grids.flatMap((g) => g.rows.flatMap((r) => Object.keys(r.x))))];
+  const header = ['grid', ...axisKeys, ...xKeys, 'metric', 'ok', 'failed', ...STAT_COLUMNS];
+  const lines = [header.join(',')];
+  grids.forEach((g, k) => {
+    for (const row of g.rows) {
+      for (const [metric, s] of Object.entries(row.metrics)) {
+        lines.push(
+          [
+            k + 1,
+            ...axisKeys.map((a) => csvCell(g.axes[a])),
+            ...xKeys.map((x) => csvCell(row.x[x])),
+            metric,
+            g.ok,
+            g.failed,
+            ...STAT_COLUMNS.map((c) => String(s[c])),
+          ].join(','),
+        );
+      }
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined) return '';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}
+
+export function showLines(grids: GridAggregate[], metrics?: string[]): string[] {
+  const out: string[] = [];
+  grids.forEach((g, k) => {
+    const axes = Object.entries(g.axes).map(([a, v]) => `${a}=${JSON.stringify(v)}`);
+    out.push('');
+    out.push(
+      `grid point ${k + 1}${axes.length ? ` (${axes.join(' ')})` : ''}: ${g.ok} ok, ${g.failed} failed` +
+        (g.unfinished ? `, ${g.unfinished} unfinished` : ''),
+    );
+    if (g.rows.length === 0) return;
+    const width = Math.max(3, ...g.rows.map((r) => rowLabel(r.x).length));
+    out.push(
+      `  ${'row'.padEnd(width)} ${'metric'.padEnd(12)} ${['n', 'mean', 'std', 'median', 'IQR', '95% CI'].map((h, i) => h.padStart(i < 4 ? 10 : 22)).join('')}`,
+    );
+    for (const row of g.rows) {
+      const rowName = rowLabel(row.x);
+      for (const [metric, s] of Object.entries(row.metrics)) {
+        if (metrics && !metrics.includes(metric)) continue;
+        out.push(
+          `  ${rowName.padEnd(width)} ${metric.padEnd(12).slice(0, 12)} ${String(s.n).padStart(10)}${fmt(s.mean).padStart(10)}${fmt(s.std).padStart(10)}${fmt(s.median).padStart(10)}` +
+            `${`[${fmt(s.q1)}, ${fmt(s.q3)}]`.padStart(22)}${`[${fmt(s.ci95Low)}, ${fmt(s.ci95High)}]`.padStart(22)}`,
+        );
+      }
+    }
+  });
+  return out;
+}
+
+function rowLabel(x: Record<string, number>): string {
+  return (
+    Object.entries(x)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || '-'
+  );
+}

@@ -1,0 +1,111 @@
+// `ddlab run <preset|spec-file>`: expand the spec to trials, run the unfinished ones (locally or on
+// Redis workers), keep everything in the store, write the run directory, print the summary.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import type { Config } from '../experiments/preset.js';
+import { PRESETS, presetNamed } from '../experiments/presets.js';
+import { Store } from '../store/store.js';
+import { expandSpec } from '../sweep/expand.js';
+import { localExecutor } from '../sweep/local-executor.js';
+import { redisExecutor } from '../sweep/redis-executor.js';
+import { runSweep } from '../sweep/run-sweep.js';
+import { readSpecFile, validateSpec, type Spec } from '../sweep/spec.js';
+import { stepBar, trialBar } from './progress.js';
+import { provenance } from './provenance.js';
+import { writeSweepOutput } from './sweep-output.js';
+
+export interface RunCommandOptions {
+  overrides: Config;
+  seeds?: number;
+  printSpec: boolean;
+  out?: string;
+  db: string;
+  workers: number;
+  redis?: string;
+  progress: boolean;
+}
+
+export function specFor(target: string, overrides: Config, seeds?: number): Spec {
+  let spec: Spec;
+  if (target in PRESETS) spec = validateSpec({ preset: target }, `preset ${target}`);
+  else if (existsSync(target)) spec = readSpecFile(target);
+  else
+    throw new Error(`'${target}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a spec file`);
+  return { ...spec, config: { ...spec.config, ...overrides }, seeds: seeds ?? spec.seeds };
+}
+
+export async function runCommand(target: string, o: RunCommandOptions): Promise<number> {
+  const spec = specFor(target, o.overrides, o.seeds);
+  const preset = presetNamed(spec.preset);
+  if (o.printSpec) {
+    // The preset's full configuration, so users can start from it and edit.
+    const full = { ...spec, config: preset.resolve(spec.config) };
+    process.stdout.write(toYaml(full));
+    return 0;
+  }
+  const sweep = expandSpec(spec);
+  const started = new Date();
+  const store = new Store(resolve(o.db));
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the running trials…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
+  // A single trial runs in this process, with a progress bar inside it.
+  const inProcess = !o.redis && (o.workers === 0 || unfinished === 1);
+  const steps = stepBar(preset.name, o.progress && inProcess);
+  const trialsBar = trialBar(preset.name, o.progress && !inProcess);
+  const executor = o.redis
+    ? redisExecutor(o.redis)
+    : localExecutor(inProcess ? 0 : o.workers, (done, total) => steps.update({ done, total }));
+  let outcome;
+  try {
+    outcome = await runSweep(sweep, store, executor, {
+      provenance: provenance(started, started),
+      signal: controller.signal,
+      onProgress: (p) => trialsBar.update(p),
+    });
+  } finally {
+    steps.stop();
+    trialsBar.stop();
+    await executor.close();
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+  const trialsNow = store.trials(sweep.id);
+  if (trialsNow.length === 1 && trialsNow[0].status === 'failed') {
+    // A single run that fails is an error of the command itself, with nothing written.
+    store.close();
+    throw new Error(trialsNow[0].error ?? 'the trial failed');
+  }
+  if (!outcome.complete) {
+    const done = store.trials(sweep.id).filter((t) => t.status === 'done').length;
+    store.close();
+    console.error(
+      `stopped after ${done} of ${sweep.trials.length} trials of sweep ${sweep.id} (${sweep.name}); ` +
+        'run the same command again to resume: finished trials are kept and not run again',
+    );
+    return 130;
+  }
+  const out = resolve(o.out ?? `runs/${sweep.trials.length === 1 ? preset.name : sweep.name}`);
+  const { lines, files } = await writeSweepOutput(store, sweep, preset, out, provenance(started, new Date()));
+  const failed = store.trials(sweep.id).filter((t) => t.status === 'failed');
+  store.close();
+  const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
+  console.log(
+    `\nddlab run ${target} — sweep ${sweep.id} (${sweep.name}): ${sweep.trials.length} trial(s), ` +
+      `${outcome.ranNow} run now, ${failed.length} failed, ${seconds} s\n`,
+  );
+  console.log(lines.join('\n'));
+  if (failed.length) {
+    console.log('\nfailed trials:');
+    for (const t of failed) console.log(`  ${t.id} seed ${t.seed} ${JSON.stringify(t.axes)}: ${t.error}`);
+  }
+  console.log('\nwrote');
+  for (const f of files) console.log(`  ${f}`);
+  return failed.length ? 1 : 0;
+}

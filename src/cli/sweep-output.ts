@@ -1,0 +1,72 @@
+// Turns a sweep in the store into its run directory and terminal summary: a single trial is
+// reported as it is; several are aggregated over seeds per grid point (median line, IQR band).
+import type { Preset, PresetResult } from '../experiments/preset.js';
+import { figureFor } from '../report/figures.js';
+import type { VegaLiteSpec } from '../report/rff-figure.js';
+import { writeRunDirectory } from '../report/results-files.js';
+import type { Store } from '../store/store.js';
+import { aggregate, flatten, type GridAggregate } from '../sweep/aggregate.js';
+import type { Sweep } from '../sweep/expand.js';
+
+export function sweepGrids(store: Store, sweepId: string, preset: Preset): GridAggregate[] {
+  const trials = store.trials(sweepId).map((t) => ({
+    ...t,
+    points: t.status === 'done' ? store.points(sweepId, t.id) : [],
+  }));
+  return aggregate(trials, preset.indexKeys);
+}
+
+export async function writeSweepOutput(
+  store: Store,
+  sweep: Sweep,
+  preset: Preset,
+  outDir: string,
+  provenance: Record<string, unknown>,
+): Promise<{ lines: string[]; files: string[] }> {
+  const trials = store.trials(sweep.id);
+  const counts = { total: trials.length, done: 0, failed: 0, pending: 0, running: 0 };
+  for (const t of trials) counts[t.status]++;
+  const sweepInfo = { id: sweep.id, name: sweep.name, trials: counts };
+
+  let points: Record<string, number>[];
+  let summary: Record<string, unknown>;
+  let lines: string[];
+  const figures: Record<string, VegaLiteSpec> = {};
+  if (trials.length === 1 && trials[0].status === 'done') {
+    const t = trials[0];
+    points = store.points(sweep.id, t.id);
+    summary = t.summary?.summary ?? {};
+    lines = t.summary?.lines ?? [];
+    figures.figure = figureFor(preset.name, t.config, { points, summary, summaryLines: lines });
+  } else {
+    const grids = sweepGrids(store, sweep.id, preset);
+    points = grids.flatMap(flatten);
+    summary = {
+      grids: grids.map((g) => ({ axes: g.axes, ok: g.ok, failed: g.failed, unfinished: g.unfinished })),
+    };
+    lines = gridLines(grids);
+    grids.forEach((g, k) => {
+      if (g.ok === 0) return;
+      const config = trials.find((t) => t.gridKey === g.gridKey)!.config;
+      const result: PresetResult = { points: flatten(g), summary: {}, summaryLines: [] };
+      figures[grids.length === 1 ? 'figure' : `figure-${k + 1}`] = figureFor(preset.name, config, result);
+    });
+  }
+  const config = trials.length === 1 ? trials[0].config : sweep.spec;
+  const written = await writeRunDirectory(
+    outDir,
+    { experiment: preset.name, config, sweep: sweepInfo, points, summary, provenance },
+    figures,
+  );
+  return { lines, files: [written.json, written.csv, ...written.figures] };
+}
+
+function gridLines(grids: GridAggregate[]): string[] {
+  return grids.map((g, k) => {
+    const axes = Object.entries(g.axes)
+      .map(([a, v]) => `${a}=${JSON.stringify(v)}`)
+      .join(' ');
+    const status = `${g.ok} ok, ${g.failed} failed${g.unfinished ? `, ${g.unfinished} unfinished` : ''}`;
+    return `  grid point ${k + 1}${axes ? ` (${axes})` : ''}: ${status}`;
+  });
+}

@@ -1,0 +1,281 @@
+// The store: one SQLite file (better-sqlite3, WAL mode) with sweeps, their trials (config, status,
+// timings, error text, provenance) and each trial's result rows. A trial's results are written in
+// the same transaction as its status, so a crash at any moment leaves either a finished trial with
+// all its rows or an unfinished one with none — never half, never twice.
+import Database from 'better-sqlite3';
+import type { PresetResult } from '../experiments/preset.js';
+import type { Sweep, Trial } from '../sweep/expand.js';
+
+export type TrialStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface StoredSweep {
+  id: string;
+  name: string;
+  preset: string;
+  spec: unknown;
+  created: string;
+  provenance: Record<string, unknown>;
+}
+
+export interface StoredTrial {
+  id: string;
+  index: number;
+  gridKey: string;
+  axes: Record<string, unknown>;
+  seed: number;
+  config: Record<string, unknown>;
+  status: TrialStatus;
+  attempts: number;
+  error: string | null;
+  worker: string | null;
+  started: string | null;
+  ended: string | null;
+  seconds: number | null;
+  /** The preset's summary of this trial and its terminal lines. */
+  summary: { summary: Record<string, unknown>; lines: string[] } | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sweeps (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, preset TEXT NOT NULL, spec TEXT NOT NULL,
+  created TEXT NOT NULL, provenance TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trials (
+  sweep_id TEXT NOT NULL REFERENCES sweeps(id), trial_id TEXT NOT NULL, idx INTEGER NOT NULL,
+  grid_key TEXT NOT NULL, axes TEXT NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0, error TEXT, worker TEXT, started TEXT, ended TEXT,
+  seconds REAL, summary TEXT,
+  PRIMARY KEY (sweep_id, trial_id)
+);
+CREATE TABLE IF NOT EXISTS points (
+  sweep_id TEXT NOT NULL, trial_id TEXT NOT NULL, idx INTEGER NOT NULL, row TEXT NOT NULL,
+  PRIMARY KEY (sweep_id, trial_id, idx)
+);
+CREATE TABLE IF NOT EXISTS series (
+  sweep_id TEXT NOT NULL, trial_id TEXT NOT NULL, name TEXT NOT NULL, step INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (sweep_id, trial_id, name, step)
+);
+`;
+
+export class Store {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    try {
+      this.db = new Database(path);
+    } catch (e) {
+      throw new Error(`cannot open the store ${path}: ${(e as Error).message}`);
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Registers a sweep and its trials; existing ones are left as they are (that is resuming). */
+  registerSweep(sweep: Sweep, provenance: Record<string, unknown>): void {
+    const insertSweep = this.db.prepare(
+      'INSERT OR IGNORE INTO sweeps (id, name, preset, spec, created, provenance) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const insertTrial = this.db.prepare(
+      `INSERT OR IGNORE INTO trials (sweep_id, trial_id, idx, grid_key, axes, seed, config, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+    );
+    this.db.transaction(() => {
+      insertSweep.run(
+        sweep.id,
+        sweep.name,
+        sweep.preset,
+        JSON.stringify(sweep.spec),
+        new Date().toISOString(),
+        JSON.stringify(provenance),
+      );
+      for (const t of sweep.trials) {
+        insertTrial.run(
+          sweep.id,
+          t.id,
+          t.index,
+          t.gridKey,
+          JSON.stringify(t.axes),
+          t.seed,
+          JSON.stringify(t.config),
+        );
+      }
+    })();
+  }
+
+  /** Trials that are not done (failed ones too: a new run retries them), in expansion order. */
+  unfinishedTrials(sweepId: string): Trial[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM trials WHERE sweep_id = ? AND status != 'done' ORDER BY idx`)
+      .all(sweepId) as TrialRow[];
+    return rows.map((r) => ({
+      id: r.trial_id,
+      index: r.idx,
+      gridKey: r.grid_key,
+      axes: JSON.parse(r.axes),
+      seed: r.seed,
+      config: JSON.parse(r.config),
+    }));
+  }
+
+  markRunning(sweepId: string, trialId: string, worker: string): void {
+    this.db
+      .prepare(
+        `UPDATE trials SET status = 'running', attempts = attempts + 1, worker = ?, started = ?, error = NULL
+         WHERE sweep_id = ? AND trial_id = ? AND status != 'done'`,
+      )
+      .run(worker, new Date().toISOString(), sweepId, trialId);
+  }
+
+  /** Back to pending (an interrupted run). */
+  markPending(sweepId: string, trialIds: string[]): void {
+    const stmt = this.db.prepare(
+      `UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND trial_id = ? AND status = 'running'`,
+    );
+    this.db.transaction(() => trialIds.forEach((id) => stmt.run(sweepId, id)))();
+  }
+
+  /**
+   * Stores a finished trial's rows and marks it done, atomically. Returns false (and writes
+   * nothing) if the trial was already done: a result delivered twice is counted once.
+   */
+  completeTrial(
+    sweepId: string,
+    trialId: string,
+    result: PresetResult,
+    seconds: number,
+    worker: string,
+  ): boolean {
+    const status = this.db.prepare('SELECT status FROM trials WHERE sweep_id = ? AND trial_id = ?');
+    const insertPoint = this.db.prepare(
+      'INSERT INTO points (sweep_id, trial_id, idx, row) VALUES (?, ?, ?, ?)',
+    );
+    const finish = this.db.prepare(
+      `UPDATE trials SET status = 'done', error = NULL, ended = ?, seconds = ?, worker = ?, summary = ?
+       WHERE sweep_id = ? AND trial_id = ?`,
+    );
+    return this.db.transaction(() => {
+      const row = status.get(sweepId, trialId) as { status: TrialStatus } | undefined;
+      if (!row) throw new Error(`store: no trial ${trialId} in sweep ${sweepId}`);
+      if (row.status === 'done') return false;
+      result.points.forEach((p, i) => insertPoint.run(sweepId, trialId, i, JSON.stringify(p)));
+      finish.run(
+        new Date().toISOString(),
+        seconds,
+        worker,
+        JSON.stringify({ summary: result.summary, lines: result.summaryLines }),
+        sweepId,
+        trialId,
+      );
+      return true;
+    })();
+  }
+
+  failTrial(sweepId: string, trialId: string, error: string, seconds: number, worker: string): void {
+    this.db
+      .prepare(
+        `UPDATE trials SET status = 'failed', error = ?, ended = ?, seconds = ?, worker = ?
+         WHERE sweep_id = ? AND trial_id = ? AND status != 'done'`,
+      )
+      .run(error, new Date().toISOString(), seconds, worker, sweepId, trialId);
+  }
+
+  sweeps(): (StoredSweep & { counts: Record<TrialStatus, number> })[] {
+    const rows = this.db.prepare('SELECT * FROM sweeps ORDER BY created').all() as SweepRow[];
+    const counts = this.db.prepare(
+      'SELECT status, COUNT(*) AS c FROM trials WHERE sweep_id = ? GROUP BY status',
+    );
+    return rows.map((r) => {
+      const c: Record<TrialStatus, number> = { pending: 0, running: 0, done: 0, failed: 0 };
+      for (const { status, c: k } of counts.all(r.id) as { status: TrialStatus; c: number }[]) c[status] = k;
+      return { ...parseSweep(r), counts: c };
+    });
+  }
+
+  /** The sweep with this id, id prefix or name. */
+  findSweep(ref: string): StoredSweep {
+    const rows = this.db
+      .prepare('SELECT * FROM sweeps WHERE id = ? OR name = ? OR id LIKE ? ORDER BY created DESC')
+      .all(ref, ref, `${ref}%`) as SweepRow[];
+    const exact = rows.filter((r) => r.id === ref || r.name === ref);
+    const pick = exact.length ? exact : rows;
+    if (pick.length === 0) throw new Error(`no sweep '${ref}' in ${this.path} (see ddlab ls)`);
+    if (pick.length > 1 && !exact.length)
+      throw new Error(`'${ref}' matches ${pick.length} sweeps; give more of the id`);
+    return parseSweep(pick[0]);
+  }
+
+  trials(sweepId: string): StoredTrial[] {
+    const rows = this.db
+      .prepare('SELECT * FROM trials WHERE sweep_id = ? ORDER BY idx')
+      .all(sweepId) as TrialRow[];
+    return rows.map((r) => ({
+      id: r.trial_id,
+      index: r.idx,
+      gridKey: r.grid_key,
+      axes: JSON.parse(r.axes),
+      seed: r.seed,
+      config: JSON.parse(r.config),
+      status: r.status,
+      attempts: r.attempts,
+      error: r.error,
+      worker: r.worker,
+      started: r.started,
+      ended: r.ended,
+      seconds: r.seconds,
+      summary: r.summary ? JSON.parse(r.summary) : null,
+    }));
+  }
+
+  points(sweepId: string, trialId: string): Record<string, number>[] {
+    const rows = this.db
+      .prepare('SELECT row FROM points WHERE sweep_id = ? AND trial_id = ? ORDER BY idx')
+      .all(sweepId, trialId) as { row: string }[];
+    return rows.map((r) => JSON.parse(r.row));
+  }
+
+  /** Number of point rows per trial (a check that nothing was stored twice). */
+  pointCounts(sweepId: string): Map<string, number> {
+    const rows = this.db
+      .prepare('SELECT trial_id, COUNT(*) AS c FROM points WHERE sweep_id = ? GROUP BY trial_id')
+      .all(sweepId) as { trial_id: string; c: number }[];
+    return new Map(rows.map((r) => [r.trial_id, r.c]));
+  }
+}
+
+interface SweepRow {
+  id: string;
+  name: string;
+  preset: string;
+  spec: string;
+  created: string;
+  provenance: string;
+}
+
+interface TrialRow {
+  trial_id: string;
+  idx: number;
+  grid_key: string;
+  axes: string;
+  seed: number;
+  config: string;
+  status: TrialStatus;
+  attempts: number;
+  error: string | null;
+  worker: string | null;
+  started: string | null;
+  ended: string | null;
+  seconds: number | null;
+  summary: string | null;
+}
+
+function parseSweep(r: SweepRow): StoredSweep {
+  return { ...r, spec: JSON.parse(r.spec), provenance: JSON.parse(r.provenance) };
+}

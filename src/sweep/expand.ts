@@ -1,0 +1,95 @@
+// A spec expands to trials: the cartesian product of its axes, times its seeds. Each trial has a
+// stable id — a hash of the preset and the fully resolved configuration (seed included) — so the
+// same trial is recognised across runs and never run twice for a sweep.
+import { createHash } from 'node:crypto';
+import type { Config } from '../experiments/preset.js';
+import { presetNamed } from '../experiments/presets.js';
+import type { Range, Spec } from './spec.js';
+import { SpecError } from './spec.js';
+
+export interface Trial {
+  id: string;
+  /** Position in the expansion (stable order for display). */
+  index: number;
+  /** The grid point this trial belongs to: the resolved config without its seed, canonical JSON. */
+  gridKey: string;
+  /** The axis values of the grid point. */
+  axes: Record<string, unknown>;
+  seed: number;
+  config: Config;
+}
+
+export interface Sweep {
+  id: string;
+  name: string;
+  preset: string;
+  spec: Spec;
+  trials: Trial[];
+}
+
+export function expandSpec(spec: Spec): Sweep {
+  const preset = presetNamed(spec.preset);
+  const axisValues = Object.entries(spec.axes).map(([field, axis]) => [field, axisPoints(axis)] as const);
+  const seeds = Array.isArray(spec.seeds)
+    ? spec.seeds
+    : Array.from({ length: spec.seeds }, (_, i) => ((spec.config.seed as number | undefined) ?? 1) + i);
+  const trials: Trial[] = [];
+  for (const axes of cartesian(axisValues)) {
+    for (const seed of seeds) {
+      let config: Config;
+      try {
+        config = preset.resolve({ ...spec.config, ...axes, seed });
+      } catch (e) {
+        const where = Object.keys(axes).length ? ` at ${JSON.stringify(axes)}` : '';
+        throw new SpecError(`config${where}: ${(e as Error).message}`);
+      }
+      const { seed: _seed, ...grid } = config;
+      trials.push({
+        id: hash({ preset: preset.name, config }).slice(0, 16),
+        index: trials.length,
+        gridKey: canonicalJson(grid),
+        axes,
+        seed: config.seed as number,
+        config,
+      });
+    }
+  }
+  const ids = new Set(trials.map((t) => t.id));
+  if (ids.size !== trials.length)
+    throw new SpecError('the spec expands to duplicate trials (repeated axis values?)');
+  const id = hash({ preset: preset.name, trials: trials.map((t) => t.id) }).slice(0, 12);
+  return { id, name: spec.name ?? `${preset.name}-${id.slice(0, 6)}`, preset: preset.name, spec, trials };
+}
+
+function axisPoints(axis: unknown[] | Range): unknown[] {
+  if (Array.isArray(axis)) return axis;
+  const { from, to, count, scale, integer } = axis;
+  const values = Array.from({ length: count }, (_, i) => {
+    const t = count === 1 ? 0 : i / (count - 1);
+    const v = scale === 'log' ? from * Math.pow(to / from, t) : from + (to - from) * t;
+    return integer ? Math.round(v) : Number(v.toPrecision(12));
+  });
+  return [...new Set(values)];
+}
+
+function cartesian(axes: (readonly [string, unknown[]])[]): Record<string, unknown>[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const [field, values] of axes) out = out.flatMap((o) => values.map((v) => ({ ...o, [field]: v })));
+  return out;
+}
+
+/** JSON with object keys sorted at every level: equal values give equal strings. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function hash(v: unknown): string {
+  return createHash('sha256').update(canonicalJson(v)).digest('hex');
+}

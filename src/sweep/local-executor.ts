@@ -1,0 +1,66 @@
+// Local parallelism: trials on a pool of worker threads (piscina), or in this process with
+// workers = 0. ONNX Runtime is itself multi-threaded (one thread per core per session), so on a
+// small machine one worker already keeps every core busy for large trials; more workers help when
+// trials are small (see the README for the measurement behind the default).
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { Executor, TrialEvents } from './executor.js';
+import type { Trial } from './expand.js';
+import { runTrial } from './run-trial.js';
+
+/** The default pool size: cores / 2 (ORT uses the others), at least 1. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+/** `onTrialProgress` reports progress inside a trial; only available in-process (workers = 0). */
+export function localExecutor(
+  workers: number,
+  onTrialProgress?: (done: number, total: number) => void,
+): Executor {
+  const pool =
+    workers > 0
+      ? new Piscina({
+          filename: new URL('./trial-worker.js', import.meta.url).href,
+          minThreads: workers,
+          maxThreads: workers,
+          idleTimeout: 1000,
+        })
+      : undefined;
+  return {
+    async run(preset, trials, events: TrialEvents, signal) {
+      const runOne = async (trial: Trial, worker: string) => {
+        if (signal.aborted) return;
+        events.started(trial, worker);
+        const t0 = performance.now();
+        try {
+          const task = { preset, config: trial.config };
+          const result = pool ? await pool.run(task, { signal }) : await runTrial(task, onTrialProgress);
+          if (signal.aborted) return;
+          events.finished(trial, result, (performance.now() - t0) / 1000, worker);
+        } catch (e) {
+          if (signal.aborted) return;
+          events.failed(
+            trial,
+            e instanceof Error ? e.message : String(e),
+            (performance.now() - t0) / 1000,
+            worker,
+          );
+        }
+      };
+      if (!pool) {
+        for (const t of trials) await runOne(t, 'main');
+        return;
+      }
+      // Hand the pool at most `workers` trials at a time, so 'running' means running.
+      let next = 0;
+      const lanes = Array.from({ length: workers }, async (_, lane) => {
+        while (next < trials.length && !signal.aborted) await runOne(trials[next++], `thread-${lane}`);
+      });
+      await Promise.all(lanes);
+    },
+    async close() {
+      await pool?.destroy();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Distributed execution: each unfinished trial becomes a BullMQ job (job id = trial id, so a trial
+// is enqueued once however often the sweep is started), run by `ddlab worker` processes on any
+// number of machines. This side only enqueues and collects: it polls the trials' jobs and hands
+// finished ones to the orchestrator, which stores each exactly once. Jobs outlive this process, so
+// a coordinator that stops and starts again collects what the workers finished meanwhile.
+import { Job, Queue } from 'bullmq';
+import type { PresetResult } from '../experiments/preset.js';
+import type { Executor } from './executor.js';
+import type { Trial } from './expand.js';
+import { redisConnection, TRIAL_QUEUE } from './redis-connection.js';
+
+/** Failed attempts (a thrown error) before a trial is recorded as failed. */
+export const TRIAL_ATTEMPTS = 3;
+const WEEK_SECONDS = 7 * 24 * 3600;
+
+export function jobIdOf(trial: Trial): string {
+  return `trial-${trial.id}`;
+}
+
+export function redisExecutor(url: string, pollMs = 300): Executor {
+  const queue = new Queue(TRIAL_QUEUE, { connection: redisConnection(url) });
+  return {
+    async run(preset, trials, events, signal) {
+      const waiting = new Map<string, Trial>();
+      for (const trial of trials) {
+        const id = jobIdOf(trial);
+        const job = await Job.fromId(queue, id);
+        if (!job) {
+          await queue.add(
+            preset,
+            { preset, config: trial.config },
+            {
+              jobId: id,
+              attempts: TRIAL_ATTEMPTS,
+              backoff: { type: 'fixed', delay: 500 },
+              removeOnComplete: { age: WEEK_SECONDS },
+              removeOnFail: { age: WEEK_SECONDS },
+            },
+          );
+        } else if (await job.isFailed()) {
+          await job.retry('failed'); // a new run of the sweep retries its failed trials
+        }
+        waiting.set(id, trial);
+      }
+      const reportedStart = new Set<string>();
+      while (waiting.size > 0 && !signal.aborted) {
+        for (const [id, trial] of [...waiting]) {
+          const job = await Job.fromId(queue, id);
+          if (!job) continue;
+          const state = await job.getState();
+          const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+          const worker = (job as { processedBy?: string }).processedBy ?? 'redis';
+          if (state === 'active' && !reportedStart.has(id)) {
+            reportedStart.add(id);
+            events.started(trial, worker);
+          } else if (state === 'completed') {
+            waiting.delete(id);
+            events.finished(trial, job.returnvalue as PresetResult, seconds, worker);
+          } else if (state === 'failed') {
+            waiting.delete(id);
+            events.failed(trial, job.failedReason || 'failed', seconds, worker);
+          }
+        }
+        if (waiting.size > 0) await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+    async close() {
+      await queue.close();
+    },
+  };
+}

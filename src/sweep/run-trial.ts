@@ -1,0 +1,28 @@
+// Runs one trial in this process: the preset's run on the trial's config, with datasets loaded
+// (and memoised) here. Shared by the in-process executor, the worker threads and Redis workers.
+import type { Config, PresetResult } from '../experiments/preset.js';
+import { presetNamed } from '../experiments/presets.js';
+import { loadDatasetByName } from '../store/dataset-files.js';
+
+export interface TrialTask {
+  preset: string;
+  config: Config;
+}
+
+export async function runTrial(
+  task: TrialTask,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PresetResult> {
+  const preset = presetNamed(task.preset);
+  const result = await preset.run(preset.resolve(task.config), {
+    loadDataset: loadDatasetByName,
+    onProgress,
+  });
+  // A diverged run must be recorded as failed, never stored as numbers.
+  result.points.forEach((row, i) => {
+    for (const [k, v] of Object.entries(row)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`row ${i}: ${k} is ${v} (diverged)`);
+    }
+  });
+  return result;
+}

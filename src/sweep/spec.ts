@@ -1,0 +1,88 @@
+// Experiment specs: a preset, a base configuration, axes to sweep and seeds — written as YAML or
+// JSON, validated with zod; errors name the field path, the bad value and what is allowed.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PRESETS } from '../experiments/presets.js';
+
+const scalar = z.union([z.number(), z.string(), z.boolean()]);
+
+const range = z
+  .object({
+    from: z.number(),
+    to: z.number(),
+    count: z.number().int().min(1),
+    scale: z.enum(['linear', 'log']).default('linear'),
+    integer: z.boolean().default(false),
+  })
+  .strict();
+
+export const specSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    preset: z.enum(Object.keys(PRESETS) as [string, ...string[]]),
+    config: z.record(z.string(), z.unknown()).default({}),
+    axes: z
+      .record(z.string(), z.union([z.array(z.union([scalar, z.array(scalar)])).min(1), range]))
+      .default({}),
+    seeds: z.union([z.number().int().min(1).max(10_000), z.array(z.number().int()).min(1)]).default(1),
+  })
+  .strict();
+
+export type Spec = z.infer<typeof specSchema>;
+export type Range = z.infer<typeof range>;
+
+export class SpecError extends Error {}
+
+/** Validates a parsed spec object; `source` names it in messages. */
+export function validateSpec(raw: unknown, source: string): Spec {
+  const result = specSchema.safeParse(raw);
+  if (result.success) {
+    const spec = result.data;
+    for (const [field, axis] of Object.entries(spec.axes)) {
+      if (!Array.isArray(axis)) {
+        if (axis.scale === 'log' && !(axis.from > 0 && axis.to > 0)) {
+          throw new SpecError(
+            `${source}: axes.${field}: a log range needs from > 0 and to > 0, got ${axis.from}..${axis.to}`,
+          );
+        }
+      }
+      if (field === 'seed') throw new SpecError(`${source}: axes.seed: use 'seeds' to repeat over seeds`);
+    }
+    return spec;
+  }
+  const lines = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(top level)';
+    const value = valueAt(raw, issue.path as (string | number)[]);
+    const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+    return `${path}: ${issue.message} (${got})`;
+  });
+  throw new SpecError(`${source}: invalid spec:\n  ${lines.join('\n  ')}`);
+}
+
+export function readSpecFile(path: string): Spec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SpecError(`cannot read spec file ${path}: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new SpecError(
+      `${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+    );
+  }
+  return validateSpec(raw, path);
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
