@@ -11,8 +11,11 @@ const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'ddlab.js');
 
 async function ddlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Every run gets a store of its own unless the test names one.
+  const withDb =
+    args[0] === 'run' && !args.includes('--db') ? [...args, '--db', join(tmp(), 'ddlab.db')] : args;
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run('node', [BIN, ...withDb], { maxBuffer: 16 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -104,7 +107,7 @@ describe('ddlab run rff', () => {
   it('rejects an unknown preset', async () => {
     const r = await ddlab(['run', 'nope']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/preset must be one of rff, got .nope./);
+    expect(r.stderr).toMatch(/'nope' is neither a preset .* nor a spec file/);
   });
 
   it('runs on a user IDX dataset and names a truncated file', async () => {

@@ -8,6 +8,14 @@ import { Rng } from '../engine/random.js';
 export const TARGETS = ['sin', 'polynomial', 'fourier'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
+/**
+ * How the n training x are drawn: 'uniform' — independently from U[lo, hi]; 'stratified' — one point
+ * uniform in each of the n equal cells of [lo, hi] (each x is still uniform on the interval when
+ * its cell is picked at random, but no gap exceeds two cells). Test points are always 'uniform'.
+ */
+export const DESIGNS = ['uniform', 'stratified'] as const;
+export type Design = (typeof DESIGNS)[number];
+
 export interface TargetSpec {
   name: TargetName;
   /** 'polynomial': c₀ + c₁x + c₂x² + … in the raw x. */
@@ -35,6 +43,8 @@ export interface Regression1dOptions {
   noise: number;
   /** The design interval [lo, hi] that x is drawn uniformly from (default [0, 1]). */
   interval?: readonly [number, number];
+  /** The training design (default 'uniform'). */
+  design?: Design;
   /** Points of the evenly spaced noise-free plotting grid, endpoints included (default 200). */
   gridSize?: number;
   seed: number;
@@ -43,6 +53,7 @@ export interface Regression1dOptions {
 export interface Regression1d {
   readonly name: string;
   readonly interval: readonly [number, number];
+  readonly design: Design;
   readonly noise: number;
   readonly f: (x: number) => number;
   readonly train: Sample1d;
@@ -67,6 +78,9 @@ export function regression1d(options: Regression1dOptions): Regression1d {
   const { n, nTest, noise, seed } = options;
   const interval = checkInterval(options.interval ?? DEFAULT_INTERVAL);
   const gridSize = options.gridSize ?? 200;
+  const design = options.design ?? 'uniform';
+  if (!DESIGNS.includes(design))
+    throw new Error(`design must be one of ${DESIGNS.join(', ')}, got ${JSON.stringify(design)}`);
   checkCount('n', n);
   checkCount('nTest', nTest);
   checkNoise(noise);
@@ -79,6 +93,7 @@ export function regression1d(options: Regression1dOptions): Regression1d {
     n,
     noise,
     interval,
+    design,
     new Rng(seed, STREAM_TRAIN_X),
     new Rng(seed, STREAM_TRAIN_NOISE),
   );
@@ -87,6 +102,7 @@ export function regression1d(options: Regression1dOptions): Regression1d {
     nTest,
     noise,
     interval,
+    'uniform',
     new Rng(seed, STREAM_TEST_X),
     new Rng(seed, STREAM_TEST_NOISE),
   );
@@ -97,6 +113,7 @@ export function regression1d(options: Regression1dOptions): Regression1d {
   return {
     name: describeTarget(options.target),
     interval,
+    design,
     noise,
     f,
     train,
@@ -115,7 +132,7 @@ export function trainingSetDraws(data: Regression1d, n: number, seed: number): (
   checkCount('n', n);
   const xRng = new Rng(seed, STREAM_DRAWS_X);
   const noiseRng = new Rng(seed, STREAM_DRAWS_NOISE);
-  return () => sample1d(data.f, n, data.noise, data.interval, xRng, noiseRng);
+  return () => sample1d(data.f, n, data.noise, data.interval, data.design, xRng, noiseRng);
 }
 
 /** The target f for a spec; 'fourier' draws its coefficients from the seed. */
@@ -189,10 +206,15 @@ function sample1d(
   count: number,
   noise: number,
   [lo, hi]: readonly [number, number],
+  design: Design,
   xRng: Rng,
   noiseRng: Rng,
 ): Sample1d {
-  const x = xRng.fillUniform(new Float64Array(count), lo, hi);
+  const u = xRng.fillUniform(new Float64Array(count));
+  // Stratified: the same uniforms, each squeezed into its own cell [lo + i·h, lo + (i + 1)·h).
+  const x = u.map((v, i) =>
+    design === 'stratified' ? lo + ((i + v) * (hi - lo)) / count : lo + v * (hi - lo),
+  );
   const truth = x.map(f);
   const eps = noiseRng.fillNormal(new Float64Array(count), 0, noise);
   const y = truth.map((t, i) => t + eps[i]);

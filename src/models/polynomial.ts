@@ -5,12 +5,13 @@
 // ridge if asked.
 //
 // Why Legendre and not monomials: the Legendre polynomials are orthogonal under the uniform measure
-// on [−1, 1], so for x drawn uniformly the Gram matrix FᵀF/n tends to a diagonal as n grows, and is
-// well-conditioned in practice; the monomials' Vandermonde matrix has a condition number growing
-// exponentially with the degree (≈ 10¹⁴ at degree 20 on [0, 1]: beyond f64 for the normal
-// equations), so its fits are rounding noise long before the interpolation threshold. Both span the
-// same polynomials, so the least-squares fits (p + 1 ≤ n) are the same functions; the basis only
-// decides which interpolant is the minimum-norm one beyond the threshold.
+// on [−1, 1], so for x drawn uniformly the Gram matrix FᵀF/n tends to the identity (condition 1.4
+// at degree 20 over 5000 points; the monomials': 7·10¹⁷), and the feature matrix of n = 20 points
+// spread over the interval has κ ≈ 6·10⁴ at degree 19, where the monomials' Vandermonde matrix has
+// κ ≈ 5·10¹⁶ (medians, measured) — beyond f64, so its fits would be rounding noise long before the
+// interpolation threshold. Both span the same polynomials, so the least-squares fits (p + 1 ≤ n)
+// are the same functions; the basis only decides which interpolant is the minimum-norm one beyond
+// the threshold.
 //
 // Normalisation: feature j is w_j·√(2j + 1)·P_j(t). The √(2j + 1) makes the features orthonormal
 // under the uniform measure, E[φ_j φ_k] = δ_jk, so the coefficient norm ‖a‖ is the L² norm of the

@@ -18,7 +18,8 @@ export function jobIdOf(trial: Trial): string {
 }
 
 export function redisExecutor(url: string, pollMs = 300): Executor {
-  const queue = new Queue(TRIAL_QUEUE, { connection: redisConnection(url) });
+  const connection = redisConnection(url);
+  const queue = new Queue(TRIAL_QUEUE, { connection });
   return {
     async run(preset, trials, events, signal) {
       const waiting = new Map<string, Trial>();
@@ -66,6 +67,7 @@ export function redisExecutor(url: string, pollMs = 300): Executor {
     },
     async close() {
       await queue.close();
+      await connection.quit();
     },
   };
 }

@@ -29,6 +29,7 @@ export async function runRedisWorker(
     maxThreads: options.concurrency,
   });
   const name = `${hostname()}:${process.pid}`;
+  const connection = redisConnection(url);
   const worker = new Worker<TrialTask, PresetResult>(
     TRIAL_QUEUE,
     async (job) => {
@@ -38,7 +39,7 @@ export async function runRedisWorker(
       return result;
     },
     {
-      connection: redisConnection(url),
+      connection,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
@@ -51,5 +52,6 @@ export async function runRedisWorker(
   options.log(`${name}: waiting for trials on ${url} (queue ${TRIAL_QUEUE})`);
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await worker.close();
+  await connection.quit();
   await pool.destroy();
 }

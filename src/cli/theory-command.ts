@@ -1,0 +1,238 @@
+// `ddlab theory <curve>`: a closed-form risk curve alone — printed as a table, or written as CSV or
+// JSON — without running an experiment. Curves and conventions: src/theory/.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  gradientFlowCurve,
+  hastieCurve,
+  logSpace,
+  reluFeaturesCurve,
+  ridgeCurve,
+  type CurveRow,
+  type RidgeChoice,
+} from '../theory/curves.js';
+
+interface OutputOptions {
+  out?: string;
+  json?: boolean;
+}
+
+/**
+ * A grid option: a comma list `a,b,c`, or `start:stop:count` (count log-spaced values, both ends
+ * included). Every value must be finite and above `low` (or ≥ low when !lowOpen).
+ */
+function grid(option: string, low: number, lowOpen: boolean, allowInfinity = false) {
+  const bound = `${lowOpen ? '>' : '≥'} ${low}`;
+  const value = (text: string, whole: string): number => {
+    const x = text.trim() === 'inf' || text.trim() === 'Infinity' ? Infinity : Number(text);
+    const ok =
+      text.trim() !== '' &&
+      !Number.isNaN(x) &&
+      (Number.isFinite(x) || (allowInfinity && x === Infinity)) &&
+      (lowOpen ? x > low : x >= low);
+    if (!ok) throw new InvalidArgumentError(`${option} '${whole}': '${text}' is not a number ${bound}`);
+    return x;
+  };
+  return (text: string): number[] => {
+    if (text.includes(':')) {
+      const parts = text.split(':');
+      if (parts.length !== 3)
+        throw new InvalidArgumentError(`${option} '${text}': expected start:stop:count`);
+      const start = value(parts[0], text);
+      const stop = value(parts[1], text);
+      const count = Number(parts[2]);
+      if (!/^\s*\d+\s*$/.test(parts[2]) || count < 1) {
+        throw new InvalidArgumentError(`${option} '${text}': count '${parts[2]}' is not a positive integer`);
+      }
+      if (!(start > 0 && stop >= start && Number.isFinite(stop))) {
+        throw new InvalidArgumentError(`${option} '${text}': a log-spaced range needs 0 < start ≤ stop < ∞`);
+      }
+      return logSpace(start, stop, count);
+    }
+    return text.split(',').map((t) => value(t, text));
+  };
+}
+
+function scalar(option: string, low: number, lowOpen: boolean) {
+  return (text: string): number => {
+    const x = Number(text);
+    if (text.trim() === '' || !Number.isFinite(x) || (lowOpen ? x <= low : x < low)) {
+      throw new InvalidArgumentError(
+        `${option} must be a finite number ${lowOpen ? '>' : '≥'} ${low}, got '${text}'`,
+      );
+    }
+    return x;
+  };
+}
+
+function positiveInteger(option: string) {
+  return (text: string): number => {
+    const x = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(x) || x < 1) {
+      throw new InvalidArgumentError(`${option} must be a positive integer, got '${text}'`);
+    }
+    return x;
+  };
+}
+
+function lambdas(text: string): RidgeChoice[] {
+  return text.split(',').map((t) => {
+    if (t.trim() === 'optimal') return 'optimal';
+    const x = Number(t);
+    if (t.trim() === '' || !Number.isFinite(x) || x < 0) {
+      throw new InvalidArgumentError(`--lambda '${text}': '${t}' is neither a number ≥ 0 nor 'optimal'`);
+    }
+    return x;
+  });
+}
+
+const format = (v: number) =>
+  Number.isFinite(v) ? String(Number(v.toPrecision(6))) : v > 0 ? 'Infinity' : String(v);
+
+/** The curve as an aligned text table, one row per line. */
+export function curveTable(rows: CurveRow[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : format(r[c]))));
+  const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j].length)));
+  const line = (values: string[]) => values.map((v, j) => v.padStart(widths[j])).join('  ');
+  return [line(columns), ...cells.map(line)].join('\n');
+}
+
+/** CSV in the rows' column order; Infinity is written as `Infinity` (Number() reads it back). */
+export function curveCsv(rows: CurveRow[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const body = rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : String(r[c]))).join(','));
+  return [columns.join(','), ...body].join('\n') + '\n';
+}
+
+function emit(curve: string, parameters: Record<string, unknown>, rows: CurveRow[], o: OutputOptions): void {
+  // JSON has no Infinity: it is written as null (the risk is infinite at the threshold).
+  const text = o.json ? JSON.stringify({ curve, parameters, rows }, null, 2) + '\n' : undefined;
+  if (o.out) {
+    const path = resolve(o.out);
+    writeFileSync(path, text ?? curveCsv(rows));
+    console.log(`wrote ${path} (${rows.length} rows)`);
+  } else {
+    process.stdout.write(text ?? curveTable(rows) + '\n');
+  }
+}
+
+/** An option with a parser and a default shown as text (grids would print as long arrays). */
+function option<T>(
+  flags: string,
+  description: string,
+  parse: (text: string) => T,
+  fallback?: [T, string],
+): Option {
+  const o = new Option(flags, description).argParser(parse);
+  return fallback ? o.default(fallback[0], fallback[1]) : o;
+}
+
+function withOutput(cmd: Command): Command {
+  return cmd
+    .option(
+      '--out <file>',
+      'write the curve to a file (CSV, or JSON with --json) instead of printing a table',
+    )
+    .option('--json', 'JSON instead of a table (printed, or written to --out)');
+}
+
+export function registerTheoryCommand(program: Command): Command {
+  // Fresh Option objects per subcommand: commander keeps parsed state on them.
+  const gammaOption = (fallback: [number[], string]) =>
+    option('--gamma <grid>', 'γ = p/n values', grid('--gamma', 0, true), fallback);
+  const rOption = () => option('--r <x>', 'signal norm ‖β‖', scalar('--r', 0, false), [1, '1']);
+  const sigmaOption = () =>
+    option('--sigma <x>', 'noise standard deviation σ', scalar('--sigma', 0, false), [0.5, '0.5']);
+  const theory = program
+    .command('theory')
+    .description(
+      'print or write a closed-form risk curve (no experiment): hastie, ridge, rf-relu, gradient-flow',
+    )
+    .addHelpText(
+      'after',
+      '\nRisk is the excess test risk (the noise of a test label not included). Grids: a comma list\n' +
+        "or start:stop:count (log-spaced). 'Infinity' marks the interpolation threshold (null in JSON).",
+    );
+
+  withOutput(
+    theory
+      .command('hastie')
+      .description('ridgeless least squares, x ~ N(0, I_p), ‖β‖ = r, noise σ (Hastie et al. 2019)')
+      .addOption(gammaOption([logSpace(0.1, 10, 41), '0.1:10:41']))
+      .addOption(rOption())
+      .addOption(sigmaOption())
+      .addOption(
+        option('--n <int>', 'also the exact finite-n expectation at p = round(γn)', positiveInteger('--n')),
+      ),
+  ).action((o: OutputOptions & { gamma: number[]; r: number; sigma: number; n?: number }) => {
+    const target = { r: o.r, sigma: o.sigma };
+    emit('hastie', { r: o.r, sigma: o.sigma, n: o.n }, hastieCurve({ gammas: o.gamma, target, n: o.n }), o);
+  });
+
+  withOutput(
+    theory
+      .command('ridge')
+      .description('ridge (1/n)‖y − Xβ‖² + λ‖β‖² on the same model; λ = optimal is σ²γ/r²')
+      .addOption(gammaOption([logSpace(0.1, 10, 41), '0.1:10:41']))
+      .addOption(
+        option<RidgeChoice[]>('--lambda <list>', "ridge penalties λ ≥ 0, or 'optimal'", lambdas, [
+          [0.01, 0.1, 1, 'optimal'],
+          '0.01,0.1,1,optimal',
+        ]),
+      )
+      .addOption(rOption())
+      .addOption(sigmaOption()),
+  ).action((o: OutputOptions & { gamma: number[]; lambda: RidgeChoice[]; r: number; sigma: number }) => {
+    const target = { r: o.r, sigma: o.sigma };
+    emit('ridge', target, ridgeCurve({ gammas: o.gamma, lambdas: o.lambda, target }), o);
+  });
+
+  withOutput(
+    theory
+      .command('rf-relu')
+      .description('ridgeless random ReLU features, linear target ‖β‖ = F1, noise τ (Mei & Montanari 2019)')
+      .addOption(
+        option('--psi1 <grid>', 'ψ1 = N/d values', grid('--psi1', 0, true), [
+          logSpace(0.1, 100, 49),
+          '0.1:100:49',
+        ]),
+      )
+      .addOption(option('--psi2 <x>', 'ψ2 = n/d', scalar('--psi2', 0, true), [3, '3']))
+      .addOption(option('--signal <x>', 'F1 = ‖β‖', scalar('--signal', 0, false), [1, '1']))
+      .addOption(
+        option('--noise <x>', 'noise standard deviation τ', scalar('--noise', 0, false), [0.5, '0.5']),
+      ),
+  ).action((o: OutputOptions & { psi1: number[]; psi2: number; signal: number; noise: number }) => {
+    const target = { signal: o.signal, noise: o.noise };
+    emit(
+      'rf-relu',
+      { psi2: o.psi2, ...target },
+      reluFeaturesCurve({ psi1s: o.psi1, psi2: o.psi2, target }),
+      o,
+    );
+  });
+
+  withOutput(
+    theory
+      .command('gradient-flow')
+      .description(
+        'gradient flow from 0 on least squares, risk vs time t (Marchenko–Pastur; Advani & Saxe 2017)',
+      )
+      .addOption(gammaOption([[0.5, 1, 2], '0.5,1,2']))
+      .addOption(
+        option('--time <grid>', "times t ≥ 0 ('Infinity' allowed)", grid('--time', 0, false, true), [
+          logSpace(0.01, 1e4, 25),
+          '0.01:10000:25',
+        ]),
+      )
+      .addOption(rOption())
+      .addOption(sigmaOption()),
+  ).action((o: OutputOptions & { gamma: number[]; time: number[]; r: number; sigma: number }) => {
+    const target = { r: o.r, sigma: o.sigma };
+    emit('gradient-flow', target, gradientFlowCurve({ gammas: o.gamma, times: o.time, target }), o);
+  });
+
+  return theory;
+}

@@ -1,0 +1,329 @@
+// Double descent of linear least squares in the number of parameters, measured against its closed
+// form (Hastie, Montanari, Rosset & Tibshirani 2019): x ~ N(0, I_p), y = ⟨β, x⟩ + ε, ‖β‖ = r,
+// ε ~ N(0, σ²), n training points; the model uses all p coordinates (well specified), so γ = p/n.
+// For each p and seed a fresh problem is drawn (src/data/linear-gaussian.ts; its nested inputs make
+// the sweep over p use common random numbers) and fitted by the shared solver fitFeatureCurve
+// through the coordinate feature map: minimum-norm least squares (λ = 0), ridge with a fixed λ, or
+// the optimal ridge λ* = σ²γ/r². Isomorphic.
+//
+// λ convention: Hastie et al.'s (1/n)‖y − Xβ‖² + λ‖β‖². fitFeatureCurve minimises ‖Y − Za‖² +
+// ridge·‖a‖² with Z = scale·X and scale = 1 for coordinates, so it is given ridge = n·λ.
+//
+// Measured per (λ, p, seed): the excess test risk ‖β̂ − β‖² = E_x[(⟨β̂, x⟩ − ⟨β, x⟩)²] — exact, since
+// x is isotropic (β̂ is read off the fitted model's predictions at the basis vectors e_1 … e_p) —
+// and the mean squared error on nTest fresh noisy test points (≈ risk + σ²).
+import { linearGaussian } from '../data/linear-gaussian.js';
+import { matrix, type Matrix } from '../engine/matrix.js';
+import { fitFeatureCurve } from '../fit/feature-curve.js';
+import { coordinateFeatures } from '../models/coordinate-features.js';
+import {
+  finiteRidgelessRisk,
+  optimalRidgeLambda,
+  ridgeRisk,
+  type LinearTarget,
+} from '../theory/isotropic-least-squares.js';
+import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
+import type { Preset, PresetResult, Row } from './preset.js';
+import { seedStatistics } from './seed-statistics.js';
+
+export type RidgeSetting = number | 'optimal';
+
+export type LinearGaussianConfig = {
+  /** Training points. */
+  n: number;
+  /** Fresh test points per problem (for the test MSE column). */
+  nTest: number;
+  /** Model dimensions p (the sweep), increasing; |p − n| ≤ 1 is excluded (infinite expected risk). */
+  p: number[];
+  /** Ridge penalties λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention; 'optimal' is λ* = σ²γ/r² per p. */
+  ridges: RidgeSetting[];
+  /** ‖β‖. */
+  r: number;
+  /** Noise standard deviation σ. */
+  sigma: number;
+  /** Problems drawn per point (seeds seed, seed + 1, …). */
+  seeds: number;
+  seed: number;
+};
+
+/** In a config, `p` may also be 'auto': p = round(γn) on a fixed grid of γ from 0.1 to 5. */
+export type LinearGaussianConfigInput = Omit<LinearGaussianConfig, 'p'> & { p: number[] | 'auto' };
+
+const KEYS = ['n', 'nTest', 'p', 'ridges', 'r', 'sigma', 'seeds', 'seed'] as const;
+
+const AUTO_GAMMAS = [
+  0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 1.025, 1.05, 1.1, 1.2, 1.35, 1.5, 1.75, 2, 2.5, 3,
+  4, 5,
+];
+
+/** 'auto': p = round(γn) for γ from 0.1 to 5 (denser near 1), leaving out |p − n| ≤ 1. */
+export function autoDimensions(n: number): number[] {
+  const ps = AUTO_GAMMAS.map((g) => Math.max(1, Math.round(g * n))).filter((p) => Math.abs(p - n) > 1);
+  return [...new Set(ps)].sort((a, b) => a - b);
+}
+
+export const LINEAR_GAUSSIAN_DEFAULTS: LinearGaussianConfig = {
+  n: 200,
+  nTest: 500,
+  p: autoDimensions(200),
+  ridges: [0, 'optimal'],
+  r: 1,
+  sigma: 0.5,
+  seeds: 20,
+  seed: 1,
+};
+
+export function resolveLinearGaussianConfig(input: Partial<LinearGaussianConfigInput>): LinearGaussianConfig {
+  knownKeys('linear-gaussian', input, KEYS);
+  const c = { ...LINEAR_GAUSSIAN_DEFAULTS, p: 'auto', ...input } as LinearGaussianConfigInput;
+  const n = positiveInteger('n', c.n);
+  const r = numberIn('r', c.r, 0, Infinity);
+  const ridges = resolveRidges(c.ridges);
+  if (r === 0 && ridges.includes('optimal')) {
+    throw new Error(`ridges: 'optimal' needs r > 0 (λ* = σ²γ/r²), got r = 0`);
+  }
+  return {
+    n,
+    nTest: positiveInteger('nTest', c.nTest),
+    p: resolveDimensions(c.p, n),
+    ridges,
+    r,
+    sigma: numberIn('sigma', c.sigma, 0, Infinity),
+    seeds: positiveInteger('seeds', c.seeds),
+    seed: integer('seed', c.seed),
+  };
+}
+
+function resolveDimensions(v: unknown, n: number): number[] {
+  if (v === 'auto') return autoDimensions(n);
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new Error(`p must be a non-empty list of dimensions or 'auto', got ${JSON.stringify(v)}`);
+  }
+  v.forEach((p, i) => {
+    positiveInteger(`p[${i}]`, p);
+    if (Math.abs(p - n) <= 1) {
+      throw new Error(
+        `p[${i}] = ${p} is within 1 of n = ${n}, where the expected ridgeless risk is infinite; leave it out`,
+      );
+    }
+  });
+  return [...new Set(v as number[])].sort((a, b) => a - b);
+}
+
+function resolveRidges(v: unknown): RidgeSetting[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new Error(`ridges must be a non-empty list of λ ≥ 0 or 'optimal', got ${JSON.stringify(v)}`);
+  }
+  const out = v.map((x, i) => (x === 'optimal' ? 'optimal' : numberIn(`ridges[${i}]`, x, 0, Infinity)));
+  return [...new Set(out)];
+}
+
+/** Per-seed measurements of every (λ, p): risks[c][k][s] for ridges[c], p[k], seed + s. */
+export interface LinearGaussianTrials {
+  risk: number[][][];
+  testMse: number[][][];
+}
+
+/** The fitFeatureCurve ridge for a setting at dimension p: n·λ, with λ* = σ²γ/r² for 'optimal'. */
+export function solverRidge(setting: RidgeSetting, p: number, config: LinearGaussianConfig): number {
+  return config.n * lambdaAt(setting, p, config);
+}
+
+function lambdaAt(setting: RidgeSetting, p: number, config: LinearGaussianConfig): number {
+  return setting === 'optimal'
+    ? optimalRidgeLambda(p / config.n, { r: config.r, sigma: config.sigma })
+    : setting;
+}
+
+export async function linearGaussianTrials(
+  config: LinearGaussianConfig,
+  onProgress?: (done: number, total: number) => void,
+): Promise<LinearGaussianTrials> {
+  const { n, nTest, p: dims, ridges, seeds } = config;
+  const risk = ridges.map(() => dims.map(() => new Array<number>(seeds)));
+  const testMse = ridges.map(() => dims.map(() => new Array<number>(seeds)));
+  const total = seeds * dims.length * ridges.length;
+  let done = 0;
+  for (let s = 0; s < seeds; s++) {
+    for (let k = 0; k < dims.length; k++) {
+      const p = dims[k];
+      const data = linearGaussian({
+        d: p,
+        n,
+        nTest,
+        r: config.r,
+        sigma: config.sigma,
+        seed: config.seed + s,
+      });
+      // Test inputs, then the basis vectors e_1 … e_p: the predictions there are β̂ itself.
+      const xTest = matrix(nTest + p, p);
+      xTest.data.set(data.test.x.data);
+      for (let j = 0; j < p; j++) xTest.data[(nTest + j) * p + j] = 1;
+      for (let c = 0; c < ridges.length; c++) {
+        const prediction = await fitOne(data.train.x, data.train.y, xTest, solverRidge(ridges[c], p, config));
+        let r2 = 0;
+        for (let j = 0; j < p; j++) r2 += (prediction[nTest + j] - data.beta[j]) ** 2;
+        let mse = 0;
+        for (let i = 0; i < nTest; i++) mse += (prediction[i] - data.test.y[i]) ** 2;
+        risk[c][k][s] = r2;
+        testMse[c][k][s] = mse / nTest;
+        onProgress?.(++done, total);
+      }
+    }
+  }
+  return { risk, testMse };
+}
+
+async function fitOne(xTrain: Matrix, y: Float64Array, xTest: Matrix, ridge: number): Promise<Float64Array> {
+  const p = xTrain.cols;
+  for await (const fit of fitFeatureCurve({
+    featureMap: coordinateFeatures(p),
+    xTrain,
+    xTest,
+    yTrain: matrix(y.length, 1, y),
+    features: [p],
+    ridge,
+  })) {
+    return fit.testPrediction.data;
+  }
+  throw new Error(`p = ${p}: the solver returned no fit`);
+}
+
+/** Rows of the run: one per (λ setting, p), λ settings in config order, p increasing. */
+export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearGaussianTrials): Row[] {
+  const target: LinearTarget = { r: config.r, sigma: config.sigma };
+  const { n } = config;
+  return config.ridges.flatMap((setting, c) =>
+    config.p.map((p, k) => {
+      const gamma = p / n;
+      const lambda = lambdaAt(setting, p, config);
+      const risk = seedStatistics(trials.risk[c][k]);
+      const row: Row = {
+        gamma,
+        p,
+        n,
+        lambda,
+        optimalRidge: setting === 'optimal' ? 1 : 0,
+        riskMedian: risk.median,
+        riskQ1: risk.q1,
+        riskQ3: risk.q3,
+        riskMean: risk.mean,
+        riskSd: risk.sd,
+        testMseMedian: seedStatistics(trials.testMse[c][k]).median,
+        theory: ridgeRisk(gamma, lambda, target),
+      };
+      // The finite-n expectation has a closed form for the ridgeless fit only.
+      if (lambda === 0) row.theoryFinite = finiteRidgelessRisk(p, n, target);
+      return row;
+    }),
+  );
+}
+
+export interface LinearGaussianSummary {
+  n: number;
+  seeds: number;
+  curves: {
+    ridge: RidgeSetting;
+    /** Largest median risk over the sweep. */
+    peak: { p: number; gamma: number; riskMedian: number; theory: number };
+    /** Worst |median/theory − 1| over rows with |γ − 1| ≥ 0.2. */
+    medianVsTheory: { gamma: number; relativeError: number } | null;
+    /** Worst |mean/finite-n theory − 1| over rows with |γ − 1| ≥ 0.2 (ridgeless only). */
+    meanVsFiniteTheory: { gamma: number; relativeError: number } | null;
+  }[];
+}
+
+/** Rows counted as "away from the threshold" in the agreement figures. */
+export const AWAY_FROM_THRESHOLD = 0.2;
+
+function worst(rows: Row[], value: (r: Row) => number, reference: (r: Row) => number) {
+  let out: { gamma: number; relativeError: number } | null = null;
+  for (const r of rows) {
+    if (Math.abs(r.gamma - 1) < AWAY_FROM_THRESHOLD) continue;
+    const e = Math.abs(value(r) / reference(r) - 1);
+    if (!out || e > out.relativeError) out = { gamma: r.gamma, relativeError: e };
+  }
+  return out;
+}
+
+export function summarizeLinearGaussian(config: LinearGaussianConfig, rows: Row[]): LinearGaussianSummary {
+  return {
+    n: config.n,
+    seeds: config.seeds,
+    curves: config.ridges.map((ridge, c) => {
+      const mine = rows.slice(c * config.p.length, (c + 1) * config.p.length);
+      const top = mine.reduce((a, b) => (b.riskMedian > a.riskMedian ? b : a));
+      return {
+        ridge,
+        peak: { p: top.p, gamma: top.gamma, riskMedian: top.riskMedian, theory: top.theory },
+        medianVsTheory: worst(
+          mine,
+          (r) => r.riskMedian,
+          (r) => r.theory,
+        ),
+        meanVsFiniteTheory:
+          ridge === 0
+            ? worst(
+                mine,
+                (r) => r.riskMean,
+                (r) => r.theoryFinite,
+              )
+            : null,
+      };
+    }),
+  };
+}
+
+const g3 = (x: number) => x.toPrecision(3);
+const pct = (e: { gamma: number; relativeError: number } | null) =>
+  e ? `${(100 * e.relativeError).toFixed(1)}% (γ = ${g3(e.gamma)})` : '(no rows with |γ − 1| ≥ 0.2)';
+
+export function linearGaussianSummaryLines(config: LinearGaussianConfig, s: LinearGaussianSummary): string[] {
+  const lines: [string, string][] = [
+    [
+      'model',
+      `x ~ N(0, I_p), ‖β‖ = ${config.r}, σ = ${config.sigma}, n = ${config.n}, ${config.seeds} seeds; risk = ‖β̂ − β‖²`,
+    ],
+  ];
+  for (const c of s.curves) {
+    const name =
+      c.ridge === 'optimal'
+        ? 'optimal ridge λ*'
+        : c.ridge === 0
+          ? 'min-norm (λ = 0)'
+          : `ridge λ = ${c.ridge}`;
+    lines.push([
+      `${name}: peak`,
+      `p = ${c.peak.p} (γ = ${g3(c.peak.gamma)}): median risk ${g3(c.peak.riskMedian)}, theory ${g3(c.peak.theory)}`,
+    ]);
+    lines.push([
+      `${name}: median vs theory`,
+      `worst ${pct(c.medianVsTheory)} for |γ − 1| ≥ ${AWAY_FROM_THRESHOLD}`,
+    ]);
+    if (c.meanVsFiniteTheory) {
+      lines.push([
+        `${name}: mean vs finite-n`,
+        `worst ${pct(c.meanVsFiniteTheory)} for |γ − 1| ≥ ${AWAY_FROM_THRESHOLD}`,
+      ]);
+    }
+  }
+  const w = Math.max(...lines.map(([k]) => k.length));
+  return lines.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
+}
+
+export async function runLinearGaussian(
+  config: LinearGaussianConfig,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PresetResult> {
+  const rows = linearGaussianRows(config, await linearGaussianTrials(config, onProgress));
+  const summary = summarizeLinearGaussian(config, rows);
+  return { points: rows, summary: { ...summary }, summaryLines: linearGaussianSummaryLines(config, summary) };
+}
+
+export const linearGaussianPreset: Preset<LinearGaussianConfig> = {
+  name: 'linear-gaussian',
+  description: 'min-norm and ridge least squares on isotropic Gaussian data vs Hastie et al. 2019 theory',
+  defaults: LINEAR_GAUSSIAN_DEFAULTS,
+  resolve: (c) => resolveLinearGaussianConfig(c as Partial<LinearGaussianConfigInput>),
+  run: (config, context) => runLinearGaussian(config, context.onProgress),
+};

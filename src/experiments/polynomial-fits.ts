@@ -1,0 +1,192 @@
+// The classical picture in one figure (Bishop, PRML Fig. 1.4; the background essay's polynomial
+// figure): n noisy samples of a 1-D target and the polynomial fits of three degrees — one that
+// under-fits, a well-chosen one, and one that interpolates the samples — each beside the true
+// function. The fits come from the shared whole-curve solver over the Legendre basis. Isomorphic.
+//
+// Rows (results.csv): first the plotting grid, then the samples.
+//   grid rows:   { sample: 0, x, truth, fitLow, fitGood, fitInterp }
+//   sample rows: { sample: 1, x, y, truth, fitLow, fitGood, fitInterp }  (y: the noisy observation)
+// fitLow, fitGood and fitInterp are the fits of degrees[0], degrees[1] and degrees[2].
+import { regression1d } from '../data/regression-1d.js';
+import { matrix } from '../engine/matrix.js';
+import { fitFeatureCurve } from '../fit/feature-curve.js';
+import { featuresOfDegree, polynomialFeatures } from '../models/polynomial.js';
+import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
+import { degree } from './polynomial.js';
+import type { Preset, Row } from './preset.js';
+import {
+  REGRESSION_1D_DEFAULTS,
+  REGRESSION_1D_KEYS,
+  resolveRegression1dFields,
+  targetSpec,
+  type Regression1dFields,
+} from './regression-1d-config.js';
+
+export type PolynomialFitsConfig = Regression1dFields & {
+  n: number;
+  nTest: number;
+  /** Three increasing degrees: under-fitting, well-chosen, interpolating (≥ n − 1). */
+  degrees: [number, number, number];
+  decay: number;
+  ridge: number;
+  /** Points of the plotting grid. */
+  gridSize: number;
+  seed: number;
+};
+
+const KEYS = [...REGRESSION_1D_KEYS, 'n', 'nTest', 'degrees', 'decay', 'ridge', 'gridSize', 'seed'] as const;
+
+/** The row keys of the three fits, in the order of `degrees`. */
+export const FIT_KEYS = ['fitLow', 'fitGood', 'fitInterp'] as const;
+export const FIT_ROLES = ['under-fitting', 'well-chosen', 'interpolating'] as const;
+
+export const POLYNOMIAL_FITS_DEFAULTS: PolynomialFitsConfig = {
+  ...REGRESSION_1D_DEFAULTS,
+  n: 10,
+  nTest: 500,
+  degrees: [1, 3, 9],
+  decay: 1,
+  ridge: 0,
+  gridSize: 400,
+  seed: 1,
+};
+
+export function resolvePolynomialFitsConfig(input: Partial<PolynomialFitsConfig>): PolynomialFitsConfig {
+  knownKeys('polynomial-fits', input, KEYS);
+  const c = { ...POLYNOMIAL_FITS_DEFAULTS, ...input };
+  const d = c.degrees as unknown;
+  if (!Array.isArray(d) || d.length !== 3)
+    throw new Error(
+      `degrees must be three degrees [under-fitting, well-chosen, interpolating], got ${JSON.stringify(d)}`,
+    );
+  const degrees = d.map((v, i) => degree(`degrees[${i}]`, v)) as [number, number, number];
+  if (!(degrees[0] < degrees[1] && degrees[1] < degrees[2]))
+    throw new Error(`degrees must be increasing, got ${JSON.stringify(degrees)}`);
+  const n = positiveInteger('n', c.n);
+  const ridge = numberIn('ridge', c.ridge, 0, Infinity);
+  if (ridge === 0 && featuresOfDegree(degrees[2]) < n) {
+    throw new Error(
+      `degrees[2] = ${degrees[2]} cannot interpolate n = ${n} samples: it needs degree ≥ n − 1 = ${n - 1}`,
+    );
+  }
+  const gridSize = positiveInteger('gridSize', c.gridSize);
+  if (gridSize < 2) throw new Error(`gridSize must be at least 2, got ${gridSize}`);
+  return {
+    ...resolveRegression1dFields(c),
+    n,
+    nTest: positiveInteger('nTest', c.nTest),
+    degrees,
+    decay: numberIn('decay', c.decay, 0, Infinity),
+    ridge,
+    gridSize,
+    seed: integer('seed', c.seed),
+  };
+}
+
+export interface FitSummary {
+  role: string;
+  degree: number;
+  trainLoss: number;
+  testLoss: number;
+  coefNorm: number;
+}
+
+export interface PolynomialFitsSummary {
+  n: number;
+  noiseVariance: number;
+  fits: FitSummary[];
+}
+
+export const polynomialFitsPreset: Preset<PolynomialFitsConfig> = {
+  name: 'polynomial-fits',
+  description:
+    'noisy samples, the true function and an under-fitting, a well-chosen and an interpolating polynomial',
+  defaults: POLYNOMIAL_FITS_DEFAULTS,
+  // Grid rows share x across seeds (sample rows do not: their x is the first seed's).
+  indexKeys: ['sample', 'x'],
+  resolve: (c) => resolvePolynomialFitsConfig(c),
+  async run(config) {
+    const { points, summary } = await runPolynomialFits(config);
+    const g = (x: number) => x.toPrecision(4);
+    const lines = summary.fits.map(
+      (f) =>
+        `  ${`${f.role} (degree ${f.degree})`.padEnd(28)}  train loss ${g(f.trainLoss)}, test loss ${g(f.testLoss)}, ‖a‖ ${g(f.coefNorm)}`,
+    );
+    return {
+      points,
+      summary: { ...summary },
+      summaryLines: [`  n = ${summary.n} samples, noise floor σ² = ${g(summary.noiseVariance)}`, ...lines],
+    };
+  },
+};
+
+export async function runPolynomialFits(
+  config: PolynomialFitsConfig,
+): Promise<{ points: Row[]; summary: PolynomialFitsSummary }> {
+  const { n, nTest, degrees, gridSize } = config;
+  const data = regression1d({
+    target: targetSpec(config),
+    n,
+    nTest,
+    noise: config.noise,
+    interval: config.interval,
+    design: config.design,
+    gridSize,
+    seed: config.seed,
+  });
+  const featureMap = polynomialFeatures({
+    maxDegree: degrees[2],
+    interval: config.interval,
+    decay: config.decay,
+  });
+  // One solve per degree for the training points, the test points and the grid together.
+  const xEval = new Float64Array(nTest + gridSize);
+  xEval.set(data.test.x);
+  xEval.set(data.grid.x, nTest);
+  const yTrain = matrix(n, 1, data.train.y);
+  const fits: FitSummary[] = [];
+  const onGrid: Float64Array[] = [];
+  const onTrain: Float64Array[] = [];
+  let k = 0;
+  for await (const fit of fitFeatureCurve({
+    featureMap,
+    xTrain: matrix(n, 1, data.train.x),
+    xTest: matrix(nTest + gridSize, 1, xEval),
+    yTrain,
+    features: degrees.map(featuresOfDegree),
+    ridge: config.ridge,
+  })) {
+    const test = fit.testPrediction.data;
+    fits.push({
+      role: FIT_ROLES[k],
+      degree: degrees[k],
+      trainLoss: meanSquare(fit.trainPrediction.data, data.train.y),
+      testLoss: meanSquare(test.subarray(0, nTest), data.test.y),
+      coefNorm: fit.coefNorm,
+    });
+    onGrid.push(test.slice(nTest));
+    onTrain.push(fit.trainPrediction.data.slice());
+    k++;
+  }
+  const fitColumns = (values: Float64Array[], i: number) =>
+    Object.fromEntries(FIT_KEYS.map((key, j) => [key, values[j][i]]));
+  const points: Row[] = [];
+  for (let i = 0; i < gridSize; i++)
+    points.push({ sample: 0, x: data.grid.x[i], truth: data.grid.truth[i], ...fitColumns(onGrid, i) });
+  for (let i = 0; i < n; i++) {
+    points.push({
+      sample: 1,
+      x: data.train.x[i],
+      y: data.train.y[i],
+      truth: data.train.truth[i],
+      ...fitColumns(onTrain, i),
+    });
+  }
+  return { points, summary: { n, noiseVariance: config.noise ** 2, fits } };
+}
+
+function meanSquare(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < b.length; i++) s += (a[i] - b[i]) ** 2;
+  return s / b.length;
+}

@@ -1,0 +1,277 @@
+// Double descent in polynomial regression: train and test loss against the degree p from 0 to well
+// past the interpolation threshold p + 1 = n, on n noisy samples of a 1-D target, with the
+// bias–variance decomposition over independently drawn training sets. Below the threshold each
+// degree is the least-squares fit (the classical U-curve: bias falls, variance rises); at it the
+// unique interpolant, whose variance explodes; beyond it the minimum-norm interpolant in the
+// (weighted) Legendre basis, whose variance falls again. Isomorphic.
+import { regression1d, trainingSetDraws, type Regression1d } from '../data/regression-1d.js';
+import { matrix } from '../engine/matrix.js';
+import { fitFeatureCurve } from '../fit/feature-curve.js';
+import { featuresOfDegree, polynomialFeatures } from '../models/polynomial.js';
+import { biasVariance, type BiasVariancePoint } from '../probes/bias-variance.js';
+import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
+import type { Preset, Row } from './preset.js';
+import {
+  REGRESSION_1D_DEFAULTS,
+  REGRESSION_1D_KEYS,
+  resolveRegression1dFields,
+  targetSpec,
+  type Regression1dFields,
+} from './regression-1d-config.js';
+
+export type PolynomialConfig = Regression1dFields & {
+  /** Training points; the interpolation threshold is degree n − 1. */
+  n: number;
+  /** Test points (fresh draws), shared by every fit. */
+  nTest: number;
+  /** Every degree 0 … maxDegree is fitted. */
+  maxDegree: number;
+  /** Legendre feature weights (1 + j)^(−decay): which interpolant is the minimum-norm one. */
+  decay: number;
+  /** Ridge λ in ‖y − Fa‖² + λ‖a‖² (0: least squares / minimum norm). */
+  ridge: number;
+  /** Independent training sets R for the bias–variance decomposition (0: skip it). */
+  draws: number;
+  seed: number;
+};
+
+const KEYS = [...REGRESSION_1D_KEYS, 'n', 'nTest', 'maxDegree', 'decay', 'ridge', 'draws', 'seed'] as const;
+
+export const POLYNOMIAL_DEFAULTS: PolynomialConfig = {
+  ...REGRESSION_1D_DEFAULTS,
+  n: 20,
+  nTest: 500,
+  maxDegree: 120,
+  decay: 1,
+  ridge: 0,
+  draws: 100,
+  seed: 1,
+};
+
+export function resolvePolynomialConfig(input: Partial<PolynomialConfig>): PolynomialConfig {
+  knownKeys('polynomial', input, KEYS);
+  const c = { ...POLYNOMIAL_DEFAULTS, ...input };
+  const draws = integer('draws', c.draws);
+  if (draws !== 0 && draws < 2)
+    throw new Error(`draws must be 0 (no bias–variance decomposition) or an integer ≥ 2, got ${draws}`);
+  return {
+    ...resolveRegression1dFields(c),
+    n: positiveInteger('n', c.n),
+    nTest: positiveInteger('nTest', c.nTest),
+    maxDegree: degree('maxDegree', c.maxDegree),
+    decay: numberIn('decay', c.decay, 0, Infinity),
+    ridge: numberIn('ridge', c.ridge, 0, Infinity),
+    draws,
+    seed: integer('seed', c.seed),
+  };
+}
+
+/** A polynomial degree: an integer ≥ 0. */
+export function degree(field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new Error(`${field} must be a polynomial degree (an integer ≥ 0), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export interface DegreeRef {
+  degree: number;
+  testLoss: number;
+  trainLoss: number;
+}
+
+export interface PolynomialSummary {
+  /** Degree n − 1 (features p + 1 = n): the first degree that interpolates the n samples. */
+  interpolationThreshold: DegreeRef | { degree: number; testLoss: null; trainLoss: null };
+  /** Lowest test loss with p + 1 < n: the classical sweet spot. */
+  classicalSweetSpot: DegreeRef | null;
+  /** Lowest test loss with p + 1 > n. */
+  bestBeyondThreshold: DegreeRef | null;
+  peakTestLoss: DegreeRef;
+  /** The same landmarks on the expected test loss over `draws` training sets. */
+  biasVariance: {
+    draws: number;
+    sweetSpot: { degree: number; expectedTestLoss: number; bias2: number; variance: number } | null;
+    peakVariance: { degree: number; variance: number };
+    bestBeyondThreshold: { degree: number; expectedTestLoss: number; bias2: number; variance: number } | null;
+    /** max |bias² + variance + noise − expected test loss| / expected test loss over all degrees. */
+    maxRelativeGap: number;
+  } | null;
+}
+
+export const polynomialPreset: Preset<PolynomialConfig> = {
+  name: 'polynomial',
+  description: 'train/test loss and bias–variance against polynomial degree, past the threshold p + 1 = n',
+  defaults: POLYNOMIAL_DEFAULTS,
+  indexKeys: ['degree', 'features'],
+  resolve: (c) => resolvePolynomialConfig(c),
+  async run(config, context) {
+    const { points, summary } = await runPolynomial(config, context.onProgress);
+    return { points, summary: { ...summary }, summaryLines: polynomialSummaryLines(summary, config) };
+  },
+};
+
+export async function runPolynomial(
+  config: PolynomialConfig,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ points: Row[]; summary: PolynomialSummary; data: Regression1d }> {
+  const { n, nTest, maxDegree, ridge, draws, seed } = config;
+  const data = regression1d({
+    target: targetSpec(config),
+    n,
+    nTest,
+    noise: config.noise,
+    interval: config.interval,
+    design: config.design,
+    seed,
+  });
+  const featureMap = polynomialFeatures({ maxDegree, interval: config.interval, decay: config.decay });
+  const degrees = Array.from({ length: maxDegree + 1 }, (_, p) => p);
+  const features = degrees.map(featuresOfDegree);
+  const total = features.length * (1 + draws);
+  let done = 0;
+  const tick = () => onProgress?.(++done, total);
+
+  const xTest = matrix(nTest, 1, data.test.x);
+  const yTest = matrix(nTest, 1, data.test.y);
+  const yTrain = matrix(n, 1, data.train.y);
+  const points: Row[] = [];
+  for await (const fit of fitFeatureCurve({
+    featureMap,
+    xTrain: matrix(n, 1, data.train.x),
+    xTest,
+    yTrain,
+    features,
+    ridge,
+  })) {
+    points.push({
+      degree: fit.features - 1,
+      features: fit.features,
+      trainLoss: meanSquare(fit.trainPrediction.data, yTrain.data),
+      testLoss: meanSquare(fit.testPrediction.data, yTest.data),
+      coefNorm: fit.coefNorm,
+      condition: fit.condition,
+      jitter: fit.jitter,
+    });
+    tick();
+  }
+
+  let decomposition: BiasVariancePoint[] | null = null;
+  if (draws > 0) {
+    const next = trainingSetDraws(data, n, seed);
+    decomposition = await biasVariance({
+      featureMap, // deterministic: the same family for every draw
+      drawTrainingSet: () => {
+        const s = next();
+        return { x: matrix(n, 1, s.x), y: matrix(n, 1, s.y) };
+      },
+      draws,
+      xTest,
+      truthTest: matrix(nTest, 1, data.test.truth),
+      yTest,
+      noiseVariance: config.noise ** 2,
+      features,
+      ridge,
+      onProgress: () => tick(),
+    });
+    decomposition.forEach((d, k) => {
+      Object.assign(points[k], {
+        bias2: d.bias2,
+        variance: d.variance,
+        noise: d.noise,
+        biasVarianceSum: d.sum,
+        expectedTestLoss: d.expectedTestLoss,
+        meanTestLoss: d.testLoss,
+        meanTrainLoss: d.trainLoss,
+      });
+    });
+  }
+  for (const p of points) assertFinite(p);
+  return { points, summary: summarizePolynomial(points, n, draws), data };
+}
+
+export function summarizePolynomial(points: Row[], n: number, draws: number): PolynomialSummary {
+  const ref = (p: Row): DegreeRef => ({ degree: p.degree, testLoss: p.testLoss, trainLoss: p.trainLoss });
+  const below = points.filter((p) => p.features < n);
+  const above = points.filter((p) => p.features > n);
+  const at = points.find((p) => p.features === n);
+  const bv = (p: Row) => ({
+    degree: p.degree,
+    expectedTestLoss: p.expectedTestLoss,
+    bias2: p.bias2,
+    variance: p.variance,
+  });
+  return {
+    interpolationThreshold: at ? ref(at) : { degree: n - 1, testLoss: null, trainLoss: null },
+    classicalSweetSpot: below.length ? ref(argmin(below, (p) => p.testLoss)) : null,
+    bestBeyondThreshold: above.length ? ref(argmin(above, (p) => p.testLoss)) : null,
+    peakTestLoss: ref(argmin(points, (p) => -p.testLoss)),
+    biasVariance:
+      draws > 0
+        ? {
+            draws,
+            sweetSpot: below.length ? bv(argmin(below, (p) => p.expectedTestLoss)) : null,
+            peakVariance: (({ degree, variance }) => ({ degree, variance }))(
+              argmin(points, (p) => -p.variance),
+            ),
+            bestBeyondThreshold: above.length ? bv(argmin(above, (p) => p.expectedTestLoss)) : null,
+            maxRelativeGap: Math.max(
+              ...points.map((p) => Math.abs(p.biasVarianceSum - p.expectedTestLoss) / p.expectedTestLoss),
+            ),
+          }
+        : null,
+  };
+}
+
+export function polynomialSummaryLines(s: PolynomialSummary, config: PolynomialConfig): string[] {
+  const g = (x: number) => x.toPrecision(4);
+  const at = (p: DegreeRef | null, what: string) =>
+    p ? `degree ${p.degree}: test loss ${g(p.testLoss)}, train loss ${g(p.trainLoss)}` : `(no ${what})`;
+  const t = s.interpolationThreshold;
+  const rows: [string, string][] = [
+    ['noise floor σ²', g(config.noise ** 2)],
+    ['classical sweet spot (p+1 < n)', at(s.classicalSweetSpot, 'degree below the threshold')],
+    [
+      'interpolation threshold',
+      t.testLoss === null
+        ? `degree ${t.degree} (not in the sweep)`
+        : `p + 1 = n = ${config.n}: ${at(t as DegreeRef, '')}`,
+    ],
+    ['peak test loss', at(s.peakTestLoss, '')],
+    ['best beyond threshold (p+1 > n)', at(s.bestBeyondThreshold, 'degree beyond the threshold')],
+  ];
+  const b = s.biasVariance;
+  if (b) {
+    const bvAt = (p: { degree: number; expectedTestLoss: number; bias2: number; variance: number } | null) =>
+      p
+        ? `degree ${p.degree}: expected test loss ${g(p.expectedTestLoss)} (bias² ${g(p.bias2)}, variance ${g(p.variance)})`
+        : '(none)';
+    rows.push(
+      [`bias–variance over ${b.draws} draws`, ''],
+      ['  sweet spot (p+1 < n)', bvAt(b.sweetSpot)],
+      ['  variance peak', `degree ${b.peakVariance.degree}: variance ${g(b.peakVariance.variance)}`],
+      ['  best beyond threshold', bvAt(b.bestBeyondThreshold)],
+      ['  |bias²+var+noise − loss|', `≤ ${b.maxRelativeGap.toExponential(1)} relative`],
+    );
+  }
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`.trimEnd());
+}
+
+function meanSquare(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return s / a.length;
+}
+
+function argmin(points: Row[], key: (p: Row) => number): Row {
+  return points.reduce((a, b) => (key(b) < key(a) ? b : a));
+}
+
+function assertFinite(p: Row): void {
+  for (const [k, v] of Object.entries(p)) {
+    if (!Number.isFinite(v))
+      throw new Error(
+        `degree ${p.degree}: ${k} is ${v} — the solve diverged; try a ridge > 0 or a smaller maxDegree`,
+      );
+  }
+}

@@ -1,0 +1,266 @@
+// Figures of the theory presets: the empirical median over seeds (points) with its interquartile
+// range (band), and the closed-form curve on top, against the model-size ratio on a log axis with
+// the interpolation threshold marked. Pure data → Vega-Lite spec (isomorphic), styled as
+// rff-figure.ts.
+import type { Config, PresetResult, Row } from '../experiments/preset.js';
+import { logSpace } from '../theory/curves.js';
+import { finiteRidgelessRisk, optimalRidgeLambda, ridgeRisk } from '../theory/isotropic-least-squares.js';
+import { randomFeaturesRisk } from '../theory/random-features-relu.js';
+import type { VegaLiteSpec } from './rff-figure.js';
+
+type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
+type LayerSpec = Extract<VegaLiteSpec, { layer: unknown }>['layer'][number];
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2'];
+const STYLE = {
+  background: 'white',
+  view: { stroke: '#888' },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
+};
+
+/** Theory values above the plotted range are dropped (the curves diverge at the threshold). */
+function capOf(rows: Row[]): number {
+  return 1.6 * Math.max(...rows.map((r) => r.riskQ3));
+}
+
+/** Log scales need every plotted value > 0 (σ = 0 gives a zero ridgeless risk below γ = 1). */
+function yScale(values: number[]): { type: 'log' } | { type: 'symlog'; constant: number } {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length === values.length) return { type: 'log' };
+  return { type: 'symlog', constant: positive.length ? Math.min(...positive) : 1e-3 };
+}
+
+interface CurveFigure {
+  x: { field: string; title: string };
+  y: { title: string };
+  threshold: { value: number; label: string };
+  title: string;
+  subtitle: string[];
+  /** Empirical rows with a `series` label. */
+  rows: Record<string, number | string>[];
+  /** Dense theory lines: { x field, risk, series, branch, style: 'solid' | 'dashed' }. */
+  theory: Record<string, number | string>[];
+  series: string[];
+}
+
+function curveSpec(f: CurveFigure): VegaLiteSpec {
+  const x = {
+    field: f.x.field,
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, nice: false, padding: 8 },
+    title: f.x.title,
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: f.series, range: PALETTE.slice(0, f.series.length) },
+    legend: {
+      orient: 'top-left' as const,
+      symbolType: 'stroke',
+      symbolStrokeWidth: 2.5,
+      symbolOpacity: 1,
+      fillColor: 'white',
+      padding: 6,
+    },
+  };
+  const yValues = [
+    ...f.rows.flatMap((r) => [r.riskQ1 as number, r.riskQ3 as number]),
+    ...f.theory.map((t) => t.risk as number),
+  ];
+  const scale = yScale(yValues);
+  const layers: LayerSpec[] = [
+    {
+      mark: { type: 'area', opacity: 0.18, clip: true },
+      encoding: {
+        x,
+        y: { field: 'riskQ1', type: 'quantitative', scale, title: f.y.title, axis: { format: '~g' } },
+        y2: { field: 'riskQ3' },
+        color,
+      },
+    },
+    {
+      data: { values: f.theory },
+      mark: { type: 'line', clip: true, strokeWidth: 1.8 },
+      encoding: {
+        x,
+        y: { field: 'risk', type: 'quantitative', scale },
+        color,
+        detail: { field: 'branch' },
+        strokeDash: {
+          field: 'style',
+          type: 'nominal',
+          scale: {
+            domain: ['solid', 'dashed'],
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
+          legend: null,
+        },
+      },
+    },
+    {
+      mark: {
+        type: 'point',
+        filled: true,
+        size: 34,
+        opacity: 1,
+        stroke: 'white',
+        strokeWidth: 0.6,
+        clip: true,
+      },
+      encoding: {
+        x,
+        y: { field: 'riskMedian', type: 'quantitative', scale },
+        color,
+      },
+    },
+    {
+      // Own one-row data, else the rule would be drawn once per point.
+      data: { values: [{ threshold: f.threshold.value }] },
+      mark: { type: 'rule', strokeDash: [2, 3], color: '#555' },
+      encoding: { x: { field: 'threshold', type: 'quantitative' } },
+    },
+  ];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: f.title, subtitle: f.subtitle },
+    width: 600,
+    height: 340,
+    // Copies: vega tags ingested rows in place, and the caller's points must stay clean.
+    data: { values: f.rows.map((r) => ({ ...r })) },
+    layer: layers,
+    config: STYLE,
+  };
+}
+
+const num = (config: Config, key: string): number => {
+  const v = config[key];
+  if (typeof v !== 'number')
+    throw new Error(`figure: config.${key} must be a number, got ${JSON.stringify(v)}`);
+  return v;
+};
+
+function ridgeLabel(setting: unknown): string {
+  if (setting === 'optimal') return 'optimal ridge λ* = σ²γ/r²';
+  if (setting === 0) return 'min-norm least squares (λ = 0)';
+  return `ridge λ = ${setting}`;
+}
+
+/** A log grid over [lo, hi] on either side of the threshold t, crowded towards t. */
+function denseGrid(lo: number, hi: number, t: number, count = 400): number[] {
+  const grid = logSpace(lo, hi, count);
+  for (let k = 1; k <= 60; k++) {
+    const e = Math.pow(10, -k / 12); // 1 … 10⁻⁵ relative distance
+    grid.push(t * (1 - e * 0.5), t * (1 + e));
+  }
+  return [...new Set(grid.filter((g) => g >= lo && g <= hi && g !== t))].sort((a, b) => a - b);
+}
+
+export function linearGaussianFigureSpec(config: Config, result: PresetResult): VegaLiteSpec {
+  const n = num(config, 'n');
+  const target = { r: num(config, 'r'), sigma: num(config, 'sigma') };
+  const ridges = config.ridges as (number | 'optimal')[];
+  const seeds = num(config, 'seeds');
+  const rows = result.points.map((p) => ({
+    ...p,
+    series: ridgeLabel(p.optimalRidge === 1 ? 'optimal' : p.lambda),
+  }));
+  const cap = capOf(result.points);
+  const gammas = result.points.map((p) => p.gamma);
+  const lo = Math.min(...gammas) / 1.05;
+  const hi = Math.max(...gammas) * 1.05;
+  const theory: Record<string, number | string>[] = [];
+  for (const setting of ridges) {
+    const series = ridgeLabel(setting);
+    for (const gamma of denseGrid(lo, hi, 1)) {
+      const lambda = setting === 'optimal' ? optimalRidgeLambda(gamma, target) : setting;
+      const risk = ridgeRisk(gamma, lambda, target);
+      if (Number.isFinite(risk) && risk <= cap) {
+        theory.push({
+          gamma,
+          risk,
+          series,
+          branch: `${series} ${gamma < 1 ? 'below' : 'above'}`,
+          style: 'solid',
+        });
+      }
+    }
+    if (setting === 0) {
+      // The exact finite-n expectation, at every integer p in range.
+      const pLo = Math.max(1, Math.ceil(lo * n));
+      const pHi = Math.floor(hi * n);
+      const step = Math.max(1, Math.floor((pHi - pLo) / 800));
+      for (let p = pLo; p <= pHi; p += step) {
+        if (Math.abs(p - n) <= 1) continue;
+        const risk = finiteRidgelessRisk(p, n, target);
+        if (risk <= cap) {
+          theory.push({
+            gamma: p / n,
+            risk,
+            series,
+            branch: `finite ${p < n ? 'below' : 'above'}`,
+            style: 'dashed',
+          });
+        }
+      }
+    }
+  }
+  const hasRidgeless = ridges.includes(0);
+  return curveSpec({
+    x: { field: 'gamma', title: 'γ = p/n (parameters per training point)' },
+    y: { title: 'excess test risk ‖β̂ − β‖²' },
+    threshold: { value: 1, label: 'γ = 1' },
+    title: `Linear regression, x ~ N(0, I_p): n = ${n}, ‖β‖ = ${target.r}, σ = ${target.sigma}`,
+    subtitle: [
+      `points: median over ${seeds} seeds; band: interquartile range`,
+      'solid: theory, n → ∞ (Hastie et al. 2019)' + (hasRidgeless ? '; dashed: exact at this n' : ''),
+      'dotted: interpolation threshold γ = 1',
+    ],
+    rows,
+    theory,
+    series: ridges.map(ridgeLabel),
+  });
+}
+
+export function rfReluGaussianFigureSpec(config: Config, result: PresetResult): VegaLiteSpec {
+  const d = num(config, 'd');
+  const n = num(config, 'n');
+  const seeds = num(config, 'seeds');
+  const target = { signal: num(config, 'signal'), noise: num(config, 'noise') };
+  const psi2 = n / d;
+  const MEASURED = `median over ${seeds} seeds (band: IQR)`;
+  const THEORY = 'Mei & Montanari 2019, d → ∞';
+  const rows = result.points.map((p) => ({ ...p, series: MEASURED }));
+  const cap = capOf(result.points);
+  const psis = result.points.map((p) => p.psi1);
+  const theory: Record<string, number | string>[] = [];
+  for (const psi1 of denseGrid(Math.min(...psis) / 1.05, Math.max(...psis) * 1.05, psi2)) {
+    const risk = randomFeaturesRisk(psi1, psi2, target).risk;
+    if (Number.isFinite(risk) && risk <= cap) {
+      theory.push({ psi1, risk, series: THEORY, branch: psi1 < psi2 ? 'below' : 'above', style: 'solid' });
+    }
+  }
+  return curveSpec({
+    x: { field: 'psi1', title: 'ψ1 = N/d (random features per input dimension)' },
+    y: { title: 'excess test risk E(f̂(x) − ⟨β, x⟩)²' },
+    threshold: { value: psi2, label: 'N = n' },
+    title: `Random ReLU features, x ~ N(0, I_d): d = ${d}, n = ${n}, ‖β‖ = ${target.signal}, τ = ${target.noise}`,
+    subtitle: [
+      `least squares (N < n), min-norm interpolation (N > n); ψ2 = n/d = ${Number(psi2.toPrecision(4))}`,
+      `risk on ${config.nTest} fresh test points; dotted: threshold N = n`,
+    ],
+    rows,
+    theory,
+    series: [MEASURED, THEORY],
+  });
+}
+
+/** One figure builder per theory preset, by preset name (merged into figures.ts's registry). */
+export const theoryFigures: Record<string, FigureBuilder> = {
+  'linear-gaussian': linearGaussianFigureSpec,
+  'rf-relu-gaussian': rfReluGaussianFigureSpec,
+};

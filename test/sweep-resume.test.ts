@@ -1,0 +1,205 @@
+// Resumable sweeps, against real processes: SIGKILL at random moments loses and repeats nothing,
+// Ctrl-C stops cleanly, and a failing trial does not stop the sweep.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../src/store/store.js';
+import { expandSpec } from '../src/sweep/expand.js';
+import { validateSpec } from '../src/sweep/spec.js';
+import { start, tempDir, waitFor, writeSpec } from './sweep-cli-helpers.js';
+
+const SPEC = {
+  preset: 'rff',
+  config: { n: 200, nTest: 500, features: [20, 100, 200, 400, 1500] },
+  seeds: 10,
+};
+
+const ROWS = SPEC.config.features.length;
+
+function storedPoints(db: string, sweepId: string): Map<string, Record<string, number>[]> {
+  const store = new Store(db);
+  const out = new Map(store.trials(sweepId).map((t) => [t.id, store.points(sweepId, t.id)]));
+  store.close();
+  return out;
+}
+
+// Results must not depend on how the sweep was cut up. The only allowed difference is floating-point
+// rounding; none is expected (same seeds, same code, same thread counts), so the bound is tight.
+function expectSameNumbers(a: Record<string, number>[], b: Record<string, number>[]) {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, i) => {
+    for (const [k, v] of Object.entries(row)) {
+      if (k === 'seconds') continue;
+      expect(Math.abs(v - b[i][k]), k).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b[i][k])));
+    }
+  });
+}
+
+describe('resumable sweeps', () => {
+  const sweepId = expandSpec(validateSpec(SPEC, 'spec')).id;
+
+  it('survives SIGKILL at random moments: every trial ends in the store exactly once, with the same numbers', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, SPEC);
+    const reference = join(dir, 'reference.db');
+    const straight = start([
+      'run',
+      spec,
+      '--db',
+      reference,
+      '--workers',
+      '2',
+      '--no-progress',
+      '--out',
+      join(dir, 'ref'),
+    ]);
+    expect((await straight.exited).code).toBe(0);
+
+    const db = join(dir, 'killed.db');
+    const doneCount = () => {
+      try {
+        const st = new Store(db);
+        const n = st.trials(sweepId).filter((t) => t.status === 'done').length;
+        st.close();
+        return n;
+      } catch {
+        return 0; // not created yet
+      }
+    };
+    // Kill each run soon after it has stored at least one more trial, at a pseudo-random moment
+    // (0–400 ms later): mid-trial, mid-write or between trials.
+    const extra = [0, 210, 90, 160, 30, 120, 60];
+    let kills = 0;
+    for (const wait of extra) {
+      const before = doneCount();
+      if (before === 10) break;
+      const run = start([
+        'run',
+        spec,
+        '--db',
+        db,
+        '--workers',
+        '2',
+        '--no-progress',
+        '--out',
+        join(dir, 'out'),
+      ]);
+      let exited = false;
+      void run.exited.then(() => (exited = true));
+      await waitFor(() => exited || doneCount() > before, 60_000, 'progress');
+      await new Promise((r) => setTimeout(r, wait));
+      if (!exited) {
+        run.child.kill('SIGKILL');
+        kills++;
+      }
+      await run.exited;
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    const last = start([
+      'run',
+      spec,
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--no-progress',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    expect((await last.exited).code).toBe(0);
+    const store = new Store(db);
+    const trials = store.trials(sweepId);
+    const counts = store.pointCounts(sweepId);
+    store.close();
+    expect(trials).toHaveLength(10);
+    expect(trials.every((t) => t.status === 'done')).toBe(true);
+    for (const t of trials) expect(counts.get(t.id)).toBe(ROWS); // none lost, none twice
+    const ref = storedPoints(reference, sweepId);
+    for (const [id, points] of storedPoints(db, sweepId)) expectSameNumbers(points, ref.get(id)!);
+  });
+
+  it('stops cleanly on Ctrl-C and says how to resume; the next run finishes the rest', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, SPEC);
+    const db = join(dir, 'db');
+    const run = start([
+      'run',
+      spec,
+      '--db',
+      db,
+      '--workers',
+      '1',
+      '--no-progress',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    // Interrupt once at least one trial is in the store.
+    await waitFor(
+      () => {
+        try {
+          const s = new Store(db);
+          const done = s.trials(sweepId).some((t) => t.status === 'done');
+          s.close();
+          return done;
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+      'a first finished trial',
+    );
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.output().stderr).toMatch(
+      /stopped after \d+ of 10 trials .*run the same command again to resume/,
+    );
+    const s = new Store(db);
+    const statuses = s.trials(sweepId).map((t) => t.status);
+    s.close();
+    expect(statuses).not.toContain('running');
+    expect(statuses.filter((x) => x === 'done').length).toBeLessThan(10);
+    const again = start([
+      'run',
+      spec,
+      '--db',
+      db,
+      '--workers',
+      '1',
+      '--no-progress',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    expect((await again.exited).code).toBe(0);
+    expect(again.output().stdout).toMatch(/10 trial\(s\), [1-9] run now, 0 failed/);
+  });
+
+  it('records a failing trial with its error and goes on with the others', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, { ...SPEC, axes: { n: [100, 70000] }, seeds: 2 });
+    const db = join(dir, 'db');
+    const run = start([
+      'run',
+      spec,
+      '--db',
+      db,
+      '--workers',
+      '2',
+      '--no-progress',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    const { stdout } = run.output();
+    expect(stdout).toMatch(/grid point 1 \(n=100\): 2 ok, 0 failed/);
+    expect(stdout).toMatch(/grid point 2 \(n=70000\): 0 ok, 2 failed/);
+    expect(stdout).toMatch(/failed trials:\n.*n = 70000 is larger than the 60000 training images/);
+    const s = new Store(db);
+    const trials = s.trials(
+      expandSpec(validateSpec({ ...SPEC, axes: { n: [100, 70000] }, seeds: 2 }, 's')).id,
+    );
+    s.close();
+    expect(trials.map((t) => t.status).sort()).toEqual(['done', 'done', 'failed', 'failed']);
+    expect(trials.find((t) => t.status === 'failed')!.error).toMatch(/larger than the 60000/);
+  });
+});
