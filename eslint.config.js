@@ -10,7 +10,7 @@ export default tseslint.config(
     files: [
       'src/{engine,data,models,fit,probes,experiments}/**/*.ts',
       'src/report/*-figure.ts',
-      'src/report/points.ts',
+
     ],
     rules: {
       // The science layers are isomorphic: they must run in a browser too.

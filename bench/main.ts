@@ -1,11 +1,13 @@
 // `npm run bench -- <name>`: benchmarks side by side with the reference a user would pick instead.
 import { benchGemm } from './gemm.js';
 import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
+import { benchSweep } from './sweep.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
   rff: () => benchRff(RFF_BENCH),
   belkin: () => benchRff(BELKIN_BENCH),
+  sweep: () => benchSweep(),
 };
 
 const names = process.argv.slice(2);

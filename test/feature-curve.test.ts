@@ -177,3 +177,33 @@ function leading(f: Matrix, count: number, scale: number): Matrix {
     for (let j = 0; j < count; j++) out.data[i * count + j] = scale * f.data[i * f.cols + j];
   return out;
 }
+
+describe('jitter does not leak into smaller models', () => {
+  it('refactors the leading blocks when the largest under-parameterised Gram matrix is singular', async () => {
+    const n = 30;
+    const x = randomMatrix(n, 3, 7);
+    const base = randomFeatures({ kind: 'rff', inputDim: 3, maxFeatures: 20, seed: 2, sigma: 1 });
+    // Feature 19 repeats feature 0: the 20-feature Gram matrix is exactly singular, the others are not.
+    const map: FeatureMap = {
+      ...base,
+      async block(xx, j0, j1) {
+        const f = await base.block(xx, 0, 20);
+        const out = zeros(xx.rows, j1 - j0);
+        for (let i = 0; i < xx.rows; i++)
+          for (let j = j0; j < j1; j++)
+            out.data[i * (j1 - j0) + j - j0] = f.data[i * 20 + (j === 19 ? 0 : j)];
+        return out;
+      },
+    };
+    const y = oneHotTargets(n, 3, 8);
+    const points = await collect(
+      fitFeatureCurve({ featureMap: map, xTrain: x, xTest: x, yTrain: y, features: [10, 20], ridge: 0 }),
+    );
+    expect(points[0].jitter).toBe(0);
+    const f = await map.block(x, 0, 10);
+    const z = leading(f, 10, map.scale(10));
+    const want = naiveMatmul(z, naiveMatmul(pseudoInverse(z), y));
+    expect(maxAbsDiff(points[0].trainPrediction, want)).toBeLessThan(1e-9);
+    expect(points[1].jitter).toBeGreaterThan(0);
+  });
+});

@@ -41,13 +41,26 @@ export async function writeSweepOutput(
   } else {
     const grids = sweepGrids(store, sweep.id, preset);
     points = grids.flatMap(flatten);
-    summary = {
-      grids: grids.map((g) => ({ axes: g.axes, ok: g.ok, failed: g.failed, unfinished: g.unfinished })),
-    };
-    lines = gridLines(grids);
-    grids.forEach((g, k) => {
-      if (g.ok === 0) return;
+    const gridSummaries = grids.map((g) => {
       const config = trials.find((t) => t.gridKey === g.gridKey)!.config;
+      const median = g.ok > 0 && preset.summarizeRows ? preset.summarizeRows(config, flatten(g)) : undefined;
+      return { g, config, median };
+    });
+    summary = {
+      grids: gridSummaries.map(({ g, median }) => ({
+        axes: g.axes,
+        ok: g.ok,
+        failed: g.failed,
+        unfinished: g.unfinished,
+        ...(median ? { medianCurve: median.summary } : {}),
+      })),
+    };
+    lines = gridSummaries.flatMap(({ g, median }, k) => [
+      gridLine(g, k),
+      ...(median ? ['  of the median curve over seeds:', ...median.summaryLines.map((l) => `  ${l}`)] : []),
+    ]);
+    gridSummaries.forEach(({ g, config }, k) => {
+      if (g.ok === 0) return;
       const result: PresetResult = { points: flatten(g), summary: {}, summaryLines: [] };
       figures[grids.length === 1 ? 'figure' : `figure-${k + 1}`] = figureFor(preset.name, config, result);
     });
@@ -61,12 +74,10 @@ export async function writeSweepOutput(
   return { lines, files: [written.json, written.csv, ...written.figures] };
 }
 
-function gridLines(grids: GridAggregate[]): string[] {
-  return grids.map((g, k) => {
-    const axes = Object.entries(g.axes)
-      .map(([a, v]) => `${a}=${JSON.stringify(v)}`)
-      .join(' ');
-    const status = `${g.ok} ok, ${g.failed} failed${g.unfinished ? `, ${g.unfinished} unfinished` : ''}`;
-    return `  grid point ${k + 1}${axes ? ` (${axes})` : ''}: ${status}`;
-  });
+function gridLine(g: GridAggregate, k: number): string {
+  const axes = Object.entries(g.axes)
+    .map(([a, v]) => `${a}=${JSON.stringify(v)}`)
+    .join(' ');
+  const status = `${g.ok} ok, ${g.failed} failed${g.unfinished ? `, ${g.unfinished} unfinished` : ''}`;
+  return `  grid point ${k + 1}${axes ? ` (${axes})` : ''}: ${status}`;
 }

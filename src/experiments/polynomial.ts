@@ -42,8 +42,15 @@ export const POLYNOMIAL_DEFAULTS: PolynomialConfig = {
   n: 20,
   nTest: 500,
   maxDegree: 120,
+  // Beyond the threshold the minimum-norm interpolant depends on the basis weights. decay 1 takes
+  // the one of least Σ (1 + j)² a_j², a smoothness norm: its fits approach a smooth interpolant
+  // (default run: test loss 0.069 at degree 107 against 0.056 at the classical sweet spot). With
+  // decay 0 (plain L², every degree alike) the interpolant degenerates into spikes at the samples
+  // and the test loss climbs back towards E[y²] ≈ 0.54 (best 0.15 at degree 27). Below the
+  // threshold the weights change nothing (same span, same least-squares fit).
   decay: 1,
   ridge: 0,
+  // 100 training sets: ~2–5 s on 2 cores; bias² is resolved down to about variance/R.
   draws: 100,
   seed: 1,
 };

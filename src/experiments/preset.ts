@@ -34,4 +34,6 @@ export interface Preset<C extends Config = Config> {
    */
   resolve(config: Partial<C>): C;
   run(config: C, context: RunContext): Promise<PresetResult>;
+  /** The summary of rows aggregated over seeds (medians under the plain keys), if the preset has one. */
+  summarizeRows?(config: C, rows: Row[]): Pick<PresetResult, 'summary' | 'summaryLines'>;
 }

@@ -93,6 +93,10 @@ export const rffPreset: Preset<RffConfig> = {
     const { points, summary } = await runRff(config, context.loadDataset(config.dataset), context.onProgress);
     return { points, summary: { ...summary }, summaryLines: summaryLines(summary) };
   },
+  summarizeRows(config, rows) {
+    const summary = summarizeCurve(rows as CurvePoint[], config.n);
+    return { summary: { ...summary }, summaryLines: summaryLines(summary) };
+  },
 };
 
 export interface RffResult {

@@ -111,7 +111,10 @@ async function* underparameterized(
   const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
   // Ridgeless: one factorisation for all N. With a ridge the added diagonal ridge/s_N² differs per
   // N, so each point factorises its own (still never rebuilding features or Gram).
-  const shared = ridge === 0 ? await jitteredCholesky(gram) : undefined;
+  // If the shared factor needed jitter, the smaller models get factors of their own: the jitter
+  // must not perturb the leading blocks that factor without it.
+  const whole = ridge === 0 ? await jitteredCholesky(gram) : undefined;
+  const shared = whole && whole.jitter === 0 ? whole : undefined;
   for (const nf of under) {
     const s = featureMap.scale(nf);
     let factor = shared;

@@ -1,6 +1,7 @@
 // The figure of each preset's run: a Vega-Lite spec from its configuration and result.
 import type { Config, PresetResult } from '../experiments/preset.js';
 import type { CurvePoint } from '../probes/curve-point.js';
+import { polynomialFigures } from './polynomial-figures.js';
 import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
 
 type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
@@ -15,6 +16,7 @@ const FIGURES: Record<string, FigureBuilder> = {
       title: `${kind} features on ${config.dataset}: n = ${config.n}, ${config.nTest} test points${ridge}${noise}`,
     });
   },
+  ...polynomialFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {

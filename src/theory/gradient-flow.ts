@@ -47,19 +47,26 @@ export function gradientFlowRisk(gamma: number, t: number, target: LinearTarget)
   const lower = (1 - sqrtG) ** 2;
   // Once e^{−s t} is below 1e-17 on the whole continuous spectrum, the flow has converged.
   if (lower * t > 40) return ridgelessRisk(gamma, target);
-  const nodes = Math.min(1 << 21, 256 + Math.ceil(16 * Math.PI * Math.sqrt(t * upper)));
-  // ∫ f(s) dμ_cont(s) = (2/π) ∫_0^π f(s(θ)) sin²θ / s(θ) dθ, ≈ (2/m) Σ_{k=1}^{m−1} (…) at θ_k = kπ/m.
+  // Nodes: enough to resolve e^{−st} near the lower edge (∝ √t) and the edge itself when γ ≈ 1.
+  // (At γ = 1 exactly the integrand is smooth at the edge: no extra nodes needed there.)
+  const edge = lower === 0 ? 0 : 64 / Math.abs(1 - sqrtG);
+  const nodes = Math.min(1 << 21, 256 + Math.ceil(16 * Math.PI * Math.sqrt(t * upper) + edge));
+  // ∫ f(s) dμ_cont(s) = (2/π) ∫_0^π f(s(θ)) w(θ) dθ with w = sin²θ / s(θ), by the trapezoid rule at
+  // θ_k = kπ/m (w(0) = 0; w(π) = 0 unless γ = 1, where w = sin²(θ/2) → 1).
   let bias = 0;
   let variance = 0;
-  for (let k = 1; k < nodes; k++) {
-    const theta = (k * Math.PI) / nodes;
-    const sin = Math.sin(theta);
+  for (let k = 1; k <= nodes; k++) {
+    const half = (k * Math.PI) / nodes / 2;
+    const sh2 = Math.sin(half) ** 2;
+    const ch2 = Math.cos(half) ** 2;
     // s = 1 + γ + 2√γ cos θ, written without cancellation near the lower edge (γ ≈ 1, θ ≈ π).
-    const s = lower + 4 * sqrtG * Math.cos(theta / 2) ** 2;
-    const w = (sin * sin) / s;
+    const s = lower + 4 * sqrtG * ch2;
+    const w = (lower === 0 ? sh2 / sqrtG : (4 * sh2 * ch2) / s) * (k === nodes ? 0.5 : 1);
     bias += w * Math.exp(-2 * s * t);
-    const g = flowGain(s, t);
-    variance += w * s * g * g; // (1 − e^{−st})²/s = s·g²
+    if (s > 0) {
+      const g = flowGain(s, t);
+      variance += w * s * g * g; // (1 − e^{−st})²/s = s·g²
+    }
   }
   bias *= 2 / nodes;
   variance *= 2 / nodes;

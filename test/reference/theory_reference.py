@@ -12,10 +12,22 @@ from scipy import integrate
 
 
 def mp_integral(f, gamma):
-    """∫ f(s) dμ_γ(s) over the continuous part of the Marchenko–Pastur law (ratio γ, variance 1)."""
+    """∫ f(s) dμ_γ(s) over the continuous part of the Marchenko–Pastur law (ratio γ, variance 1).
+
+    Substituting s = lo + u² removes the square-root edge (and, at γ = 1, the 1/√s pole), so quad
+    sees a smooth integrand; breakpoints near u = 0 resolve e^{−st} for large t.
+    """
     lo, hi = (1 - np.sqrt(gamma)) ** 2, (1 + np.sqrt(gamma)) ** 2
-    dens = lambda s: np.sqrt(max((hi - s) * (s - lo), 0.0)) / (2 * np.pi * gamma * s)
-    val, _ = integrate.quad(lambda s: f(s) * dens(s), lo, hi, limit=2000, epsabs=1e-14, epsrel=1e-12)
+
+    def g(u):
+        s = lo + u * u
+        if s <= 0:
+            return 0.0
+        return f(s) * 2 * u * u * np.sqrt(max(hi - s, 0.0)) / (2 * np.pi * gamma * s)
+
+    top = np.sqrt(hi - lo)
+    points = [top * 10.0 ** (-k) for k in range(1, 7)]
+    val, _ = integrate.quad(g, 0, top, points=points, limit=5000, epsabs=1e-15, epsrel=1e-13)
     return val
 
 
@@ -78,7 +90,7 @@ ref = {
     "gradientFlow": [
         {"gamma": g, "t": t, "r": r, "sigma": sigma, "risk": gf_mp(g, t, r, sigma)}
         for (g, t) in [(0.5, 1), (0.5, 10), (0.5, 1000), (1.0, 1), (1.0, 100), (1.0, 1e4), (2.0, 3), (2.0, 1e3),
-                       (0.9, 50), (3.0, 0.1)]
+                       (0.9, 50), (3.0, 0.1), (0.99, 10), (1.01, 1000)]
     ],
     "meiMontanari": [
         {"psi1": p1, "psi2": 3.0, "F1": 1.0, "tau": tau, "risk": mm_formula(p1, 3.0, 1.0, tau)}
