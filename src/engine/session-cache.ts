@@ -8,13 +8,24 @@ type Session = Awaited<ReturnType<typeof InferenceSession.create>>;
 
 const sessions = new Map<string, Promise<Session>>();
 const stats = new Map<string, { calls: number; seconds: number }>();
+let intraOpThreads: number | undefined;
+
+/**
+ * Threads per ORT session (default: ORT's choice, one per core). Several trials running side by side
+ * on worker threads each take their share of the cores instead of all of them. Applies to sessions
+ * created afterwards.
+ */
+export function setEngineThreads(threads: number | undefined): void {
+  intraOpThreads = threads;
+}
 
 /** The session for the graph that `define` builds, created on first use. */
 export function cachedSession(key: string, define: () => GraphBuilder): Promise<Session> {
   let s = sessions.get(key);
   if (!s) {
     const builder = define();
-    s = InferenceSession.create(builder.build(), { graphOptimizationLevel: 'all' }).then((session) =>
+    const options = { graphOptimizationLevel: 'all' as const, ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}) };
+    s = InferenceSession.create(builder.build(), options).then((session) =>
       timed(key, session),
     );
     sessions.set(key, s);

@@ -23,6 +23,7 @@ import {
   type LinearTarget,
 } from '../theory/isotropic-least-squares.js';
 import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
+import { logSpacedFeatures } from './rff.js';
 import type { Preset, PresetResult, Row } from './preset.js';
 import { seedStatistics } from './seed-statistics.js';
 
@@ -46,8 +47,11 @@ export type LinearGaussianConfig = {
   seed: number;
 };
 
-/** In a config, `p` may also be 'auto': p = round(γn) on a fixed grid of γ from 0.1 to 5. */
-export type LinearGaussianConfigInput = Omit<LinearGaussianConfig, 'p'> & { p: number[] | 'auto' };
+/**
+ * In a config, `p` may also be 'auto' (p = round(γn) on a fixed grid of γ from 0.1 to 5) or
+ * 'start:stop:count' (count log-spaced dimensions, those within 1 of n left out).
+ */
+export type LinearGaussianConfigInput = Omit<LinearGaussianConfig, 'p'> & { p: number[] | string };
 
 const KEYS = ['n', 'nTest', 'p', 'ridges', 'r', 'sigma', 'seeds', 'seed'] as const;
 
@@ -69,7 +73,7 @@ export const LINEAR_GAUSSIAN_DEFAULTS: LinearGaussianConfig = {
   ridges: [0, 'optimal'],
   r: 1,
   sigma: 0.5,
-  seeds: 20,
+  seeds: 40,
   seed: 1,
 };
 
@@ -96,8 +100,17 @@ export function resolveLinearGaussianConfig(input: Partial<LinearGaussianConfigI
 
 function resolveDimensions(v: unknown, n: number): number[] {
   if (v === 'auto') return autoDimensions(n);
+  const range = typeof v === 'string' ? /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v) : null;
+  if (range) {
+    const ps = logSpacedFeatures(Number(range[1]), Number(range[2]), Number(range[3]));
+    const kept = ps.filter((p) => Math.abs(p - n) > 1);
+    if (kept.length === 0) throw new Error(`p '${v}' leaves no dimension away from n = ${n}`);
+    return kept;
+  }
   if (!Array.isArray(v) || v.length === 0) {
-    throw new Error(`p must be a non-empty list of dimensions or 'auto', got ${JSON.stringify(v)}`);
+    throw new Error(
+      `p must be a non-empty list of dimensions, 'start:stop:count' or 'auto', got ${JSON.stringify(v)}`,
+    );
   }
   v.forEach((p, i) => {
     positiveInteger(`p[${i}]`, p);
@@ -250,8 +263,11 @@ export function summarizeLinearGaussian(config: LinearGaussianConfig, rows: Row[
   return {
     n: config.n,
     seeds: config.seeds,
-    curves: config.ridges.map((ridge, c) => {
-      const mine = rows.slice(c * config.p.length, (c + 1) * config.p.length);
+    curves: config.ridges.map((ridge) => {
+      const mine = rows.filter((r) =>
+        ridge === 'optimal' ? r.optimalRidge === 1 : r.optimalRidge === 0 && r.lambda === ridge,
+      );
+      if (mine.length === 0) throw new Error(`summary: no rows for ridge ${ridge}`);
       const top = mine.reduce((a, b) => (b.riskMedian > a.riskMedian ? b : a));
       return {
         ridge,
@@ -324,6 +340,11 @@ export const linearGaussianPreset: Preset<LinearGaussianConfig> = {
   name: 'linear-gaussian',
   description: 'min-norm and ridge least squares on isotropic Gaussian data vs Hastie et al. 2019 theory',
   defaults: LINEAR_GAUSSIAN_DEFAULTS,
+  indexKeys: ['gamma', 'p', 'n', 'lambda', 'optimalRidge'],
   resolve: (c) => resolveLinearGaussianConfig(c as Partial<LinearGaussianConfigInput>),
   run: (config, context) => runLinearGaussian(config, context.onProgress),
+  summarizeRows(config, rows) {
+    const summary = summarizeLinearGaussian(config, rows);
+    return { summary: { ...summary }, summaryLines: linearGaussianSummaryLines(config, summary) };
+  },
 };

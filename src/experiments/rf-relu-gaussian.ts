@@ -36,7 +36,10 @@ export type RfReluGaussianConfig = {
   seed: number;
 };
 
-/** `features` may also be 'auto' (see autoRfFeatures). */
+/**
+ * `features` may also be 'auto' (see autoRfFeatures) or 'start:stop:count' (count log-spaced sizes,
+ * N = n left out).
+ */
 export type RfReluGaussianConfigInput = Omit<RfReluGaussianConfig, 'features'> & {
   features: number[] | 'auto';
 };
@@ -80,8 +83,18 @@ export function resolveRfReluGaussianConfig(input: Partial<RfReluGaussianConfigI
 
 function resolveFeatures(v: unknown, d: number, n: number): number[] {
   if (v === 'auto') return autoRfFeatures(d, n);
+  const range = typeof v === 'string' ? /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v) : null;
+  if (range) {
+    const sizes = logSpacedFeatures(Number(range[1]), Number(range[2]), Number(range[3])).filter(
+      (N) => N !== n,
+    );
+    if (sizes.length === 0) throw new Error(`features '${v}' leaves no model size besides N = n`);
+    return sizes;
+  }
   if (!Array.isArray(v) || v.length === 0) {
-    throw new Error(`features must be a non-empty list of model sizes or 'auto', got ${JSON.stringify(v)}`);
+    throw new Error(
+      `features must be a non-empty list of model sizes, 'start:stop:count' or 'auto', got ${JSON.stringify(v)}`,
+    );
   }
   v.forEach((N, i) => {
     positiveInteger(`features[${i}]`, N);
@@ -241,6 +254,11 @@ export const rfReluGaussianPreset: Preset<RfReluGaussianConfig> = {
   name: 'rf-relu-gaussian',
   description: 'random ReLU features on Gaussian inputs, linear target, vs Mei & Montanari 2019 theory',
   defaults: RF_RELU_GAUSSIAN_DEFAULTS,
+  indexKeys: ['psi1', 'features', 'psi2', 'd', 'n'],
   resolve: (c) => resolveRfReluGaussianConfig(c as Partial<RfReluGaussianConfigInput>),
   run: (config, context) => runRfReluGaussian(config, context.onProgress),
+  summarizeRows(config, rows) {
+    const summary = summarizeRfReluGaussian(config, rows);
+    return { summary: { ...summary }, summaryLines: rfReluGaussianSummaryLines(config, summary) };
+  },
 };
