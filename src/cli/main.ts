@@ -80,9 +80,8 @@ program
   .option('--db <path>', 'the SQLite store', 'ddlab.db')
   .option(
     '--workers <n>',
-    'worker threads for trials (0: in this process)',
+    `worker threads for trials (0: in this process; default: one per core, ${defaultWorkers()} here, as many as fit in memory)`,
     integer('--workers'),
-    defaultWorkers(),
   )
   .option('--redis <url>', 'run the trials on `ddlab worker` processes through Redis (redis://host:port)')
   .option('--no-progress', 'do not show the progress bar')
@@ -98,7 +97,7 @@ program
       printSpec: Boolean(o.printSpec),
       out: o.out as string | undefined,
       db: o.db as string,
-      workers: o.workers as number,
+      workers: o.workers as number | undefined,
       redis: o.redis as string | undefined,
       progress: o.progress as boolean,
     });

@@ -1,13 +1,14 @@
 // `ddlab run <preset|spec-file>`: expand the spec to trials, run the unfinished ones (locally or on
 // Redis workers), keep everything in the store, write the run directory, print the summary.
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { Config } from '../experiments/preset.js';
+import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
 import { Store } from '../store/store.js';
-import { expandSpec } from '../sweep/expand.js';
-import { localExecutor } from '../sweep/local-executor.js';
+import { expandSpec, type Sweep } from '../sweep/expand.js';
+import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec, type Spec } from '../sweep/spec.js';
@@ -21,7 +22,8 @@ export interface RunCommandOptions {
   printSpec: boolean;
   out?: string;
   db: string;
-  workers: number;
+  /** Worker threads; undefined: one per core, as many as fit in memory. */
+  workers?: number;
   redis?: string;
   progress: boolean;
 }
@@ -33,6 +35,14 @@ export function specFor(target: string, overrides: Config, seeds?: number): Spec
   else
     throw new Error(`'${target}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a spec file`);
   return { ...spec, config: { ...spec.config, ...overrides }, seeds: seeds ?? spec.seeds };
+}
+
+/** One worker per core, but no more than fit in 80% of the memory at the largest trial's estimate. */
+function workersThatFit(preset: Preset, sweep: Sweep): number {
+  const largest = Math.max(0, ...sweep.trials.map((t) => preset.estimateBytes?.(t.config) ?? 0));
+  return largest > 0
+    ? Math.max(1, Math.min(defaultWorkers(), Math.floor((0.8 * totalmem()) / largest)))
+    : defaultWorkers();
 }
 
 export async function runCommand(target: string, o: RunCommandOptions): Promise<number> {
@@ -55,13 +65,14 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
   const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
+  const workers = o.workers ?? workersThatFit(preset, sweep);
   // A single trial runs in this process, with a progress bar inside it.
-  const inProcess = !o.redis && (o.workers === 0 || unfinished === 1);
+  const inProcess = !o.redis && (workers === 0 || unfinished === 1);
   const steps = stepBar(preset.name, o.progress && inProcess);
   const trialsBar = trialBar(preset.name, o.progress && !inProcess);
   const executor = o.redis
     ? redisExecutor(o.redis)
-    : localExecutor(inProcess ? 0 : o.workers, (done, total) => steps.update({ done, total }));
+    : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }));
   let outcome;
   try {
     outcome = await runSweep(sweep, store, executor, {

@@ -24,10 +24,11 @@ export function cachedSession(key: string, define: () => GraphBuilder): Promise<
   let s = sessions.get(key);
   if (!s) {
     const builder = define();
-    const options = { graphOptimizationLevel: 'all' as const, ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}) };
-    s = InferenceSession.create(builder.build(), options).then((session) =>
-      timed(key, session),
-    );
+    const options = {
+      graphOptimizationLevel: 'all' as const,
+      ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+    };
+    s = InferenceSession.create(builder.build(), options).then((session) => timed(key, session));
     sessions.set(key, s);
     // A failed creation must not poison the cache.
     s.catch(() => sessions.delete(key));

@@ -34,6 +34,8 @@ export interface Preset<C extends Config = Config> {
    */
   resolve(config: Partial<C>): C;
   run(config: C, context: RunContext): Promise<PresetResult>;
+  /** Rough peak memory of one run in bytes, so a pool does not run more at once than fit. */
+  estimateBytes?(config: C): number;
   /** The summary of rows aggregated over seeds (medians under the plain keys), if the preset has one. */
   summarizeRows?(config: C, rows: Row[]): Pick<PresetResult, 'summary' | 'summaryLines'>;
 }

@@ -27,7 +27,9 @@ export function localExecutor(
           minThreads: workers,
           maxThreads: workers,
           idleTimeout: 1000,
-          workerData: { threads: workers > 1 ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined },
+          workerData: {
+            threads: workers > 1 ? Math.max(1, Math.floor(availableParallelism() / workers)) : undefined,
+          },
         })
       : undefined;
   return {

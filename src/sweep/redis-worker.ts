@@ -2,7 +2,7 @@
 // worker threads so that this event loop stays free to renew the jobs' locks (ONNX Runtime blocks
 // the thread it runs on). A worker that dies mid-trial stops renewing its lock; after lockDuration
 // another worker's stalled-job check puts the job back in the queue and it runs elsewhere.
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { Piscina } from 'piscina';
 import type { PresetResult } from '../experiments/preset.js';
@@ -27,6 +27,12 @@ export async function runRedisWorker(
     filename: new URL('./trial-worker.js', import.meta.url).href,
     minThreads: options.concurrency,
     maxThreads: options.concurrency,
+    workerData: {
+      threads:
+        options.concurrency > 1
+          ? Math.max(1, Math.floor(availableParallelism() / options.concurrency))
+          : undefined,
+    },
   });
   const name = `${hostname()}:${process.pid}`;
   const connection = redisConnection(url);
