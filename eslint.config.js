@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     // (report/ may use Node to write files and rasterise; its figure specs and types stay isomorphic.)
     files: [
-      'src/{engine,data,models,fit,probes,experiments}/**/*.ts',
+      'src/{engine,data,models,fit,probes,experiments,theory}/**/*.ts',
       'src/report/*-figure.ts',
 
     ],

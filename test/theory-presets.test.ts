@@ -25,6 +25,7 @@ import {
   type RfReluGaussianConfig,
 } from '../src/experiments/rf-relu-gaussian.js';
 import { linearGaussian } from '../src/data/linear-gaussian.js';
+import { repetitionSeed } from '../src/experiments/seed-statistics.js';
 import { renderSvg } from '../src/report/render.js';
 import { theoryFigures } from '../src/report/theory-figures.js';
 
@@ -53,6 +54,16 @@ describe('linearGaussian data', () => {
   });
 });
 
+describe('repetitionSeed', () => {
+  it('gives runs with neighbouring base seeds disjoint repetitions (unlike seed + r)', () => {
+    const run = (seed: number) => new Set(Array.from({ length: 100 }, (_, r) => repetitionSeed(seed, r)));
+    const a = run(1);
+    expect([...run(2)].some((s) => a.has(s))).toBe(false);
+    expect(repetitionSeed(-3, 5)).toBe(-3 * 2 ** 20 + 5);
+    expect(() => repetitionSeed(1, 2 ** 20)).toThrow(/^repetition must be/);
+  });
+});
+
 describe('linear-gaussian preset', () => {
   it('resolves defaults and rejects bad fields by name', () => {
     const c = resolveLinearGaussianConfig({});
@@ -69,6 +80,10 @@ describe('linear-gaussian preset', () => {
     expect(() => resolveLinearGaussianConfig({ sigma: NaN })).toThrow(/^sigma must be/);
     expect(() => resolveLinearGaussianConfig({ seeds: 0 })).toThrow(/^seeds must be a positive integer/);
     expect(() => resolveLinearGaussianConfig({ gamma: 1 } as never)).toThrow(/unknown config field 'gamma'/);
+    expect(() => resolveLinearGaussianConfig({ seed: 2 ** 32 })).toThrow(
+      /^seed must be an integer with \|seed\| < 2³²/,
+    );
+    expect(() => resolveLinearGaussianConfig({ seeds: 2 ** 20 + 1 })).toThrow(/^seeds must be at most/);
   });
 
   it('gives the solver ridge = n·λ (and n·σ²γ/r² for the optimal ridge)', () => {
@@ -84,6 +99,9 @@ describe('linear-gaussian preset', () => {
     expect(a.points).toEqual(b.points);
     const other = await linearGaussianPreset.run({ ...c, seed: 2 }, noContext);
     expect(other.points[0].riskMean).not.toBe(a.points[0].riskMean);
+    // Sweeps summarise rows aggregated over seeds with the same function.
+    expect(linearGaussianPreset.summarizeRows!(c, a.points).summaryLines).toEqual(a.summaryLines);
+    expect(linearGaussianPreset.estimateBytes!(c)).toBeGreaterThan(5e8);
   });
 
   describe('small run (n = 100, 40 seeds)', () => {
@@ -177,6 +195,8 @@ describe('rf-relu-gaussian preset', () => {
     const a = await rfReluGaussianPreset.run(c, noContext);
     const b = await rfReluGaussianPreset.run(c, noContext);
     expect(a.points).toEqual(b.points);
+    expect(rfReluGaussianPreset.summarizeRows!(c, a.points).summaryLines).toEqual(a.summaryLines);
+    expect(rfReluGaussianPreset.estimateBytes!(c)).toBeGreaterThan(5e8);
   });
 
   it('matches Mei–Montanari at d = 100 within 4 se plus the finite-d bias', async () => {

@@ -7,6 +7,7 @@ import { featureSpec, integer, numberInRange, positiveInteger, setting } from '.
 import { ddlabVersion } from './provenance.js';
 import { registerResultCommands } from './result-commands.js';
 import { runCommand } from './run-command.js';
+import { registerTheoryCommand } from './theory-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
 const program = new Command('ddlab')
@@ -49,7 +50,7 @@ program
   )
   .option(
     '--sigma <x>',
-    'RFF kernel bandwidth σ: v ~ N(0, σ⁻² I)',
+    'rff: kernel bandwidth σ (v ~ N(0, σ⁻² I)); linear-gaussian: noise σ',
     numberInRange('--sigma', 0, Infinity, true),
   )
   .option(
@@ -104,6 +105,7 @@ program
   });
 
 registerResultCommands(program);
+registerTheoryCommand(program);
 registerWorkerCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -1,13 +1,17 @@
 // Every preset ddlab knows, by name.
 import type { Preset } from './preset.js';
+import { linearGaussianPreset } from './linear-gaussian.js';
 import { polynomialFitsPreset } from './polynomial-fits.js';
 import { polynomialPreset } from './polynomial.js';
+import { rfReluGaussianPreset } from './rf-relu-gaussian.js';
 import { rffPreset } from './rff.js';
 
 export const PRESETS: Record<string, Preset> = {
   rff: rffPreset as unknown as Preset,
   'polynomial-fits': polynomialFitsPreset as unknown as Preset,
   polynomial: polynomialPreset as unknown as Preset,
+  'linear-gaussian': linearGaussianPreset as unknown as Preset,
+  'rf-relu-gaussian': rfReluGaussianPreset as unknown as Preset,
 };
 
 export function presetNamed(name: string): Preset {

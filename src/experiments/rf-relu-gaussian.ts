@@ -16,7 +16,7 @@ import { randomFeaturesRisk } from '../theory/random-features-relu.js';
 import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
 import type { Preset, PresetResult, Row } from './preset.js';
 import { logSpacedFeatures } from './rff.js';
-import { seedStatistics } from './seed-statistics.js';
+import { checkRepetitions, repetitionSeed, seedStatistics } from './seed-statistics.js';
 
 export type RfReluGaussianConfig = {
   /** Input dimension d. */
@@ -31,7 +31,7 @@ export type RfReluGaussianConfig = {
   signal: number;
   /** τ: the label-noise standard deviation. */
   noise: number;
-  /** Repetitions (seeds seed, seed + 1, …): data, test set and features are redrawn for each. */
+  /** Repetitions (repetition r uses seed·2²⁰ + r): data, test set and features are redrawn for each. */
   seeds: number;
   seed: number;
 };
@@ -69,6 +69,9 @@ export function resolveRfReluGaussianConfig(input: Partial<RfReluGaussianConfigI
   const c = { ...RF_RELU_GAUSSIAN_DEFAULTS, features: 'auto', ...input } as RfReluGaussianConfigInput;
   const d = positiveInteger('d', c.d);
   const n = positiveInteger('n', c.n);
+  const seeds = positiveInteger('seeds', c.seeds);
+  const seed = integer('seed', c.seed);
+  checkRepetitions(seed, seeds);
   return {
     d,
     n,
@@ -76,8 +79,8 @@ export function resolveRfReluGaussianConfig(input: Partial<RfReluGaussianConfigI
     features: resolveFeatures(c.features, d, n),
     signal: numberIn('signal', c.signal, 0, Infinity),
     noise: numberIn('noise', c.noise, 0, Infinity),
-    seeds: positiveInteger('seeds', c.seeds),
-    seed: integer('seed', c.seed),
+    seeds,
+    seed,
   };
 }
 
@@ -121,7 +124,7 @@ export async function rfReluGaussianTrials(
   const total = seeds * features.length;
   let done = 0;
   for (let s = 0; s < seeds; s++) {
-    const seed = config.seed + s;
+    const seed = repetitionSeed(config.seed, s);
     // Data and features use separate random streams of the same seed.
     const data = linearGaussian({ d, n, nTest, r: config.signal, sigma: config.noise, seed });
     const featureMap = randomFeatures({
@@ -257,6 +260,12 @@ export const rfReluGaussianPreset: Preset<RfReluGaussianConfig> = {
   indexKeys: ['psi1', 'features', 'psi2', 'd', 'n'],
   resolve: (c) => resolveRfReluGaussianConfig(c as Partial<RfReluGaussianConfigInput>),
   run: (config, context) => runRfReluGaussian(config, context.onProgress),
+  estimateBytes(config) {
+    // As rff: stored train and test features, the weights, the data and a few n × n matrices.
+    const { d, n, nTest } = config;
+    const nMax = config.features[config.features.length - 1];
+    return 8 * ((n + nTest) * nMax + d * nMax + (n + nTest) * d + 5 * n ** 2) + 5e8;
+  },
   summarizeRows(config, rows) {
     const summary = summarizeRfReluGaussian(config, rows);
     return { summary: { ...summary }, summaryLines: rfReluGaussianSummaryLines(config, summary) };

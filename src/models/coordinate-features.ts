@@ -3,14 +3,14 @@
 // least squares on the first p input coordinates: minimise ‖y − X_p a‖² + ridge·‖a‖², so that
 // ridge = n·λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention of Hastie et al. (scale(p) = 1).
 import { type Matrix } from '../engine/matrix.js';
-import type { FeatureKind, FeatureMap } from './feature-map.js';
+import type { FeatureMap } from './feature-map.js';
 
 export function coordinateFeatures(inputDim: number): FeatureMap {
   if (!(Number.isInteger(inputDim) && inputDim > 0))
     throw new Error(`inputDim must be a positive integer, got ${inputDim}`);
   return {
     // FeatureKind names the random families only ('rff' | 'relu'); the solver never reads `kind`.
-    kind: 'coordinates' as unknown as FeatureKind,
+    kind: 'coordinates',
     inputDim,
     maxFeatures: inputDim,
     async block(x: Matrix, j0: number, j1: number): Promise<Matrix> {

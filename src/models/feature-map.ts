@@ -2,7 +2,8 @@
 // first N of N_max — so that a sweep over N only ever adds features.
 import type { Matrix } from '../engine/matrix.js';
 
-export type FeatureKind = 'rff' | 'relu';
+/** The family's name: random features ('rff', 'relu') or a deterministic basis ('legendre', 'coordinates'). */
+export type FeatureKind = 'rff' | 'relu' | 'legendre' | 'coordinates';
 
 export interface FeatureMap {
   readonly kind: FeatureKind;

@@ -33,8 +33,8 @@ export interface PolynomialOptions {
   decay?: number;
 }
 
-/** FeatureMap.kind of this family (FeatureMap types `kind` as the random-feature kinds only). */
-export const POLYNOMIAL_KIND = 'legendre';
+/** FeatureMap.kind of this family. */
+export const POLYNOMIAL_KIND = 'legendre' as const;
 
 /** Features of the polynomial of degree p. */
 export const featuresOfDegree = (p: number): number => p + 1;
@@ -57,8 +57,7 @@ export function polynomialFeatures(options: PolynomialOptions): FeatureMap {
   const toUnit = (x: number) => (2 * (x - lo)) / (hi - lo) - 1;
 
   return {
-    // FeatureMap types `kind` as 'rff' | 'relu'; the solver never reads it.
-    kind: POLYNOMIAL_KIND as string as FeatureMap['kind'],
+    kind: POLYNOMIAL_KIND,
     inputDim: 1,
     maxFeatures,
     async block(x: Matrix, j0: number, j1: number): Promise<Matrix> {

@@ -3,6 +3,7 @@ import type { Config, PresetResult } from '../experiments/preset.js';
 import type { CurvePoint } from '../probes/curve-point.js';
 import { polynomialFigures } from './polynomial-figures.js';
 import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
+import { theoryFigures } from './theory-figures.js';
 
 type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 
@@ -17,6 +18,7 @@ const FIGURES: Record<string, FigureBuilder> = {
     });
   },
   ...polynomialFigures,
+  ...theoryFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {

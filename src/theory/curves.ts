@@ -20,8 +20,10 @@ export function logSpace(start: number, stop: number, count: number): number[] {
   if (!(Number.isInteger(count) && count >= 1))
     throw new Error(`count must be a positive integer, got ${count}`);
   if (count === 1) return [start];
+  // In log10, so that decades land exactly (1 in 0.1:10:41 is 1, not 1.0000000000000002).
+  const [a, b] = [Math.log10(start), Math.log10(stop)];
   return Array.from({ length: count }, (_, i) =>
-    i === count - 1 ? stop : start * Math.pow(stop / start, i / (count - 1)),
+    i === 0 ? start : i === count - 1 ? stop : Math.pow(10, a + ((b - a) * i) / (count - 1)),
   );
 }
 
