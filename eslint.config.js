@@ -7,11 +7,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     // (report/ may use Node to write files and rasterise; its figure specs and types stay isomorphic.)
-    files: [
-      'src/{engine,data,models,fit,probes,experiments,theory}/**/*.ts',
-      'src/report/*-figure.ts',
-
-    ],
+    files: ['src/{engine,data,models,fit,probes,experiments,theory}/**/*.ts', 'src/report/*-figure.ts'],
     rules: {
       // The science layers are isomorphic: they must run in a browser too.
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'os', 'child_process'] }],
