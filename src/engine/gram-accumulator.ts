@@ -26,15 +26,17 @@ export class GramAccumulator {
     this.panels = next;
   }
 
-  /** The full symmetric matrix G (upper triangle mirrored from the lower). */
-  full(): Matrix {
+  /** The full symmetric matrix scale·G (upper triangle mirrored from the lower). */
+  full(scale = 1): Matrix {
     const n = this.n;
     const g = zeros(n, n);
     this.panels.forEach((panel, i) => {
       const r0 = this.cuts[i];
       for (let r = 0; r < panel.rows; r++) {
         const row = r0 + r;
-        g.data.set(panel.data.subarray(r * panel.cols, r * panel.cols + row + 1), row * n);
+        const src = panel.data;
+        const from = r * panel.cols;
+        for (let j = 0; j <= row; j++) g.data[row * n + j] = scale * src[from + j];
       }
     });
     mirrorLowerToUpper(g);

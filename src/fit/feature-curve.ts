@@ -86,15 +86,8 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
       for (const slice of trainFeatures.slices(kernelColumns, nf)) await kernel.add(slice);
       kernelColumns = nf;
       tick();
-      yield await interpolating(
-        featureMap.scale(nf),
-        ridge,
-        nf,
-        kernel.full(),
-        yTrain,
-        trainFeatures,
-        testFeatures,
-      );
+      const s = featureMap.scale(nf);
+      yield await interpolating(s, ridge, nf, kernel.full(s * s), yTrain, trainFeatures, testFeatures);
     }
   }
 }
@@ -141,31 +134,33 @@ async function* underparameterized(
   }
 }
 
+/** `zzT` is Z Zᵀ = s² F Fᵀ for the first `nf` features; it is modified in place. */
 async function interpolating(
   s: number,
   ridge: number,
   nf: number,
-  kernel: Matrix,
+  zzT: Matrix,
   yTrain: Matrix,
   trainFeatures: ColumnBlocks,
   testFeatures: ColumnBlocks,
 ): Promise<CurvePointFit> {
-  const n = kernel.rows;
-  const s2 = s * s;
-  const system = scaled(kernel, s2); // Z Zᵀ + ridge·I
+  const n = zzT.rows;
+  const system = zzT; // Z Zᵀ + ridge·I: Z Zᵀ itself is needed only through it
   for (let i = 0; i < n; i++) system.data[i * n + i] += ridge;
   const { factor, jitter } = await jitteredCholesky(system);
-  const view = lowerView(factor);
   // a = Zᵀ (Z Zᵀ + ridge·I)⁻¹ Y = s · Fᵀ α.
   const alpha = await choleskySolveBlocked(factor, yTrain);
   const coef = scaled(await trainFeatures.transposeTimes(nf, alpha), s);
+  // Z a = Z Zᵀ α = (system − ridge·I) α.
+  const trainPrediction = await gemm(system, alpha);
+  for (let i = 0; i < trainPrediction.data.length; i++) trainPrediction.data[i] -= ridge * alpha.data[i];
   return {
     features: nf,
     regime: 'interpolating',
-    trainPrediction: scaled(await gemm(kernel, alpha), s2),
+    trainPrediction,
     testPrediction: scaled(await testFeatures.times(nf, coef), s),
     coefNorm: frobeniusNorm(coef),
-    condition: estimateCondition(view),
+    condition: estimateCondition(lowerView(factor)),
     jitter,
   };
 }
