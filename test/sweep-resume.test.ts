@@ -15,6 +15,10 @@ const SPEC = {
 
 const ROWS = SPEC.config.features.length;
 
+function runSpec(spec: string, db: string, workers: number, out: string) {
+  return start(['run', spec, '--db', db, '--workers', String(workers), '--no-progress', '--out', out]);
+}
+
 function storedPoints(db: string, sweepId: string): Map<string, Record<string, number>[]> {
   const store = new Store(db);
   const out = new Map(store.trials(sweepId).map((t) => [t.id, store.points(sweepId, t.id)]));
@@ -41,17 +45,7 @@ describe('resumable sweeps', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, SPEC);
     const reference = join(dir, 'reference.db');
-    const straight = start([
-      'run',
-      spec,
-      '--db',
-      reference,
-      '--workers',
-      '2',
-      '--no-progress',
-      '--out',
-      join(dir, 'ref'),
-    ]);
+    const straight = runSpec(spec, reference, 2, join(dir, 'ref'));
     expect((await straight.exited).code).toBe(0);
 
     const db = join(dir, 'killed.db');
@@ -72,17 +66,7 @@ describe('resumable sweeps', () => {
     for (const wait of extra) {
       const before = doneCount();
       if (before === 10) break;
-      const run = start([
-        'run',
-        spec,
-        '--db',
-        db,
-        '--workers',
-        '2',
-        '--no-progress',
-        '--out',
-        join(dir, 'out'),
-      ]);
+      const run = runSpec(spec, db, 2, join(dir, 'out'));
       let exited = false;
       void run.exited.then(() => (exited = true));
       await waitFor(() => exited || doneCount() > before, 60_000, 'progress');
@@ -94,17 +78,7 @@ describe('resumable sweeps', () => {
       await run.exited;
     }
     expect(kills).toBeGreaterThanOrEqual(3);
-    const last = start([
-      'run',
-      spec,
-      '--db',
-      db,
-      '--workers',
-      '2',
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const last = runSpec(spec, db, 2, join(dir, 'out'));
     expect((await last.exited).code).toBe(0);
     const store = new Store(db);
     const trials = store.trials(sweepId);
@@ -121,17 +95,7 @@ describe('resumable sweeps', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, SPEC);
     const db = join(dir, 'db');
-    const run = start([
-      'run',
-      spec,
-      '--db',
-      db,
-      '--workers',
-      '1',
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const run = runSpec(spec, db, 1, join(dir, 'out'));
     // Interrupt once at least one trial is in the store.
     await waitFor(
       () => {
@@ -158,17 +122,7 @@ describe('resumable sweeps', () => {
     s.close();
     expect(statuses).not.toContain('running');
     expect(statuses.filter((x) => x === 'done').length).toBeLessThan(10);
-    const again = start([
-      'run',
-      spec,
-      '--db',
-      db,
-      '--workers',
-      '1',
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const again = runSpec(spec, db, 1, join(dir, 'out'));
     expect((await again.exited).code).toBe(0);
     expect(again.output().stdout).toMatch(/10 trial\(s\), [1-9] run now, 0 failed/);
   });
@@ -177,17 +131,7 @@ describe('resumable sweeps', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, { ...SPEC, axes: { n: [100, 70000] }, seeds: 2 });
     const db = join(dir, 'db');
-    const run = start([
-      'run',
-      spec,
-      '--db',
-      db,
-      '--workers',
-      '2',
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const run = runSpec(spec, db, 2, join(dir, 'out'));
     const { code } = await run.exited;
     expect(code).toBe(1);
     const { stdout } = run.output();

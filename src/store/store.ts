@@ -115,14 +115,7 @@ export class Store {
     const rows = this.db
       .prepare(`SELECT * FROM trials WHERE sweep_id = ? AND status != 'done' ORDER BY idx`)
       .all(sweepId) as TrialRow[];
-    return rows.map((r) => ({
-      id: r.trial_id,
-      index: r.idx,
-      gridKey: r.grid_key,
-      axes: JSON.parse(r.axes),
-      seed: r.seed,
-      config: JSON.parse(r.config),
-    }));
+    return rows.map(trialOf);
   }
 
   markRunning(sweepId: string, trialId: string, worker: string): void {
@@ -217,12 +210,7 @@ export class Store {
       .prepare('SELECT * FROM trials WHERE sweep_id = ? ORDER BY idx')
       .all(sweepId) as TrialRow[];
     return rows.map((r) => ({
-      id: r.trial_id,
-      index: r.idx,
-      gridKey: r.grid_key,
-      axes: JSON.parse(r.axes),
-      seed: r.seed,
-      config: JSON.parse(r.config),
+      ...trialOf(r),
       status: r.status,
       attempts: r.attempts,
       error: r.error,
@@ -274,6 +262,17 @@ interface TrialRow {
   ended: string | null;
   seconds: number | null;
   summary: string | null;
+}
+
+function trialOf(r: TrialRow): Trial {
+  return {
+    id: r.trial_id,
+    index: r.idx,
+    gridKey: r.grid_key,
+    axes: JSON.parse(r.axes),
+    seed: r.seed,
+    config: JSON.parse(r.config),
+  };
 }
 
 function parseSweep(r: SweepRow): StoredSweep {
