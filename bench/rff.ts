@@ -4,6 +4,7 @@
 import { loadMnist } from '../src/store/dataset-files.js';
 import { logSpacedFeatures, runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
 import type { CurvePoint } from '../src/probes/curve-point.js';
+import { engineStats, resetEngineStats } from '../src/engine/session-cache.js';
 import { runPython } from './reference.js';
 
 export interface RffBenchOptions {
@@ -34,6 +35,7 @@ export const BELKIN_BENCH: RffBenchOptions = {
 export async function benchRff(options: RffBenchOptions): Promise<void> {
   const { n, nTest, features, seed } = options;
   const data = loadMnist();
+  resetEngineStats();
   const t0 = performance.now();
   const ours = await runRff({ ...RFF_DEFAULTS, n, nTest, features, seed }, data);
   const ddlabSeconds = (performance.now() - t0) / 1000;
@@ -43,6 +45,10 @@ export async function benchRff(options: RffBenchOptions): Promise<void> {
   );
   table(ours.points);
   console.log(`  ddlab                ${ddlabSeconds.toFixed(2)} s   (peak RSS ${peakGiB.toFixed(2)} GiB)`);
+  const stats = [...engineStats()].sort((a, b) => b[1].seconds - a[1].seconds).slice(0, 5);
+  console.log('  where ddlab spends it (ONNX Runtime graphs, the rest is TypeScript):');
+  for (const [graph, { calls, seconds }] of stats)
+    console.log(`    ${seconds.toFixed(2).padStart(6)} s  ${String(calls).padStart(4)} calls  ${graph}`);
   if (options.ddlabOnly) return;
   const numpy = runPython<{ points: CurvePoint[]; totalSeconds: number }>(
     'rff_numpy.py',

@@ -33,15 +33,6 @@ export function numberInRange(option: string, low: number, high: number, lowOpen
   };
 }
 
-export function oneOf<T extends string>(option: string, allowed: readonly T[]) {
-  return (value: string): T => {
-    if (!(allowed as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`${option} must be one of ${allowed.join(', ')}, got '${value}'`);
-    }
-    return value as T;
-  };
-}
-
 /** `--features`: a comma list `a,b,c`, or `start:stop:count` (resolved by the preset once n is known). */
 export function featureSpec(value: string): number[] | string {
   const bad = (why: string) => new InvalidArgumentError(`--features '${value}': ${why}`);

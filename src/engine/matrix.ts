@@ -57,11 +57,6 @@ export function setBlock(a: Matrix, r0: number, c0: number, b: Matrix): void {
   }
 }
 
-/** Copy of the first `c` columns. */
-export function leadingColumns(a: Matrix, c: number): Matrix {
-  return block(a, 0, a.rows, 0, c);
-}
-
 export function transpose(a: Matrix): Matrix {
   const out = zeros(a.cols, a.rows);
   for (let i = 0; i < a.rows; i++) {
@@ -81,9 +76,4 @@ export function scaled(a: Matrix, s: number): Matrix {
   const out = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = src[i] * s;
   return { rows: a.rows, cols: a.cols, data: out };
-}
-
-export function hasNonFinite(a: Matrix): boolean {
-  for (let i = 0; i < a.data.length; i++) if (!Number.isFinite(a.data[i])) return true;
-  return false;
 }

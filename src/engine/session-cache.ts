@@ -36,10 +36,6 @@ export function cachedSession(key: string, define: () => GraphBuilder): Promise<
   return s;
 }
 
-export function sessionCount(): number {
-  return sessions.size;
-}
-
 /** Wall time spent in each graph since the last reset: where the engine's time goes (benchmarks). */
 export function engineStats(): Map<string, { calls: number; seconds: number }> {
   return new Map(stats);
