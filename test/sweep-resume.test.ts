@@ -13,7 +13,11 @@ const SPEC = {
   seeds: 10,
 };
 
-const ROWS = SPEC.config.features.length;
+const SLOW_SPEC = {
+  preset: 'rff',
+  config: { n: 500, nTest: 1000, features: [50, 250, 500, 1000, 5000] },
+  seeds: 10,
+};
 
 function runSpec(spec: string, db: string, workers: number, out: string) {
   return start(['run', spec, '--db', db, '--workers', String(workers), '--no-progress', '--out', out]);
@@ -39,11 +43,10 @@ function expectSameNumbers(a: Record<string, number>[], b: Record<string, number
 }
 
 describe('resumable sweeps', () => {
-  const sweepId = expandSpec(validateSpec(SPEC, 'spec')).id;
-
   it('survives SIGKILL at random moments: every trial ends in the store exactly once, with the same numbers', async () => {
     const dir = tempDir();
-    const spec = writeSpec(dir, SPEC);
+    const spec = writeSpec(dir, SLOW_SPEC);
+    const sweepId = expandSpec(validateSpec(SLOW_SPEC, 'spec')).id;
     const reference = join(dir, 'reference.db');
     const straight = runSpec(spec, reference, 2, join(dir, 'ref'));
     expect((await straight.exited).code).toBe(0);
@@ -86,14 +89,16 @@ describe('resumable sweeps', () => {
     store.close();
     expect(trials).toHaveLength(10);
     expect(trials.every((t) => t.status === 'done')).toBe(true);
-    for (const t of trials) expect(counts.get(t.id)).toBe(ROWS); // none lost, none twice
+    for (const t of trials) expect(counts.get(t.id)).toBe(SLOW_SPEC.config.features.length); // none lost, none twice
     const ref = storedPoints(reference, sweepId);
     for (const [id, points] of storedPoints(db, sweepId)) expectSameNumbers(points, ref.get(id)!);
   });
 
   it('stops cleanly on Ctrl-C and says how to resume; the next run finishes the rest', async () => {
     const dir = tempDir();
-    const spec = writeSpec(dir, SPEC);
+    // Trials of about a second each, so that the interrupt lands while the sweep is running.
+    const spec = writeSpec(dir, SLOW_SPEC);
+    const sweepId = expandSpec(validateSpec(SLOW_SPEC, 'spec')).id;
     const db = join(dir, 'db');
     const run = runSpec(spec, db, 1, join(dir, 'out'));
     // Interrupt once at least one trial is in the store.

@@ -57,66 +57,76 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   const sweep = expandSpec(spec);
   const started = new Date();
   const store = new Store(resolve(o.db));
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the running trials…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-  const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
-  const workers = o.workers ?? workersThatFit(preset, sweep);
-  // A single trial runs in this process, with a progress bar inside it.
-  const inProcess = !o.redis && (workers === 0 || unfinished === 1);
-  const steps = stepBar(preset.name, o.progress && inProcess);
-  const trialsBar = trialBar(preset.name, o.progress && !inProcess);
-  const executor = o.redis
-    ? redisExecutor(o.redis)
-    : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }));
-  let outcome;
   try {
-    outcome = await runSweep(sweep, store, executor, {
-      provenance: provenance(started, started),
-      signal: controller.signal,
-      onProgress: (p) => trialsBar.update(p),
-    });
-  } finally {
-    steps.stop();
-    trialsBar.stop();
-    await executor.close();
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
-  }
-  const trialsNow = store.trials(sweep.id);
-  if (trialsNow.length === 1 && trialsNow[0].status === 'failed') {
-    // A single run that fails is an error of the command itself, with nothing written.
-    store.close();
-    throw new Error(trialsNow[0].error ?? 'the trial failed');
-  }
-  if (!outcome.complete) {
-    const done = store.trials(sweep.id).filter((t) => t.status === 'done').length;
-    store.close();
-    console.error(
-      `stopped after ${done} of ${sweep.trials.length} trials of sweep ${sweep.id} (${sweep.name}); ` +
-        'run the same command again to resume: finished trials are kept and not run again',
+    const controller = new AbortController();
+    const onInterrupt = () => {
+      if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the running trials…\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
+    const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
+    const workers = o.workers ?? workersThatFit(preset, sweep);
+    // A single trial runs in this process, with a progress bar inside it.
+    const inProcess = !o.redis && (workers === 0 || unfinished === 1);
+    const steps = stepBar(preset.name, o.progress && inProcess);
+    const trialsBar = trialBar(preset.name, o.progress && !inProcess);
+    const executor = o.redis
+      ? redisExecutor(o.redis)
+      : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }));
+    let outcome;
+    try {
+      outcome = await runSweep(sweep, store, executor, {
+        provenance: provenance(started, started),
+        signal: controller.signal,
+        onProgress: (p) => trialsBar.update(p),
+      });
+    } finally {
+      steps.stop();
+      trialsBar.stop();
+      await executor.close();
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    }
+    const trialsNow = store.trials(sweep.id);
+    if (trialsNow.length === 1 && trialsNow[0].status === 'failed') {
+      // A single run that fails is an error of the command itself, with nothing written.
+      store.close();
+      throw new Error(trialsNow[0].error ?? 'the trial failed');
+    }
+    if (!outcome.complete) {
+      const done = store.trials(sweep.id).filter((t) => t.status === 'done').length;
+      store.close();
+      console.error(
+        `stopped after ${done} of ${sweep.trials.length} trials of sweep ${sweep.id} (${sweep.name}); ` +
+          'run the same command again to resume: finished trials are kept and not run again',
+      );
+      return 130;
+    }
+    const out = resolve(o.out ?? `runs/${sweep.trials.length === 1 ? preset.name : sweep.name}`);
+    const { lines, files } = await writeSweepOutput(
+      store,
+      sweep,
+      preset,
+      out,
+      provenance(started, new Date()),
     );
-    return 130;
+    const failed = store.trials(sweep.id).filter((t) => t.status === 'failed');
+    store.close();
+    const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
+    console.log(
+      `\nddlab run ${target} — sweep ${sweep.id} (${sweep.name}): ${sweep.trials.length} trial(s), ` +
+        `${outcome.ranNow} run now, ${failed.length} failed, ${seconds} s\n`,
+    );
+    console.log(lines.join('\n'));
+    if (failed.length) {
+      console.log('\nfailed trials:');
+      for (const t of failed) console.log(`  ${t.id} seed ${t.seed} ${JSON.stringify(t.axes)}: ${t.error}`);
+    }
+    console.log('\nwrote');
+    for (const f of files) console.log(`  ${f}`);
+    return failed.length ? 1 : 0;
+  } finally {
+    store.close();
   }
-  const out = resolve(o.out ?? `runs/${sweep.trials.length === 1 ? preset.name : sweep.name}`);
-  const { lines, files } = await writeSweepOutput(store, sweep, preset, out, provenance(started, new Date()));
-  const failed = store.trials(sweep.id).filter((t) => t.status === 'failed');
-  store.close();
-  const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
-  console.log(
-    `\nddlab run ${target} — sweep ${sweep.id} (${sweep.name}): ${sweep.trials.length} trial(s), ` +
-      `${outcome.ranNow} run now, ${failed.length} failed, ${seconds} s\n`,
-  );
-  console.log(lines.join('\n'));
-  if (failed.length) {
-    console.log('\nfailed trials:');
-    for (const t of failed) console.log(`  ${t.id} seed ${t.seed} ${JSON.stringify(t.axes)}: ${t.error}`);
-  }
-  console.log('\nwrote');
-  for (const f of files) console.log(`  ${f}`);
-  return failed.length ? 1 : 0;
 }

@@ -74,8 +74,9 @@ export class Store {
     this.db.exec(SCHEMA);
   }
 
+  /** Closes the file; closing twice is harmless. */
   close(): void {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 
   /** Registers a sweep and its trials; existing ones are left as they are (that is resuming). */

@@ -30,9 +30,13 @@ export interface Sweep {
 export function expandSpec(spec: Spec): Sweep {
   const preset = presetNamed(spec.preset);
   const axisValues = Object.entries(spec.axes).map(([field, axis]) => [field, axisPoints(axis)] as const);
+  const baseSeed = spec.config.seed ?? 1;
+  if (typeof baseSeed !== 'number' || !Number.isSafeInteger(baseSeed)) {
+    throw new SpecError(`config.seed must be an integer, got ${JSON.stringify(baseSeed)}`);
+  }
   const seeds = Array.isArray(spec.seeds)
     ? spec.seeds
-    : Array.from({ length: spec.seeds }, (_, i) => ((spec.config.seed as number | undefined) ?? 1) + i);
+    : Array.from({ length: spec.seeds }, (_, i) => baseSeed + i);
   const trials: Trial[] = [];
   for (const axes of cartesian(axisValues)) {
     for (const seed of seeds) {

@@ -41,7 +41,7 @@ export function localExecutor(
         try {
           const task = { preset, config: trial.config };
           const result = pool ? await pool.run(task, { signal }) : await runTrial(task, onTrialProgress);
-          if (signal.aborted) return;
+          // A result that finished after an interruption is complete and valid: keep it.
           events.finished(trial, result, (performance.now() - t0) / 1000, worker);
         } catch (e) {
           if (signal.aborted) return;

@@ -15,3 +15,19 @@ export function redisConnection(url: string): Redis {
   // BullMQ workers block on Redis; they must not give up on a slow answer.
   return new Redis(url, { maxRetriesPerRequest: null });
 }
+
+/** Resolves once Redis answers; rejects with a clear error after `timeoutMs` (the client would otherwise wait forever). */
+export async function ensureReachable(connection: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`cannot reach Redis at ${url} (no answer in ${timeoutMs / 1000} s)`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([connection.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -7,7 +7,7 @@ import { Job, Queue } from 'bullmq';
 import type { PresetResult } from '../experiments/preset.js';
 import type { Executor } from './executor.js';
 import type { Trial } from './expand.js';
-import { redisConnection, TRIAL_QUEUE } from './redis-connection.js';
+import { ensureReachable, redisConnection, TRIAL_QUEUE } from './redis-connection.js';
 
 /** Failed attempts (a thrown error) before a trial is recorded as failed. */
 export const TRIAL_ATTEMPTS = 3;
@@ -19,45 +19,58 @@ export function jobIdOf(trial: Trial): string {
 
 export function redisExecutor(url: string, pollMs = 300): Executor {
   const connection = redisConnection(url);
-  const queue = new Queue(TRIAL_QUEUE, { connection });
+  let queue: Queue | undefined; // created once Redis answers
   return {
     async run(preset, trials, events, signal) {
+      // Quiet Redis errors here: an unreachable server is reported once, below.
+      connection.on('error', () => {});
+      await ensureReachable(connection, url);
+      const q = (queue = new Queue(TRIAL_QUEUE, { connection }));
+      const enqueue = (trial: Trial) =>
+        q.add(
+          preset,
+          { preset, config: trial.config },
+          {
+            jobId: jobIdOf(trial),
+            attempts: TRIAL_ATTEMPTS,
+            backoff: { type: 'fixed', delay: 500 },
+            removeOnComplete: { age: WEEK_SECONDS },
+            removeOnFail: { age: WEEK_SECONDS },
+          },
+        );
       const waiting = new Map<string, Trial>();
       for (const trial of trials) {
+        if (signal.aborted) return;
         const id = jobIdOf(trial);
-        const job = await Job.fromId(queue, id);
-        if (!job) {
-          await queue.add(
-            preset,
-            { preset, config: trial.config },
-            {
-              jobId: id,
-              attempts: TRIAL_ATTEMPTS,
-              backoff: { type: 'fixed', delay: 500 },
-              removeOnComplete: { age: WEEK_SECONDS },
-              removeOnFail: { age: WEEK_SECONDS },
-            },
-          );
-        } else if (await job.isFailed()) {
-          await job.retry('failed'); // a new run of the sweep retries its failed trials
-        }
+        const job = await Job.fromId(q, id);
+        if (!job) await enqueue(trial);
+        else if (await job.isFailed()) await job.retry('failed'); // a new run of the sweep retries its failed trials
         waiting.set(id, trial);
       }
       const reportedStart = new Set<string>();
       while (waiting.size > 0 && !signal.aborted) {
         for (const [id, trial] of [...waiting]) {
-          const job = await Job.fromId(queue, id);
-          if (!job) continue;
+          const job = await Job.fromId(q, id);
+          if (!job) {
+            await enqueue(trial); // removed from Redis meanwhile (by hand, or aged out): run it again
+            continue;
+          }
           const state = await job.getState();
           const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
           const worker = (job as { processedBy?: string }).processedBy ?? 'redis';
-          if (state === 'active' && !reportedStart.has(id)) {
+          const reportStart = () => {
+            if (reportedStart.has(id)) return;
             reportedStart.add(id);
             events.started(trial, worker);
+          };
+          if (state === 'active') {
+            reportStart();
           } else if (state === 'completed') {
+            reportStart();
             waiting.delete(id);
             events.finished(trial, job.returnvalue as PresetResult, seconds, worker);
           } else if (state === 'failed') {
+            reportStart();
             waiting.delete(id);
             events.failed(trial, job.failedReason || 'failed', seconds, worker);
           }
@@ -66,8 +79,12 @@ export function redisExecutor(url: string, pollMs = 300): Executor {
       }
     },
     async close() {
-      await queue.close();
-      await connection.quit();
+      if (queue && connection.status === 'ready') {
+        await queue.close();
+        await connection.quit();
+      } else {
+        connection.disconnect(); // never connected: nothing to flush
+      }
     },
   };
 }

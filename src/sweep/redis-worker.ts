@@ -6,7 +6,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { Piscina } from 'piscina';
 import type { PresetResult } from '../experiments/preset.js';
-import { redisConnection, TRIAL_QUEUE } from './redis-connection.js';
+import { ensureReachable, redisConnection, TRIAL_QUEUE } from './redis-connection.js';
 import type { TrialTask } from './run-trial.js';
 
 export interface WorkerOptions {
@@ -36,6 +36,13 @@ export async function runRedisWorker(
   });
   const name = `${hostname()}:${process.pid}`;
   const connection = redisConnection(url);
+  connection.on('error', () => {}); // reported once by ensureReachable, not as a stream of traces
+  try {
+    await ensureReachable(connection, url);
+  } catch (e) {
+    connection.disconnect();
+    throw e;
+  }
   const worker = new Worker<TrialTask, PresetResult>(
     TRIAL_QUEUE,
     async (job) => {
@@ -54,9 +61,16 @@ export async function runRedisWorker(
     },
   );
   worker.on('failed', (job, err) => options.log(`${name}: trial ${job?.id} failed: ${err.message}`));
+  let lastError = '';
+  worker.on('error', (err) => {
+    if (err.message !== lastError) options.log(`${name}: ${err.message}`); // once per distinct error
+    lastError = err.message;
+  });
   await worker.waitUntilReady();
   options.log(`${name}: waiting for trials on ${url} (queue ${TRIAL_QUEUE})`);
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  if (!signal.aborted) {
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
   await worker.close();
   await connection.quit();
   await pool.destroy();
