@@ -1,4 +1,5 @@
 // Naive reference computations for tests: independent of the engine under test.
+import * as vl from 'vega-lite';
 import { Rng } from '../src/engine/random.js';
 import { zeros, type Matrix } from '../src/engine/matrix.js';
 
@@ -117,4 +118,21 @@ function transposeOf(a: Matrix): Matrix {
   for (let i = 0; i < a.rows; i++)
     for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j];
   return out;
+}
+
+/** Compiles a Vega-Lite spec, collecting vega-lite's warnings and errors; returns them and the Vega spec. */
+export function compileVegaLite(spec: unknown): {
+  messages: string[];
+  vega: ReturnType<typeof vl.compile>['spec'];
+} {
+  const messages: string[] = [];
+  const logger = {
+    level: () => logger,
+    error: (...a: unknown[]) => void messages.push(`error: ${a.join(' ')}`),
+    warn: (...a: unknown[]) => void messages.push(`warn: ${a.join(' ')}`),
+    info: () => logger,
+    debug: () => logger,
+  };
+  const { spec: vega } = vl.compile(structuredClone(spec) as never, { logger: logger as never });
+  return { messages, vega };
 }

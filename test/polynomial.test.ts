@@ -1,4 +1,3 @@
-import * as vl from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { regression1d, trainingSetDraws } from '../src/data/regression-1d.js';
 import { matrix, zeros, type Matrix } from '../src/engine/matrix.js';
@@ -12,7 +11,7 @@ import { polynomialPreset, resolvePolynomialConfig, runPolynomial } from '../src
 import { legendreCoefficients, polynomialFeatures } from '../src/models/polynomial.js';
 import { polynomialFigures } from '../src/report/polynomial-figures.js';
 import { renderSvg } from '../src/report/render.js';
-import { maxAbsDiff, naiveMatmul, pseudoInverse } from './helpers.js';
+import { compileVegaLite, maxAbsDiff, naiveMatmul, pseudoInverse } from './helpers.js';
 
 async function collect(it: AsyncGenerator<CurvePointFit>): Promise<CurvePointFit[]> {
   const out: CurvePointFit[] = [];
@@ -368,18 +367,7 @@ describe('polynomial presets', () => {
 });
 
 describe('polynomial figures', () => {
-  const silentCompile = (spec: unknown) => {
-    const messages: string[] = [];
-    const logger = {
-      level: () => logger,
-      error: (...a: unknown[]) => void messages.push(`error: ${a.join(' ')}`),
-      warn: (...a: unknown[]) => void messages.push(`warn: ${a.join(' ')}`),
-      info: () => logger,
-      debug: () => logger,
-    };
-    vl.compile(spec as never, { logger: logger as never });
-    return messages;
-  };
+  const silentCompile = (spec: unknown) => compileVegaLite(spec).messages;
 
   it('compile without warnings and render, with the landmarks in the SVG', async () => {
     const ctx = {

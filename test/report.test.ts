@@ -1,7 +1,7 @@
+import { compileVegaLite } from './helpers.js';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurvePoint } from '../src/probes/curve-point.js';
 import { renderSvg, svgToPng } from '../src/report/render.js';
@@ -48,15 +48,7 @@ const pngWidth = (png: Uint8Array) => new DataView(png.buffer, png.byteOffset).g
 
 describe('rffFigureSpec', () => {
   it('compiles with vega-lite without warnings or errors', () => {
-    const messages: string[] = [];
-    const logger = {
-      level: () => logger,
-      error: (...a: unknown[]) => void messages.push(`error: ${a.join(' ')}`),
-      warn: (...a: unknown[]) => void messages.push(`warn: ${a.join(' ')}`),
-      info: () => logger,
-      debug: () => logger,
-    };
-    const { spec: vg } = vl.compile(spec, { logger: logger as never });
+    const { messages, vega: vg } = compileVegaLite(spec);
     expect(messages).toEqual([]);
     // The points travel inline in the compiled spec.
     const inline = (vg.data ?? []).find(

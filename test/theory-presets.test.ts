@@ -1,3 +1,4 @@
+import { compileVegaLite } from './helpers.js';
 // The theory presets: configuration checks, determinism, and agreement of small runs with the
 // closed forms of src/theory (the curves themselves are tested in theory.test.ts).
 //
@@ -6,7 +7,6 @@
 // must lie within 4·se of it (a false alarm has probability ≈ 6·10⁻⁵ per row under a normal
 // approximation; the seeds are fixed, so the outcome is deterministic). Where the theory is a
 // large-size limit, a finite-size allowance is added, stated at each test.
-import * as vl from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   linearGaussianRows,
@@ -268,15 +268,7 @@ describe('linear-gaussian figure', () => {
 
 async function expectCleanFigure(name: string, config: object, result: PresetResult, xTitle: string) {
   const spec = theoryFigures[name](config as Record<string, unknown>, result);
-  const messages: string[] = [];
-  const logger = {
-    level: () => logger,
-    error: (...a: unknown[]) => void messages.push(`error: ${a.join(' ')}`),
-    warn: (...a: unknown[]) => void messages.push(`warn: ${a.join(' ')}`),
-    info: () => logger,
-    debug: () => logger,
-  };
-  vl.compile(structuredClone(spec), { logger: logger as never });
+  const { messages } = compileVegaLite(spec);
   expect(messages).toEqual([]);
   const svg = await renderSvg(spec);
   expect(svg).toContain(`>${xTitle}<`);

@@ -48,6 +48,25 @@ export class Rng {
       this.spareNormal = undefined;
       return z;
     }
+    return this.polarPair();
+  }
+
+  /** Fills `out` with N(mean, std²) samples: the same numbers as calling normal() in a loop. */
+  fillNormal(out: Float64Array, mean = 0, std = 1): Float64Array {
+    let i = 0;
+    if (this.spareNormal !== undefined && out.length > 0) out[i++] = mean + std * this.normal();
+    // Whole pairs without the spare's bookkeeping (the hot loop of drawing feature weights).
+    for (; i + 1 < out.length; i += 2) {
+      out[i] = mean + std * this.polarPair();
+      out[i + 1] = mean + std * (this.spareNormal as number);
+      this.spareNormal = undefined;
+    }
+    if (i < out.length) out[i] = mean + std * this.normal();
+    return out;
+  }
+
+  /** One polar-method pair: returns the first sample and keeps the second as the spare. */
+  private polarPair(): number {
     let u: number;
     let v: number;
     let s: number;
@@ -60,28 +79,6 @@ export class Rng {
     const f = Math.sqrt((-2 * Math.log(s)) / s);
     this.spareNormal = v * f;
     return u * f;
-  }
-
-  /** Fills `out` with N(mean, std²) samples: the same numbers as calling normal() in a loop. */
-  fillNormal(out: Float64Array, mean = 0, std = 1): Float64Array {
-    let i = 0;
-    if (this.spareNormal !== undefined && out.length > 0) out[i++] = mean + std * this.normal();
-    // Whole pairs inline (the hot loop of drawing feature weights).
-    for (; i + 1 < out.length; i += 2) {
-      let u: number;
-      let v: number;
-      let s: number;
-      do {
-        u = 2 * this.uniform32() - 1;
-        v = 2 * this.uniform32() - 1;
-        s = u * u + v * v;
-      } while (s >= 1 || s === 0);
-      const f = std * Math.sqrt((-2 * Math.log(s)) / s);
-      out[i] = mean + u * f;
-      out[i + 1] = mean + v * f;
-    }
-    if (i < out.length) out[i] = mean + std * this.normal();
-    return out;
   }
 
   /** Fills `out` with U[low, high) samples. */
