@@ -57,14 +57,14 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   const sweep = expandSpec(spec);
   const started = new Date();
   const store = new Store(resolve(o.db));
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the running trials…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
-    const controller = new AbortController();
-    const onInterrupt = () => {
-      if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the running trials…\n');
-      controller.abort();
-    };
-    process.on('SIGINT', onInterrupt);
-    process.on('SIGTERM', onInterrupt);
     const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
     const workers = o.workers ?? workersThatFit(preset, sweep);
     // A single trial runs in this process, with a progress bar inside it.
@@ -85,8 +85,6 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       steps.stop();
       trialsBar.stop();
       await executor.close();
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
     }
     const trialsNow = store.trials(sweep.id);
     if (trialsNow.length === 1 && trialsNow[0].status === 'failed') {
@@ -127,6 +125,9 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     for (const f of files) console.log(`  ${f}`);
     return failed.length ? 1 : 0;
   } finally {
+    // Removed only now: an interrupt that arrives after the last trial lets the results be written.
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
     store.close();
   }
 }
