@@ -58,9 +58,20 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   const started = new Date();
   const store = new Store(resolve(o.db));
   const controller = new AbortController();
+  // First interrupt: start no new trial and let the running ones finish (their results are kept).
+  // Second: stop at once; the running trials go back to pending for the next run.
   const onInterrupt = () => {
-    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the running trials…\n');
-    controller.abort();
+    if (!controller.signal.aborted) {
+      process.stderr.write(
+        '\ninterrupted: finishing the running trials (interrupt again to stop at once)…\n',
+      );
+      controller.abort();
+      return;
+    }
+    store.resetRunning(sweep.id);
+    store.close();
+    process.stderr.write(`stopped; run the same command again to resume sweep ${sweep.id}\n`);
+    process.exit(130);
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);

@@ -128,6 +128,13 @@ export class Store {
       .run(worker, new Date().toISOString(), sweepId, trialId);
   }
 
+  /** Every running trial of the sweep back to pending (a run stopped at once). */
+  resetRunning(sweepId: string): void {
+    this.db
+      .prepare(`UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND status = 'running'`)
+      .run(sweepId);
+  }
+
   /** Back to pending (an interrupted run). */
   markPending(sweepId: string, trialIds: string[]): void {
     const stmt = this.db.prepare(

@@ -40,8 +40,9 @@ export function localExecutor(
         const t0 = performance.now();
         try {
           const task = { preset, config: trial.config };
-          const result = pool ? await pool.run(task, { signal }) : await runTrial(task, onTrialProgress);
-          // A result that finished after an interruption is complete and valid: keep it.
+          // No abort signal for the pool: terminating a thread while ONNX Runtime runs in it aborts the
+          // whole process. An interruption stops new trials; running ones finish and are kept.
+          const result = pool ? await pool.run(task) : await runTrial(task, onTrialProgress);
           events.finished(trial, result, (performance.now() - t0) / 1000, worker);
         } catch (e) {
           if (signal.aborted) return;
