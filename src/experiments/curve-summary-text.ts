@@ -1,5 +1,6 @@
 // The summary printed after a run: the headline numbers of the curve, as a small table.
 import type { CurveSummary, PointRef } from './curve-summary.js';
+import { alignedLines } from './aligned-lines.js';
 
 export function summaryLines(s: CurveSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -18,6 +19,5 @@ export function summaryLines(s: CurveSummary): string[] {
       `N = ${s.coefNormPeak.features}: ‖a‖ = ${s.coefNormPeak.coefNorm.toPrecision(4)}`,
     ],
   ];
-  const w = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
+  return alignedLines(rows);
 }

@@ -26,6 +26,7 @@ import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.j
 import { logSpacedFeatures } from './rff.js';
 import type { Preset, PresetResult, Row } from './preset.js';
 import { checkRepetitions, repetitionSeed, seedStatistics } from './seed-statistics.js';
+import { alignedLines } from './aligned-lines.js';
 
 export type RidgeSetting = number | 'optimal';
 
@@ -344,8 +345,7 @@ export function linearGaussianSummaryLines(config: LinearGaussianConfig, s: Line
       ]);
     }
   }
-  const w = Math.max(...lines.map(([k]) => k.length));
-  return lines.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
+  return alignedLines(lines);
 }
 
 export async function runLinearGaussian(

@@ -18,6 +18,7 @@ import {
   targetSpec,
   type Regression1dFields,
 } from './regression-1d-config.js';
+import { alignedLines } from './aligned-lines.js';
 
 export type PolynomialConfig = Regression1dFields & {
   /** Training points; the interpolation threshold is degree n − 1. */
@@ -260,8 +261,7 @@ export function polynomialSummaryLines(s: PolynomialSummary, config: PolynomialC
       ['  |bias²+var+noise − loss|', `≤ ${b.maxRelativeGap.toExponential(1)} relative`],
     );
   }
-  const w = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`.trimEnd());
+  return alignedLines(rows);
 }
 
 function meanSquare(a: Float64Array, b: Float64Array): number {

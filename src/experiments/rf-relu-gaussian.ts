@@ -17,6 +17,7 @@ import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.j
 import type { Preset, PresetResult, Row } from './preset.js';
 import { logSpacedFeatures } from './rff.js';
 import { checkRepetitions, repetitionSeed, seedStatistics } from './seed-statistics.js';
+import { alignedLines } from './aligned-lines.js';
 
 export type RfReluGaussianConfig = {
   /** Input dimension d. */
@@ -240,8 +241,7 @@ export function rfReluGaussianSummaryLines(config: RfReluGaussianConfig, s: RfRe
     ['median vs theory', `worst ${pct(s.medianVsTheory)} for ${away}`],
     ['mean vs theory', `worst ${pct(s.meanVsTheory)} for ${away}`],
   ];
-  const w = Math.max(...lines.map(([k]) => k.length));
-  return lines.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
+  return alignedLines(lines);
 }
 
 export async function runRfReluGaussian(

@@ -17,13 +17,7 @@ export interface StoredSweep {
   provenance: Record<string, unknown>;
 }
 
-export interface StoredTrial {
-  id: string;
-  index: number;
-  gridKey: string;
-  axes: Record<string, unknown>;
-  seed: number;
-  config: Record<string, unknown>;
+export interface StoredTrial extends Trial {
   status: TrialStatus;
   attempts: number;
   error: string | null;
