@@ -17,20 +17,30 @@ export interface IdxFiles {
 
 /** Pixels are scaled to [0, 1]; classes = largest label + 1 (at least 2). */
 export function datasetFromIdx(files: IdxFiles, name: string): Dataset {
-  const { split: train, dim } = readSplit(files.trainImages, files.trainLabels);
-  const { split: test, dim: testDim } = readSplit(files.testImages, files.testLabels);
-  if (dim !== testDim) {
+  const { split: train, rows, cols } = readSplit(files.trainImages, files.trainLabels);
+  const test = readSplit(files.testImages, files.testLabels);
+  if (rows !== test.rows || cols !== test.cols) {
     throw new Error(
-      `${name}: training images (${files.trainImages.source}) have ${dim} pixels, ` +
-        `test images (${files.testImages.source}) have ${testDim}`,
+      `${name}: training images (${files.trainImages.source}) are ${rows} × ${cols}, ` +
+        `test images (${files.testImages.source}) are ${test.rows} × ${test.cols}`,
     );
   }
   let maxLabel = 0;
-  for (const s of [train, test]) for (const l of s.labels) if (l > maxLabel) maxLabel = l;
-  return { name, dim, classes: Math.max(2, maxLabel + 1), train, test };
+  for (const s of [train, test.split]) for (const l of s.labels) if (l > maxLabel) maxLabel = l;
+  return {
+    name,
+    dim: rows * cols,
+    classes: Math.max(2, maxLabel + 1),
+    shape: [1, rows, cols],
+    train,
+    test: test.split,
+  };
 }
 
-function readSplit(imagesFile: NamedBytes, labelsFile: NamedBytes): { split: Split; dim: number } {
+function readSplit(
+  imagesFile: NamedBytes,
+  labelsFile: NamedBytes,
+): { split: Split; rows: number; cols: number } {
   const images = parseIdx(imagesFile.bytes, imagesFile.source);
   const labels = parseIdx(labelsFile.bytes, labelsFile.source);
   if (images.dims.length !== 3) {
@@ -51,5 +61,5 @@ function readSplit(imagesFile: NamedBytes, labelsFile: NamedBytes): { split: Spl
   const x = new Float64Array(images.data.length);
   for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
   // Copy the labels: parseIdx returns a view into the (possibly large, shared) file buffer.
-  return { split: { x, labels: labels.data.slice(), count }, dim: rows * cols };
+  return { split: { x, labels: labels.data.slice(), count }, rows, cols };
 }

@@ -25,6 +25,13 @@ interface ValueInfo {
   shape: Dim[];
 }
 
+interface Constant {
+  name: string;
+  type: ElementType | 'int64';
+  dims: number[];
+  values: number[];
+}
+
 interface Node {
   op: string;
   inputs: string[];
@@ -36,6 +43,7 @@ export class GraphBuilder {
   private readonly inputs: ValueInfo[] = [];
   private readonly outputs: ValueInfo[] = [];
   private readonly nodes: Node[] = [];
+  private readonly constants: Constant[] = [];
   private counter = 0;
 
   constructor(private readonly name: string) {}
@@ -43,6 +51,30 @@ export class GraphBuilder {
   input(name: string, type: ElementType, shape: Dim[]): string {
     this.inputs.push({ name, type, shape });
     return name;
+  }
+
+  /**
+   * A constant tensor baked into the graph (an initializer): shapes for Reshape, axes for
+   * reductions, small scalars. Equal constants are shared.
+   */
+  constant(type: ElementType | 'int64', dims: number[], values: number[]): string {
+    const same = this.constants.find(
+      (c) => c.type === type && sameNumbers(c.dims, dims) && sameNumbers(c.values, values),
+    );
+    if (same) return same.name;
+    const name = `const_${this.counter++}`;
+    this.constants.push({ name, type, dims, values });
+    return name;
+  }
+
+  /** A scalar constant of the given element type. */
+  scalar(type: ElementType, value: number): string {
+    return this.constant(type, [], [value]);
+  }
+
+  /** A 1-D int64 constant (shapes, axes). */
+  ints(values: number[]): string {
+    return this.constant('int64', [values.length], values);
   }
 
   /** Adds a node with one output and returns the output's name. */
@@ -60,7 +92,7 @@ export class GraphBuilder {
 
   /** A string that identifies the graph: equal signatures mean equal graphs. */
   signature(): string {
-    return JSON.stringify([this.name, this.inputs, this.outputs, this.nodes]);
+    return JSON.stringify([this.name, this.inputs, this.outputs, this.nodes, this.constants]);
   }
 
   build(): Uint8Array {
@@ -78,6 +110,18 @@ export class GraphBuilder {
       name: this.name,
       input: this.inputs.map(valueInfo),
       output: this.outputs.map(valueInfo),
+      initializer: this.constants.map((c) =>
+        onnx.TensorProto.create({
+          name: c.name,
+          dims: c.dims,
+          dataType: c.type === 'int64' ? onnx.TensorProto.DataType.INT64 : ELEMENT_TYPES[c.type],
+          ...(c.type === 'int64'
+            ? { int64Data: c.values }
+            : c.type === 'float32'
+              ? { floatData: c.values }
+              : { doubleData: c.values }),
+        }),
+      ),
       node: this.nodes.map((n) =>
         onnx.NodeProto.create({
           opType: n.op,
@@ -95,6 +139,10 @@ export class GraphBuilder {
     });
     return onnx.ModelProto.encode(model).finish();
   }
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function attribute(name: string, value: AttributeValue) {

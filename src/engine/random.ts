@@ -117,4 +117,10 @@ export const Streams = {
   labelNoise: 2,
   features: 3,
   featureBias: 4,
+  /** Network weights at initialisation (one stream per ensemble member's seed). */
+  init: 5,
+  /** The order of minibatches in training. */
+  batchOrder: 6,
+  /** New units of a wider network grown from a trained narrower one (Belkin's weight reuse). */
+  grownUnits: 7,
 } as const;

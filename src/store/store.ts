@@ -152,6 +152,9 @@ export class Store {
     const insertPoint = this.db.prepare(
       'INSERT INTO points (sweep_id, trial_id, idx, row) VALUES (?, ?, ?, ?)',
     );
+    const insertSeries = this.db.prepare(
+      'INSERT INTO series (sweep_id, trial_id, name, step, value) VALUES (?, ?, ?, ?, ?)',
+    );
     const finish = this.db.prepare(
       `UPDATE trials SET status = 'done', error = NULL, ended = ?, seconds = ?, worker = ?, summary = ?
        WHERE sweep_id = ? AND trial_id = ?`,
@@ -161,6 +164,7 @@ export class Store {
       if (!row) throw new Error(`store: no trial ${trialId} in sweep ${sweepId}`);
       if (row.status === 'done') return false;
       result.points.forEach((p, i) => insertPoint.run(sweepId, trialId, i, JSON.stringify(p)));
+      for (const v of result.series ?? []) insertSeries.run(sweepId, trialId, v.name, v.step, v.value);
       finish.run(
         new Date().toISOString(),
         seconds,
@@ -232,6 +236,13 @@ export class Store {
   }
 
   /** Number of point rows per trial (a check that nothing was stored twice). */
+  /** A trial's per-epoch series, ordered by name and step. */
+  series(sweepId: string, trialId: string): { name: string; step: number; value: number }[] {
+    return this.db
+      .prepare('SELECT name, step, value FROM series WHERE sweep_id = ? AND trial_id = ? ORDER BY name, step')
+      .all(sweepId, trialId) as { name: string; step: number; value: number }[];
+  }
+
   pointCounts(sweepId: string): Map<string, number> {
     const rows = this.db
       .prepare('SELECT trial_id, COUNT(*) AS c FROM points WHERE sweep_id = ? GROUP BY trial_id')

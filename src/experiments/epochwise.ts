@@ -1,0 +1,152 @@
+// Epoch-wise double descent (Nakkiran et al. 2019, Fig. 9/10) and the width × epoch heatmap (Fig. 2):
+// test error along training for networks of several widths. Both presets train the widths as one
+// ensemble and keep a row per (width, evaluated epoch).
+import { alignedLines } from './aligned-lines.js';
+import { knownKeys } from './config-checks.js';
+import { TRAINING_DEFAULTS, trainingBytes, widthSeries } from './mlp-width.js';
+import type { Preset, Row } from './preset.js';
+import {
+  resolveTrainingConfig,
+  TRAINING_KEYS,
+  trainingData,
+  type TrainingConfig,
+} from './training-config.js';
+import { trainWidths, type WidthRun } from './width-sweep.js';
+
+function epochRows(runs: WidthRun[]): Row[] {
+  return runs.flatMap((r) =>
+    r.records.map((rec) => ({
+      width: r.width,
+      parameters: r.parameters,
+      epoch: rec.epoch,
+      trainLoss: rec.trainLoss,
+      trainError: rec.trainError,
+      testLoss: rec.testLoss,
+      testError: rec.testError,
+      paramNorm: rec.paramNorm,
+    })),
+  );
+}
+
+function byWidth(rows: Row[]): Map<number, Row[]> {
+  const groups = new Map<number, Row[]>();
+  for (const r of [...rows].sort((a, b) => a.epoch - b.epoch)) {
+    groups.set(r.width, [...(groups.get(r.width) ?? []), r]);
+  }
+  return new Map([...groups].sort((a, b) => a[0] - b[0]));
+}
+
+export interface EpochwiseSummary {
+  widths: {
+    width: number;
+    bestEpoch: number;
+    bestTestError: number;
+    /** The highest test error after the best epoch: the epoch-wise bump (0 if none). */
+    riseAfterBest: number;
+    finalTestError: number;
+    finalTrainError: number;
+  }[];
+}
+
+export function summarizeEpochs(rows: Row[]): EpochwiseSummary {
+  return {
+    widths: [...byWidth(rows)].map(([width, rs]) => {
+      const best = rs.reduce((b, r) => (r.testError < b.testError ? r : b), rs[0]);
+      const after = rs.filter((r) => r.epoch > best.epoch);
+      const last = rs[rs.length - 1];
+      return {
+        width,
+        bestEpoch: best.epoch,
+        bestTestError: best.testError,
+        riseAfterBest: after.length ? Math.max(...after.map((r) => r.testError)) - best.testError : 0,
+        finalTestError: last.testError,
+        finalTrainError: last.trainError,
+      };
+    }),
+  };
+}
+
+function epochwiseLines(s: EpochwiseSummary): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return alignedLines(
+    s.widths.map((w) => [
+      `width ${w.width}`,
+      `best ${pct(w.bestTestError)} at epoch ${w.bestEpoch}, then up to +${pct(w.riseAfterBest)}; ` +
+        `final test ${pct(w.finalTestError)}, train ${pct(w.finalTrainError)}`,
+    ]),
+  );
+}
+
+export interface HeatmapSummary {
+  /** At a few epochs: the width with the highest test error (the peak moves as training goes on). */
+  peakWidthByEpoch: { epoch: number; width: number; testError: number }[];
+}
+
+export function summarizeHeatmap(rows: Row[]): HeatmapSummary {
+  const epochs = [...new Set(rows.map((r) => r.epoch))].sort((a, b) => a - b);
+  const picks = [
+    ...new Set([0.1, 0.25, 0.5, 1].map((q) => epochs[Math.max(0, Math.ceil(q * epochs.length) - 1)])),
+  ];
+  return {
+    peakWidthByEpoch: picks.map((epoch) => {
+      const at = rows.filter((r) => r.epoch === epoch);
+      const peak = at.reduce((p, r) => (r.testError > p.testError ? r : p), at[0]);
+      return { epoch, width: peak.width, testError: peak.testError };
+    }),
+  };
+}
+
+function heatmapLines(s: HeatmapSummary): string[] {
+  return alignedLines(
+    s.peakWidthByEpoch.map((p) => [
+      `epoch ${p.epoch}`,
+      `highest test error at width ${p.width} (${(100 * p.testError).toFixed(2)}%)`,
+    ]),
+  );
+}
+
+function trainingPreset(
+  name: string,
+  description: string,
+  defaults: TrainingConfig,
+  summarize: (rows: Row[]) => { summary: Record<string, unknown>; summaryLines: string[] },
+): Preset<TrainingConfig> {
+  return {
+    name,
+    description,
+    defaults,
+    indexKeys: ['width', 'parameters', 'epoch'],
+    resolve(c) {
+      knownKeys(name, c, TRAINING_KEYS);
+      return resolveTrainingConfig({ ...defaults, ...c });
+    },
+    async run(config, context) {
+      const data = trainingData(context.loadDataset(config.dataset), config, config.n);
+      const runs = await trainWidths(config, data, { onEpoch: context.onProgress });
+      const points = epochRows(runs);
+      return { points, series: widthSeries(runs), ...summarize(points) };
+    },
+    estimateBytes: trainingBytes,
+    summarizeRows: (_config, rows) => summarize(rows),
+  };
+}
+
+export const epochwisePreset = trainingPreset(
+  'epochwise',
+  'epoch-wise double descent (Nakkiran et al. 2019): test error against epoch for a small, a critical and a large width',
+  { ...TRAINING_DEFAULTS, widths: [8, 48, 512], evalEvery: 2 },
+  (rows) => {
+    const s = summarizeEpochs(rows);
+    return { summary: { ...s }, summaryLines: epochwiseLines(s) };
+  },
+);
+
+export const widthEpochHeatmapPreset = trainingPreset(
+  'width-epoch-heatmap',
+  'test error over width × epoch (Nakkiran et al. 2019, Fig. 2)',
+  { ...TRAINING_DEFAULTS, widths: [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 256, 512], evalEvery: 5 },
+  (rows) => {
+    const s = summarizeHeatmap(rows);
+    return { summary: { ...s }, summaryLines: heatmapLines(s) };
+  },
+);

@@ -1,0 +1,171 @@
+// Model-wise double descent in neural networks (Nakkiran et al. 2019, Fig. 1/4; Belkin et al. 2018,
+// Fig. 6 for two-layer nets): test error against width at the last epoch and at the best epoch
+// (optimal early stopping), on an MNIST subset with label noise.
+import type { Row, SeriesPoint } from './preset.js';
+import type { Preset } from './preset.js';
+import { alignedLines } from './aligned-lines.js';
+import { knownKeys } from './config-checks.js';
+import {
+  resolveTrainingConfig,
+  TRAINING_KEYS,
+  trainingData,
+  type TrainingConfig,
+} from './training-config.js';
+import { finalAndBest, thresholdWidth, trainWidths, type WidthRun } from './width-sweep.js';
+
+export const TRAINING_DEFAULTS: TrainingConfig = {
+  dataset: 'mnist',
+  n: 4000,
+  nTest: 5000,
+  labelNoise: 0.2,
+  family: 'mlp',
+  depth: 1,
+  widths: [1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 192, 256, 512],
+  epochs: 200,
+  batchSize: 128,
+  optimizer: 'adam',
+  lr: 0.001,
+  momentum: 0,
+  weightDecay: 0,
+  schedule: { name: 'constant' },
+  loss: 'cross-entropy',
+  init: 'he',
+  evalEvery: 5,
+  seed: 1,
+};
+
+/** One row per width: the last epoch's numbers and the early-stopped ones. */
+export function widthRows(runs: WidthRun[]): Row[] {
+  return runs.map((r) => {
+    const { final, best } = finalAndBest(r.records);
+    return {
+      width: r.width,
+      parameters: r.parameters,
+      trainLoss: final.trainLoss,
+      trainError: final.trainError,
+      testLoss: final.testLoss,
+      testError: final.testError,
+      paramNorm: final.paramNorm,
+      bestEpoch: best.epoch,
+      bestTestError: best.testError,
+      bestTestLoss: best.testLoss,
+      bestTrainError: best.trainError,
+    };
+  });
+}
+
+/** Every record of every run, as store series named `<metric> w=<width>`. */
+export function widthSeries(runs: WidthRun[]): SeriesPoint[] {
+  const metrics = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm'] as const;
+  return runs.flatMap((r) =>
+    r.records.flatMap((rec) =>
+      metrics.map((m) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value: rec[m] })),
+    ),
+  );
+}
+
+export interface WidthSummary {
+  thresholdWidth: number;
+  interpolationWidth: number | null;
+  peak: { width: number; testError: number; bestTestError: number };
+  /** How far the final test error at the peak rises above the best of the wider networks. */
+  peakAboveWider: number;
+  /** The same for the early-stopped curve (small when early stopping removes the peak). */
+  earlyStoppedPeakAboveWider: number;
+  widest: { width: number; testError: number; bestTestError: number };
+}
+
+/** Headline numbers of a width curve (rows possibly medians over seeds). */
+export function summarizeWidths(config: TrainingConfig, rows: Row[]): WidthSummary {
+  const sorted = [...rows].sort((a, b) => a.width - b.width);
+  const interpolating = sorted.find((r) => r.trainError <= 0.005);
+  const peakRow = sorted.reduce((p, r) => (r.testError > p.testError ? r : p), sorted[0]);
+  const wider = sorted.filter((r) => r.width > peakRow.width);
+  const minAfter = (key: 'testError' | 'bestTestError') =>
+    wider.length ? Math.min(...wider.map((r) => r[key])) : peakRow[key];
+  const earlyPeak = Math.max(...sorted.filter((r) => r.width <= peakRow.width).map((r) => r.bestTestError));
+  const last = sorted[sorted.length - 1];
+  return {
+    thresholdWidth: thresholdFromRows(config.n, sorted),
+    interpolationWidth: interpolating ? interpolating.width : null,
+    peak: { width: peakRow.width, testError: peakRow.testError, bestTestError: peakRow.bestTestError },
+    peakAboveWider: peakRow.testError - minAfter('testError'),
+    earlyStoppedPeakAboveWider: earlyPeak - minAfter('bestTestError'),
+    widest: { width: last.width, testError: last.testError, bestTestError: last.bestTestError },
+  };
+}
+
+/**
+ * The one-hidden-layer threshold from the rows alone: parameters = (d + 1 + K)·k + K is linear in
+ * the width k, so two rows give d + 1 + K (the slope) and K (the intercept). NaN with one row.
+ */
+function thresholdFromRows(n: number, rows: Row[]): number {
+  if (rows.length < 2) return NaN;
+  const [a, b] = [rows[0], rows[rows.length - 1]];
+  const slope = (b.parameters - a.parameters) / (b.width - a.width);
+  const classes = a.parameters - slope * a.width;
+  return thresholdWidth(n, slope - 1 - classes, classes);
+}
+
+export function widthSummaryLines(s: WidthSummary, config: TrainingConfig): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const family =
+    config.family === 'cnn' ? 'CNN' : `MLP (${config.depth} hidden layer${config.depth > 1 ? 's' : ''})`;
+  return alignedLines([
+    ['network', `${family}, n = ${config.n}, label noise ${config.labelNoise}, ${config.epochs} epochs`],
+    ...(config.family === 'mlp' && config.depth === 1
+      ? [['threshold (params = n·K)', `width ≈ ${s.thresholdWidth.toFixed(1)}`] as [string, string]]
+      : []),
+    [
+      'first width with train error ≈ 0',
+      s.interpolationWidth === null ? 'none (no width interpolates)' : `${s.interpolationWidth}`,
+    ],
+    ['peak test error (last epoch)', `width ${s.peak.width}: ${pct(s.peak.testError)}`],
+    ['  early-stopped there', pct(s.peak.bestTestError)],
+    [
+      'peak above the wider nets',
+      `${pct(s.peakAboveWider)} (early stopping: ${pct(s.earlyStoppedPeakAboveWider)})`,
+    ],
+    [
+      'widest',
+      `width ${s.widest.width}: ${pct(s.widest.testError)} (early stopping ${pct(s.widest.bestTestError)})`,
+    ],
+  ]);
+}
+
+export const mlpWidthPreset: Preset<TrainingConfig> = {
+  name: 'mlp-width',
+  description:
+    'model-wise double descent of neural networks (Nakkiran et al. 2019): test error against width',
+  defaults: TRAINING_DEFAULTS,
+  indexKeys: ['width', 'parameters'],
+  resolve(c) {
+    knownKeys('mlp-width', c, TRAINING_KEYS);
+    return resolveTrainingConfig({ ...TRAINING_DEFAULTS, ...c });
+  },
+  async run(config, context) {
+    const data = trainingData(context.loadDataset(config.dataset), config, config.n);
+    const runs = await trainWidths(config, data, { onEpoch: context.onProgress });
+    const points = widthRows(runs);
+    const summary = summarizeWidths(config, points);
+    return {
+      points,
+      series: widthSeries(runs),
+      summary: { ...summary },
+      summaryLines: widthSummaryLines(summary, config),
+    };
+  },
+  estimateBytes(config) {
+    return trainingBytes(config);
+  },
+  summarizeRows(config, rows) {
+    const summary = summarizeWidths(config, rows);
+    return { summary: { ...summary }, summaryLines: widthSummaryLines(summary, config) };
+  },
+};
+
+/** Data (f64 subset and f32 copies) plus the ensemble's parameters and activations, roughly. */
+export function trainingBytes(config: TrainingConfig): number {
+  const units = config.widths.reduce((a, b) => a + b, 0) * config.depth;
+  return 12 * 3072 * (config.n + config.nTest) + 4 * 8 * units * (3072 + 2048) + 4e8;
+}

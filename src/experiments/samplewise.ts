@@ -1,0 +1,113 @@
+// Sample-wise non-monotonicity (Nakkiran et al. 2019, Fig. 3/11): the same width sweep for two
+// training-set sizes. More data moves the interpolation threshold to wider networks, so near the
+// threshold the larger training set can give the *higher* test error.
+import { alignedLines } from './aligned-lines.js';
+import { knownKeys, positiveInteger } from './config-checks.js';
+import { TRAINING_DEFAULTS, trainingBytes, widthRows } from './mlp-width.js';
+import type { Preset, Row, SeriesPoint } from './preset.js';
+import {
+  resolveTrainingConfig,
+  TRAINING_KEYS,
+  trainingData,
+  type TrainingConfig,
+} from './training-config.js';
+import { trainWidths } from './width-sweep.js';
+
+export type SamplewiseConfig = Omit<TrainingConfig, 'n'> & {
+  /** Training-set sizes, smallest first (two in the paper's figure). */
+  sizes: number[];
+};
+
+const KEYS = [...TRAINING_KEYS.filter((k) => k !== 'n'), 'sizes'];
+
+export const SAMPLEWISE_DEFAULTS: SamplewiseConfig = {
+  ...(({ n: _n, ...rest }) => rest)(TRAINING_DEFAULTS),
+  sizes: [2000, 4000],
+  widths: [4, 8, 16, 24, 32, 40, 48, 64, 96, 128, 256],
+  epochs: 150,
+};
+
+export function resolveSamplewise(c: Partial<SamplewiseConfig>): SamplewiseConfig {
+  knownKeys('samplewise', c, KEYS);
+  const merged = { ...SAMPLEWISE_DEFAULTS, ...c };
+  if (!Array.isArray(merged.sizes) || merged.sizes.length < 2) {
+    throw new Error(`sizes must list at least two training-set sizes, got ${JSON.stringify(merged.sizes)}`);
+  }
+  const sizes = [...new Set(merged.sizes.map((n, i) => positiveInteger(`sizes[${i}]`, n)))].sort(
+    (a, b) => a - b,
+  );
+  const { sizes: _s, ...rest } = merged;
+  const { n: _n, ...training } = resolveTrainingConfig({ ...rest, n: sizes[0] });
+  return { ...training, sizes };
+}
+
+/** The row of the next smaller training-set size at the same width, if any. */
+function smallerNRow(rows: Row[], r: Row): Row | undefined {
+  const smaller = [...new Set(rows.map((o) => o.n))]
+    .filter((n) => n < r.n)
+    .sort((a, b) => a - b)
+    .pop();
+  return rows.find((o) => o.n === smaller && o.width === r.width);
+}
+
+/** Marks rows of each larger n whose test error exceeds that of the next smaller n at the same width. */
+export function markMoreDataHurts(rows: Row[]): Row[] {
+  return rows.map((r) => {
+    const other = smallerNRow(rows, r);
+    return { ...r, moreDataHurts: other && r.testError > other.testError ? 1 : 0 };
+  });
+}
+
+function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLines: string[] } {
+  const marked = markMoreDataHurts(rows);
+  const hurts = marked.filter((r) => r.moreDataHurts === 1).sort((a, b) => a.width - b.width);
+  const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  const peaks = sizes.map((n) => {
+    const at = rows.filter((r) => r.n === n);
+    const p = at.reduce((a, r) => (r.testError > a.testError ? r : a), at[0]);
+    return { n, width: p.width, testError: p.testError };
+  });
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const lines = alignedLines([
+    ...peaks.map((p) => [`peak at n = ${p.n}`, `width ${p.width}: ${pct(p.testError)}`] as [string, string]),
+    [
+      'more data hurts at widths',
+      hurts.length
+        ? hurts
+            .map((r) => `${r.width} (${pct(smallerNRow(rows, r)?.testError ?? NaN)} → ${pct(r.testError)})`)
+            .join(', ')
+        : 'none',
+    ],
+  ]);
+  return { summary: { peaks, moreDataHurtsWidths: hurts.map((r) => r.width) }, summaryLines: lines };
+}
+
+export const samplewisePreset: Preset<SamplewiseConfig> = {
+  name: 'samplewise',
+  description:
+    'sample-wise double descent (Nakkiran et al. 2019): where more training data gives worse test error',
+  defaults: SAMPLEWISE_DEFAULTS,
+  indexKeys: ['n', 'width', 'parameters'],
+  resolve: resolveSamplewise,
+  async run(config, context) {
+    const dataset = context.loadDataset(config.dataset);
+    const rows: Row[] = [];
+    const series: SeriesPoint[] = [];
+    const total = config.sizes.length * config.epochs;
+    for (const [i, n] of config.sizes.entries()) {
+      const training = { ...config, n };
+      const runs = await trainWidths(training, trainingData(dataset, training, n), {
+        onEpoch: (done) => context.onProgress?.(i * config.epochs + done, total),
+      });
+      rows.push(...widthRows(runs).map((r) => ({ n, ...r })));
+      for (const r of runs) {
+        for (const rec of r.records)
+          series.push({ name: `testError n=${n} w=${r.width}`, step: rec.epoch, value: rec.testError });
+      }
+    }
+    const points = markMoreDataHurts(rows);
+    return { points, series, ...summarize(points) };
+  },
+  estimateBytes: (c) => trainingBytes({ ...c, n: Math.max(...c.sizes) }),
+  summarizeRows: (_config, rows) => summarize(rows),
+};

@@ -1,0 +1,151 @@
+// The configuration shared by the neural-network presets (mlp-width, epochwise, width-epoch-heatmap,
+// samplewise, emc): data, network family, widths and the training procedure. Each field is
+// validated here, with errors that name it.
+import type { Dataset } from '../data/dataset.js';
+import { labelNoise, subset } from '../data/transforms.js';
+import type { Family, NetworkShape } from '../fit/train/ensemble-plan.js';
+import { INIT_SCHEMES, type InitScheme } from '../fit/train/initialize.js';
+import type { LossKind } from '../fit/train/network-graph.js';
+import {
+  DEFAULT_OPTIMIZER,
+  OPTIMIZERS,
+  type OptimizerConfig,
+  type OptimizerName,
+} from '../fit/train/optimizer.js';
+import { resolveSchedule, type ScheduleConfig } from '../fit/train/schedule.js';
+import type { TrainingData, TrainSettings } from '../fit/train/trainer.js';
+import { integer, nonEmptyString, numberIn, oneOf, positiveInteger } from './config-checks.js';
+import { logSpacedFeatures } from './rff.js';
+
+export type TrainingConfig = {
+  /** 'mnist' (shipped), 'fashion-mnist', or a folder of IDX or CIFAR-10 binary files. */
+  dataset: string;
+  n: number;
+  nTest: number;
+  labelNoise: number;
+  family: Family;
+  /** MLP: hidden layers of equal width. (The CNN always has four conv layers k, 2k, 4k, 8k.) */
+  depth: number;
+  widths: number[];
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleConfig;
+  loss: LossKind;
+  init: InitScheme;
+  evalEvery: number;
+  seed: number;
+};
+
+export const TRAINING_KEYS = [
+  'dataset',
+  'n',
+  'nTest',
+  'labelNoise',
+  'family',
+  'depth',
+  'widths',
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'lr',
+  'momentum',
+  'weightDecay',
+  'schedule',
+  'loss',
+  'init',
+  'evalEvery',
+  'seed',
+] as const;
+
+export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfig {
+  const optimizer = oneOf('optimizer', c.optimizer, OPTIMIZERS);
+  const lr = numberIn('lr', c.lr, 0, Infinity, true);
+  return {
+    dataset: nonEmptyString('dataset', c.dataset),
+    n: positiveInteger('n', c.n),
+    nTest: positiveInteger('nTest', c.nTest),
+    labelNoise: numberIn('labelNoise', c.labelNoise, 0, 1),
+    family: oneOf('family', c.family, ['mlp', 'cnn'] as const),
+    depth: positiveInteger('depth', c.depth),
+    widths: resolveWidths(c.widths),
+    epochs: positiveInteger('epochs', c.epochs),
+    batchSize: positiveInteger('batchSize', c.batchSize),
+    optimizer,
+    lr,
+    momentum: numberIn('momentum', c.momentum, 0, 1),
+    weightDecay: numberIn('weightDecay', c.weightDecay, 0, Infinity),
+    schedule: resolveSchedule(c.schedule),
+    loss: oneOf('loss', c.loss, ['cross-entropy', 'squared'] as const),
+    init: oneOf('init', c.init, INIT_SCHEMES),
+    evalEvery: positiveInteger('evalEvery', c.evalEvery),
+    seed: integer('seed', c.seed),
+  };
+}
+
+/** A list of widths, or 'start:stop:count' (log-spaced integers). */
+export function resolveWidths(v: unknown): number[] {
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v);
+    if (!m) throw new Error(`widths must be a list of positive integers or 'start:stop:count', got '${v}'`);
+    const [start, stop, count] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (start < 1 || stop < start || count < 1)
+      throw new Error(`widths '${v}': need 1 ≤ start ≤ stop and count ≥ 1`);
+    return logSpacedFeatures(start, stop, count);
+  }
+  if (!Array.isArray(v) || v.length === 0)
+    throw new Error(`widths must be a non-empty list, got ${JSON.stringify(v)}`);
+  v.forEach((w, i) => positiveInteger(`widths[${i}]`, w));
+  return [...new Set(v as number[])].sort((a, b) => a - b);
+}
+
+/** The network of width k: an MLP with `depth` hidden layers of k units, or the CNN k, 2k, 4k, 8k. */
+export function networkShape(config: Pick<TrainingConfig, 'family' | 'depth'>, k: number): NetworkShape {
+  return config.family === 'cnn'
+    ? { family: 'cnn', widths: [k, 2 * k, 4 * k, 8 * k] }
+    : { family: 'mlp', widths: Array.from({ length: config.depth }, () => k) };
+}
+
+export function optimizerConfig(config: TrainingConfig): OptimizerConfig {
+  return {
+    ...DEFAULT_OPTIMIZER,
+    name: config.optimizer,
+    momentum: config.momentum,
+    weightDecay: config.weightDecay,
+  };
+}
+
+export function trainSettings(config: TrainingConfig): TrainSettings {
+  return {
+    loss: config.loss,
+    optimizer: optimizerConfig(config),
+    schedule: config.schedule,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    init: config.init,
+    dataSeed: config.seed,
+    evalEvery: config.evalEvery,
+    dtype: 'float32',
+    stepsPerRun: 4,
+  };
+}
+
+/** The seeded subset with label noise, as f32 arrays for training. */
+export function trainingData(
+  data: Dataset,
+  config: Pick<TrainingConfig, 'nTest' | 'labelNoise' | 'seed'>,
+  n: number,
+): TrainingData {
+  let ds = subset(data, n, config.nTest, config.seed);
+  if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
+  return {
+    xTrain: Float32Array.from(ds.train.x),
+    labelsTrain: ds.train.labels,
+    xTest: Float32Array.from(ds.test.x),
+    labelsTest: ds.test.labels,
+    input: { dim: ds.dim, classes: ds.classes, image: ds.shape },
+  };
+}

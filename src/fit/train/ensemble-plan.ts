@@ -1,0 +1,195 @@
+// The layout of an ensemble: several networks of one family, side by side in one set of tensors.
+// Layer l of the ensemble holds every member's units of layer l, member after member. The first
+// layer reads the shared input, so its weights are simply concatenated; every later layer's weights
+// are block-diagonal (member m's inputs feed only member m's outputs) and a mask keeps the blocks
+// apart. A lone network is the ensemble of one member, with no mask at all.
+
+export type Family = 'mlp' | 'cnn';
+
+export interface NetworkShape {
+  family: Family;
+  /** MLP: the hidden widths (depth = length). CNN: the conv widths, e.g. [k, 2k, 4k, 8k]. */
+  widths: number[];
+}
+
+export interface InputShape {
+  /** Features per sample (channels × height × width for images). */
+  dim: number;
+  /** (channels, height, width): needed by the CNN, ignored by the MLP. */
+  image?: readonly [number, number, number];
+  classes: number;
+}
+
+export type Pooling = 'none' | 'max2' | 'global';
+
+export interface LayerPlan {
+  kind: 'dense' | 'conv';
+  /** Inputs of each member (for the first layer: the shared input's features or channels). */
+  inPerMember: number[];
+  outPerMember: number[];
+  /** The first layer reads the shared input: no block structure, no mask. */
+  sharedInput: boolean;
+  /** ReLU after the layer (every layer but the head). */
+  relu: boolean;
+  /** CNN: pooling after the ReLU. */
+  pool: Pooling;
+  /** Units of the layer's output (sum over members), and which member owns each. */
+  outTotal: number;
+  inTotal: number;
+  owner: Int32Array;
+}
+
+export interface EnsemblePlan {
+  family: Family;
+  members: NetworkShape[];
+  input: InputShape;
+  layers: LayerPlan[];
+  /** CNN: spatial size (height, width) of the input of each layer. */
+  spatial: [number, number][];
+}
+
+/** Pooling of Nakkiran et al.'s 5-layer CNN: none, 2, 2, then global max (8 on 32×32 CIFAR). */
+const CNN_POOLING: Pooling[] = ['none', 'max2', 'max2', 'global'];
+
+export function ensemblePlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
+  if (members.length === 0) throw new Error('an ensemble needs at least one member');
+  const family = members[0].family;
+  const depth = members[0].widths.length;
+  members.forEach((m, i) => {
+    if (m.family !== family || m.widths.length !== depth) {
+      throw new Error(
+        `ensemble member ${i} (${m.family}, depth ${m.widths.length}) differs in family or depth`,
+      );
+    }
+    m.widths.forEach((w, l) => {
+      if (!(Number.isInteger(w) && w >= 1)) {
+        throw new Error(`width must be a positive integer, got ${w} (member ${i}, layer ${l})`);
+      }
+    });
+  });
+  if (depth === 0) throw new Error(`a ${family} needs at least one hidden layer`);
+  if (family === 'cnn') return cnnPlan(members, input);
+  return mlpPlan(members, input);
+}
+
+function mlpPlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
+  const layers: LayerPlan[] = [];
+  const depth = members[0].widths.length;
+  for (let l = 0; l <= depth; l++) {
+    const head = l === depth;
+    const outPerMember = members.map((m) => (head ? input.classes : m.widths[l]));
+    const inPerMember = members.map((m) => (l === 0 ? input.dim : m.widths[l - 1]));
+    layers.push(layer('dense', inPerMember, outPerMember, l === 0, !head, 'none'));
+  }
+  return { family: 'mlp', members, input, layers, spatial: [] };
+}
+
+function cnnPlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
+  if (!input.image)
+    throw new Error('the CNN needs image data (a data set with a channels × height × width shape)');
+  const depth = members[0].widths.length;
+  if (depth !== CNN_POOLING.length) {
+    throw new Error(`the CNN has ${CNN_POOLING.length} conv layers, got ${depth} widths`);
+  }
+  const [channels, height, width] = input.image;
+  const layers: LayerPlan[] = [];
+  const spatial: [number, number][] = [];
+  let [h, w] = [height, width];
+  for (let l = 0; l < depth; l++) {
+    spatial.push([h, w]);
+    const pool = CNN_POOLING[l];
+    if (pool === 'max2') {
+      if (h % 2 !== 0 || w % 2 !== 0) {
+        throw new Error(`the CNN pools ${h}×${w} feature maps by 2 at layer ${l + 1}: the size must be even`);
+      }
+      h /= 2;
+      w /= 2;
+    } else if (pool === 'global') {
+      h = 1;
+      w = 1;
+    }
+    const inPerMember = members.map((m) => (l === 0 ? channels : m.widths[l - 1]));
+    layers.push(
+      layer(
+        'conv',
+        inPerMember,
+        members.map((m) => m.widths[l]),
+        l === 0,
+        true,
+        pool,
+      ),
+    );
+  }
+  layers.push(
+    layer(
+      'dense',
+      members.map((m) => m.widths[depth - 1]),
+      members.map(() => input.classes),
+      false,
+      false,
+      'none',
+    ),
+  );
+  return { family: 'cnn', members, input, layers, spatial };
+}
+
+function layer(
+  kind: LayerPlan['kind'],
+  inPerMember: number[],
+  outPerMember: number[],
+  sharedInput: boolean,
+  relu: boolean,
+  pool: Pooling,
+): LayerPlan {
+  const outTotal = outPerMember.reduce((a, b) => a + b, 0);
+  const inTotal = sharedInput ? inPerMember[0] : inPerMember.reduce((a, b) => a + b, 0);
+  const owner = new Int32Array(outTotal);
+  let j = 0;
+  outPerMember.forEach((count, m) => owner.fill(m, j, (j += count)));
+  return { kind, inPerMember, outPerMember, sharedInput, relu, pool, outTotal, inTotal, owner };
+}
+
+/** The tensor shape of a layer's weights: dense (in, out), conv (out, in, 3, 3). */
+export function weightShape(layer: LayerPlan): number[] {
+  return layer.kind === 'dense' ? [layer.inTotal, layer.outTotal] : [layer.outTotal, layer.inTotal, 3, 3];
+}
+
+/** The member that owns input unit i of a (non-shared) layer. */
+export function inputOwner(layer: LayerPlan): Int32Array {
+  const owner = new Int32Array(layer.inTotal);
+  let i = 0;
+  layer.inPerMember.forEach((count, m) => owner.fill(m, i, (i += count)));
+  return owner;
+}
+
+export function hasWeightMask(layer: LayerPlan, memberCount: number): boolean {
+  return !layer.sharedInput && memberCount > 1;
+}
+
+/**
+ * The block-diagonal mask of a layer's weights (1 where input and output belong to one member), or
+ * undefined for the shared first layer and for a single network.
+ */
+export function weightMask(layer: LayerPlan, memberCount: number): Float64Array | undefined {
+  if (!hasWeightMask(layer, memberCount)) return undefined;
+  const inOwner = inputOwner(layer);
+  const shape = weightShape(layer);
+  const mask = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  if (layer.kind === 'dense') {
+    for (let i = 0; i < layer.inTotal; i++)
+      for (let j = 0; j < layer.outTotal; j++)
+        mask[i * layer.outTotal + j] = inOwner[i] === layer.owner[j] ? 1 : 0;
+  } else {
+    for (let o = 0; o < layer.outTotal; o++)
+      for (let i = 0; i < layer.inTotal; i++)
+        if (inOwner[i] === layer.owner[o])
+          mask.fill(1, (o * layer.inTotal + i) * 9, (o * layer.inTotal + i + 1) * 9);
+  }
+  return mask;
+}
+
+/** Trainable parameters of one network of this shape. */
+export function parameterCount(shape: NetworkShape, input: InputShape): number {
+  const plan = ensemblePlan([shape], input);
+  return plan.layers.reduce((sum, l) => sum + weightShape(l).reduce((a, b) => a * b, 1) + l.outTotal, 0);
+}

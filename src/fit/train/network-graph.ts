@@ -1,0 +1,206 @@
+// Forward and backward passes of an ensemble as ONNX nodes, with hand-derived gradients (ONNX has
+// no autodiff). Each rule is checked against central finite differences in test/train-gradients.
+//
+// Forward, per layer: z = x·W + b (dense) or conv3×3(x, W) + b (padding 1); h = relu(z);
+// CNN layers then max-pool by 2 or globally. Backward, from the loss down:
+//   dense  dW = xᵀ·dz, db = Σ_batch dz, dx = dz·Wᵀ
+//   conv   dW = conv(xᵀ, dzᵀ) (batch as channels), db = Σ dz, dx = convTranspose(dz, W)
+//   relu   dz = dh ⊙ sign(h)            (h = relu(z) ≥ 0, so sign(h) is the step function)
+//   pool   dh = dp routed to the inputs that equal the window's maximum
+// Gradients of block-diagonal weights are masked, so weights between members stay exactly zero.
+import type { GraphBuilder } from '../../engine/onnx-graph.js';
+import type { EnsemblePlan } from './ensemble-plan.js';
+import { hasWeightMask, weightShape } from './ensemble-plan.js';
+
+export type Dtype = 'float32' | 'float64';
+export type LossKind = 'cross-entropy' | 'squared';
+
+/** Graph value names of the parameters: weights and biases, one per layer. */
+export interface ParamValues {
+  w: string[];
+  b: string[];
+}
+
+export interface NetworkInputs {
+  x: string;
+  /** One-hot targets, (batch, 1, classes): shared by all members. */
+  y: string;
+  /** 1 / batch size. */
+  invBatch: string;
+  params: ParamValues;
+  /** Per layer: the mask input of block-diagonal weights, if any. */
+  masks: (string | undefined)[];
+}
+
+export const weightName = (l: number): string => `w${l}`;
+export const biasName = (l: number): string => `b${l}`;
+export const maskName = (l: number): string => `mask${l}`;
+
+/** Declares the graph inputs every pass needs: data, targets, parameters, masks. */
+export function declareNetworkInputs(g: GraphBuilder, plan: EnsemblePlan, dtype: Dtype): NetworkInputs {
+  const x =
+    plan.family === 'cnn'
+      ? g.input('X', dtype, ['batch', ...(plan.input.image as readonly number[])])
+      : g.input('X', dtype, ['batch', plan.input.dim]);
+  const y = g.input('Y', dtype, ['batch', 1, plan.input.classes]);
+  const invBatch = g.input('invBatch', dtype, []);
+  const params: ParamValues = { w: [], b: [] };
+  const masks: (string | undefined)[] = [];
+  plan.layers.forEach((layer, l) => {
+    const shape = weightShape(layer);
+    params.w.push(g.input(weightName(l), dtype, shape));
+    params.b.push(g.input(biasName(l), dtype, [layer.outTotal]));
+    masks.push(hasWeightMask(layer, plan.members.length) ? g.input(maskName(l), dtype, shape) : undefined);
+  });
+  return { x, y, invBatch, params, masks };
+}
+
+interface Saved {
+  input: string;
+  /** ReLU output (before pooling). */
+  h?: string;
+  /** Pooled output. */
+  pooled?: string;
+}
+
+export interface Forward {
+  /** (batch, members · classes) */
+  logits: string;
+  saved: Saved[];
+}
+
+export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, params: ParamValues): Forward {
+  const saved: Saved[] = [];
+  let a = x;
+  plan.layers.forEach((layer, l) => {
+    // The CNN's head reads the globally pooled (batch, C, 1, 1) maps as (batch, C).
+    if (layer.kind === 'dense' && plan.family === 'cnn') a = g.node('Flatten', [a], { axis: 1 });
+    const s: Saved = { input: a };
+    let z =
+      layer.kind === 'dense'
+        ? g.node('Gemm', [a, params.w[l], params.b[l]])
+        : g.node('Conv', [a, params.w[l], params.b[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    if (layer.relu) {
+      z = s.h = g.node('Relu', [z]);
+      if (layer.pool === 'max2') {
+        z = s.pooled = g.node('MaxPool', [z], { kernel_shape: [2, 2], strides: [2, 2] });
+      } else if (layer.pool === 'global') {
+        z = s.pooled = g.node('GlobalMaxPool', [z]);
+      }
+    }
+    saved.push(s);
+    a = z;
+  });
+  return { logits: a, saved };
+}
+
+export interface LossOutputs {
+  /** Per-member mean loss over the batch, (members). */
+  loss: string;
+  /** dLoss/dlogits, (batch, members · classes). */
+  dLogits: string;
+}
+
+/**
+ * Softmax cross-entropy, or squared loss summed over classes; both averaged over the batch, one
+ * value per member (the members' losses are independent, so the sum's gradient is each one's own).
+ */
+export function emitLoss(
+  g: GraphBuilder,
+  plan: EnsemblePlan,
+  dtype: Dtype,
+  kind: LossKind,
+  logits: string,
+  inputs: Pick<NetworkInputs, 'y' | 'invBatch'>,
+): LossOutputs {
+  const m = plan.members.length;
+  const k = plan.input.classes;
+  const out = g.node('Reshape', [logits, g.ints([0, m, k])]);
+  const perMember = (t: string) => g.node('ReduceSum', [t, g.ints([0, 2])], { keepdims: 0 });
+  let loss: string;
+  let dOut: string;
+  if (kind === 'cross-entropy') {
+    const logP = g.node('LogSoftmax', [out], { axis: 2 });
+    const nll = g.node('Neg', [perMember(g.node('Mul', [inputs.y, logP]))]);
+    loss = g.node('Mul', [nll, inputs.invBatch]);
+    dOut = g.node('Mul', [g.node('Sub', [g.node('Exp', [logP]), inputs.y]), inputs.invBatch]);
+  } else {
+    const diff = g.node('Sub', [out, inputs.y]);
+    loss = g.node('Mul', [perMember(g.node('Mul', [diff, diff])), inputs.invBatch]);
+    dOut = g.node('Mul', [diff, g.node('Mul', [inputs.invBatch, g.scalar(dtype, 2)])]);
+  }
+  return { loss, dLogits: g.node('Reshape', [dOut, g.ints([0, m * k])]) };
+}
+
+export interface Gradients {
+  /** dLoss/dW per layer ('' for layers in `deferWeightGradient`). */
+  w: string[];
+  b: string[];
+  /** Per layer: the input and dLoss/dz, from which a caller may fuse dW into the update. */
+  input: string[];
+  dz: string[];
+}
+
+export function emitBackward(
+  g: GraphBuilder,
+  plan: EnsemblePlan,
+  dtype: Dtype,
+  forward: Forward,
+  params: ParamValues,
+  masks: (string | undefined)[],
+  dLogits: string,
+  deferWeightGradient: ReadonlySet<number> = new Set(),
+): Gradients {
+  const grads: Gradients = { w: [], b: [], input: [], dz: [] };
+  let dOut = dLogits;
+  for (let l = plan.layers.length - 1; l >= 0; l--) {
+    const layer = plan.layers[l];
+    const s = forward.saved[l];
+    let dz = dOut;
+    if (layer.relu) {
+      const h = s.h as string;
+      let dh = dOut;
+      if (layer.pool === 'max2') {
+        const [height, width] = plan.spatial[l];
+        const up = (t: string) => upsample2(g, t, height, width);
+        const isMax = g.node('Equal', [h, up(s.pooled as string)]);
+        dh = g.node('Where', [isMax, up(dOut), g.scalar(dtype, 0)]);
+      } else if (layer.pool === 'global') {
+        const isMax = g.node('Equal', [h, s.pooled as string]);
+        dh = g.node('Where', [isMax, dOut, g.scalar(dtype, 0)]);
+      }
+      dz = g.node('Mul', [dh, g.node('Sign', [h])]);
+    }
+    let dW = '';
+    let db: string;
+    if (layer.kind === 'dense') {
+      if (!deferWeightGradient.has(l)) dW = g.node('Gemm', [s.input, dz], { transA: 1 });
+      db = g.node('ReduceSum', [dz, g.ints([0])], { keepdims: 0 });
+      if (l > 0) dOut = g.node('Gemm', [dz, params.w[l]], { transB: 1 });
+    } else {
+      // Batch as channels: conv(xᵀ, dzᵀ)[i, o] = Σ_batch,pixels x[b, i, shifted] · dz[b, o] = dW[o, i]ᵀ.
+      const swap = (t: string) => g.node('Transpose', [t], { perm: [1, 0, 2, 3] });
+      dW = swap(g.node('Conv', [swap(s.input), swap(dz)], { pads: [1, 1, 1, 1] }));
+      db = g.node('ReduceSum', [dz, g.ints([0, 2, 3])], { keepdims: 0 });
+      if (l > 0)
+        dOut = g.node('ConvTranspose', [dz, params.w[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    }
+    if (masks[l] && dW) dW = g.node('Mul', [dW, masks[l] as string]);
+    grads.w[l] = dW;
+    grads.b[l] = db;
+    grads.input[l] = s.input;
+    grads.dz[l] = dz;
+    // The CNN's head read flattened maps: give its input gradient their (batch, C, 1, 1) shape back.
+    if (layer.kind === 'dense' && plan.family === 'cnn' && l > 0) {
+      dOut = g.node('Reshape', [dOut, g.ints([0, -1, 1, 1])]);
+    }
+  }
+  return grads;
+}
+
+/** Each pixel of (batch, C, h/2, w/2) repeated over its 2×2 window: (batch, C, h, w). */
+function upsample2(g: GraphBuilder, t: string, height: number, width: number): string {
+  const split = g.node('Reshape', [t, g.ints([0, 0, height / 2, 1, width / 2, 1])]);
+  const tiled = g.node('Expand', [split, g.ints([1, 1, 1, 2, 1, 2])]);
+  return g.node('Reshape', [tiled, g.ints([0, 0, height, width])]);
+}

@@ -1,0 +1,277 @@
+// Figures of the neural-network presets (Nakkiran et al. 2019, Figs. 1–2, 4, 9–11). Pure data →
+// Vega-Lite, like every figure, so the browser can draw them too.
+import type { Config, PresetResult, Row } from '../experiments/preset.js';
+import type { VegaLiteSpec } from './rff-figure.js';
+
+const CONFIG = {
+  background: 'white',
+  view: { stroke: '#888' },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+};
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Long format: one row per (x, series) so Vega-Lite colours the series. */
+function melt(
+  rows: Row[],
+  x: string,
+  series: Record<string, string>,
+  extra: string[] = [],
+): Record<string, unknown>[] {
+  return rows.flatMap((r) =>
+    Object.entries(series)
+      .filter(([key]) => r[key] !== undefined)
+      .map(([key, label]) => ({
+        [x]: r[x],
+        value: r[key],
+        series: label,
+        ...Object.fromEntries(extra.map((e) => [e, r[e]])),
+      })),
+  );
+}
+
+function thresholdRule(width: number | undefined) {
+  return Number.isFinite(width)
+    ? [
+        {
+          data: { values: [{ threshold: width }] },
+          mark: { type: 'rule' as const, strokeDash: [5, 4], color: '#555' },
+          encoding: { x: { field: 'threshold', type: 'quantitative' as const } },
+        },
+      ]
+    : [];
+}
+
+/** mlp-width: test/train error and test loss against width, last epoch and early-stopped. */
+export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWidth?: number }): VegaLiteSpec {
+  const x = {
+    field: 'width',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, nice: false, padding: 8 },
+  };
+  const errors = melt(rows, 'width', {
+    testError: 'test error (last epoch)',
+    bestTestError: 'test error (early stopping)',
+    trainError: 'train error (last epoch)',
+  });
+  const losses = melt(rows, 'width', {
+    testLoss: 'test loss (last epoch)',
+    bestTestLoss: 'test loss (early stopping)',
+  });
+  const panel = (
+    values: Record<string, unknown>[],
+    title: string,
+    percent: boolean,
+    xTitle: string | null,
+  ) => ({
+    width: 560,
+    height: 200,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line' as const, point: { size: 24 } },
+        encoding: {
+          x: { ...x, title: xTitle },
+          y: {
+            field: 'value',
+            type: 'quantitative' as const,
+            title,
+            axis: { format: percent ? '.0%' : '~g' },
+            scale: percent ? { zero: true } : { type: 'log' as const },
+          },
+          color: { field: 'series', type: 'nominal' as const, title: null },
+        },
+      },
+      ...thresholdRule(opts.thresholdWidth),
+    ],
+  });
+  return {
+    $schema: SCHEMA,
+    title: {
+      text: opts.title,
+      subtitle: Number.isFinite(opts.thresholdWidth)
+        ? `dashed: width where parameters = n·K (${opts.thresholdWidth?.toFixed(1)})`
+        : '',
+    },
+    vconcat: [
+      panel(errors, 'zero-one error', true, null),
+      panel(losses, 'cross-entropy / squared loss', false, 'width k'),
+    ],
+    resolve: { scale: { x: 'shared', color: 'independent' } },
+    bounds: 'flush',
+    spacing: 30,
+    config: CONFIG,
+  } as VegaLiteSpec;
+}
+
+/** epochwise: test (and train) error against epoch, one line per width. */
+export function epochFigureSpec(rows: Row[], opts: { title: string }): VegaLiteSpec {
+  const values = rows.map((r) => ({ ...r, model: `width ${r.width}` }));
+  const panel = (field: string, title: string, xTitle: string | null) => ({
+    width: 560,
+    height: 200,
+    mark: { type: 'line' as const, point: { size: 16 } },
+    encoding: {
+      x: {
+        field: 'epoch',
+        type: 'quantitative' as const,
+        scale: { type: 'log' as const, nice: false },
+        title: xTitle,
+      },
+      y: { field, type: 'quantitative' as const, title, axis: { format: '.0%' } },
+      color: { field: 'model', type: 'nominal' as const, title: null, sort: { field: 'width' } },
+    },
+  });
+  return {
+    $schema: SCHEMA,
+    title: { text: opts.title },
+    data: { values },
+    vconcat: [panel('testError', 'test error', null), panel('trainError', 'train error', 'epoch')],
+    resolve: { scale: { x: 'shared' } },
+    bounds: 'flush',
+    spacing: 30,
+    config: CONFIG,
+  } as VegaLiteSpec;
+}
+
+/** width-epoch-heatmap: test error over (width, epoch), as in Nakkiran et al. Fig. 2. */
+export function heatmapFigureSpec(rows: Row[], opts: { title: string; field?: string }): VegaLiteSpec {
+  const field = opts.field ?? 'testError';
+  return {
+    $schema: SCHEMA,
+    title: { text: opts.title },
+    data: { values: rows.map((r) => ({ ...r })) },
+    width: 560,
+    height: 320,
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'epoch', type: 'ordinal', title: 'epoch', axis: { labelOverlap: 'greedy' } },
+      y: { field: 'width', type: 'ordinal', title: 'width k', sort: 'descending' },
+      color: {
+        field,
+        type: 'quantitative',
+        title: field === 'testError' ? 'test error' : field,
+        scale: { scheme: 'viridis' },
+        legend: { format: '.0%' },
+      },
+    },
+    config: CONFIG,
+  } as VegaLiteSpec;
+}
+
+/** samplewise: test error against width for each training-set size; marked where more data hurts. */
+export function samplewiseFigureSpec(rows: Row[], opts: { title: string }): VegaLiteSpec {
+  const values = rows.map((r) => ({ ...r, samples: `n = ${r.n}` }));
+  const hurts = rows.filter((r) => r.moreDataHurts === 1).map((r) => ({ ...r }));
+  return {
+    $schema: SCHEMA,
+    title: { text: opts.title, subtitle: 'red rings: widths where the larger n has the higher test error' },
+    width: 560,
+    height: 260,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', point: { size: 24 } },
+        encoding: {
+          x: {
+            field: 'width',
+            type: 'quantitative',
+            scale: { type: 'log', nice: false, padding: 8 },
+            title: 'width k',
+          },
+          y: {
+            field: 'testError',
+            type: 'quantitative',
+            title: 'test error (last epoch)',
+            axis: { format: '.0%' },
+          },
+          color: { field: 'samples', type: 'nominal', title: null },
+        },
+      },
+      {
+        data: { values: hurts },
+        mark: { type: 'point', size: 160, color: '#d62728', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'width', type: 'quantitative' },
+          y: { field: 'testError', type: 'quantitative' },
+        },
+      },
+    ],
+    config: CONFIG,
+  } as VegaLiteSpec;
+}
+
+/** emc: mean train error against n for each width, with ε and the sweep's n marked. */
+export function emcFigureSpec(
+  rows: Row[],
+  opts: { title: string; epsilon: number; n: number },
+): VegaLiteSpec {
+  const values = rows.map((r) => ({ ...r, model: `width ${r.width}` }));
+  return {
+    $schema: SCHEMA,
+    title: {
+      text: opts.title,
+      subtitle: `EMC = largest n with mean train error ≤ ε = ${opts.epsilon} (dashed); dotted: n = ${opts.n}`,
+    },
+    width: 560,
+    height: 280,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', point: { size: 24 } },
+        encoding: {
+          x: {
+            field: 'samples',
+            type: 'quantitative',
+            scale: { type: 'log', nice: false },
+            title: 'training samples n',
+          },
+          y: {
+            field: 'trainError',
+            type: 'quantitative',
+            title: 'mean train error (last epoch)',
+            axis: { format: '.0%' },
+          },
+          color: { field: 'model', type: 'nominal', title: null, sort: { field: 'width' } },
+        },
+      },
+      {
+        data: { values: [{ epsilon: opts.epsilon }] },
+        mark: { type: 'rule', strokeDash: [5, 4], color: '#555' },
+        encoding: { y: { field: 'epsilon', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ n: opts.n }] },
+        mark: { type: 'rule', strokeDash: [2, 3], color: '#555' },
+        encoding: { x: { field: 'n', type: 'quantitative' } },
+      },
+    ],
+    config: CONFIG,
+  } as VegaLiteSpec;
+}
+
+const describe = (c: Config) =>
+  `${c.family === 'cnn' ? 'CNN' : `${c.depth}-hidden-layer MLP`} on ${c.dataset}: n = ${c.n}, ` +
+  `label noise ${c.labelNoise}, ${c.optimizer} lr ${c.lr}, ${c.epochs} epochs`;
+
+export const trainingFigures: Record<string, (config: Config, result: PresetResult) => VegaLiteSpec> = {
+  'mlp-width': (config, result) =>
+    widthFigureSpec(result.points, {
+      title: `Model-wise double descent: ${describe(config)}`,
+      thresholdWidth:
+        config.family === 'mlp' && config.depth === 1 ? (result.summary.thresholdWidth as number) : undefined,
+    }),
+  epochwise: (config, result) =>
+    epochFigureSpec(result.points, { title: `Epoch-wise double descent: ${describe(config)}` }),
+  'width-epoch-heatmap': (config, result) =>
+    heatmapFigureSpec(result.points, { title: `Test error over width × epoch: ${describe(config)}` }),
+  samplewise: (config, result) =>
+    samplewiseFigureSpec(result.points, {
+      title: `Sample-wise double descent: ${describe({ ...config, n: (config.sizes as number[]).join(' vs ') })}`,
+    }),
+  emc: (config, result) =>
+    emcFigureSpec(result.points, {
+      title: `Effective model complexity: ${describe({ ...config, n: (config.sizes as number[]).join(', ') })}`,
+      epsilon: config.epsilon as number,
+      n: config.n as number,
+    }),
+};

@@ -1,0 +1,147 @@
+// Every layer's hand-derived backward rule, checked against central finite differences of an
+// independent f64 implementation (test/reference-network.ts).
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/engine/random.js';
+import { ensemblePlan, type NetworkShape as Shape } from '../src/fit/train/ensemble-plan.js';
+import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
+import type { LossKind } from '../src/fit/train/network-graph.js';
+import { EnsembleTrainer, type TrainingData, type TrainSettings } from '../src/fit/train/trainer.js';
+import { referenceLoss, referenceNet } from './reference-network.js';
+import { randomData, settings } from './train-helpers.js';
+
+/**
+ * Compares the graph's gradients of member m with central differences of the reference loss at
+ * up to `perTensor` coordinates of each tensor. Returns the worst error relative to the tensor's
+ * largest gradient.
+ */
+function worstGradientError(
+  trainer: EnsembleTrainer,
+  grads: Parameters,
+  data: TrainingData,
+  m: number,
+  loss: LossKind,
+  perTensor: number,
+): number {
+  const plan = trainer.plan;
+  const net = referenceNet(plan, m);
+  const p = memberParameters(plan, trainer.parameters(), m);
+  const g = memberParameters(plan, grads, m);
+  const x = Float64Array.from(data.xTrain);
+  const f = () => referenceLoss(net, p, x, data.labelsTrain, data.input.dim, loss);
+  const h = 1e-6;
+  const rng = new Rng(5, 5);
+  let worst = 0;
+  for (const kind of ['w', 'b'] as const) {
+    p[kind].forEach((tensor, l) => {
+      const scale = Math.max(1e-12, ...g[kind][l].map(Math.abs));
+      for (let t = 0; t < Math.min(perTensor, tensor.length); t++) {
+        const i = tensor.length <= perTensor ? t : rng.int(tensor.length);
+        const saved = tensor[i];
+        tensor[i] = saved + h;
+        const up = f();
+        tensor[i] = saved - h;
+        const down = f();
+        tensor[i] = saved;
+        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - g[kind][l][i]) / scale);
+      }
+    });
+  }
+  return worst;
+}
+
+/**
+ * A trainer at the seeded initialisation with random biases: zero biases can put a ReLU exactly at
+ * its kink (a dead unit feeding the next layer), where finite differences see half a step.
+ */
+async function trainerWithBiases(
+  members: { shape: Shape; seed: number; lr: number }[],
+  data: TrainingData,
+  s: TrainSettings,
+): Promise<EnsembleTrainer> {
+  const plan = ensemblePlan(
+    members.map((m) => m.shape),
+    data.input,
+  );
+  const p = initialParameters(
+    plan,
+    members.map((m) => m.seed),
+    s.init,
+  );
+  const rng = new Rng(7, 7);
+  p.b.forEach((b) => rng.fillNormal(b, 0, 0.1));
+  return EnsembleTrainer.create(members, data, s, p);
+}
+
+const everyIndex = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+
+describe('gradients of the training graphs against finite differences', () => {
+  // f64 graphs: central differences with h = 1e-6 are accurate to ~1e-9 relative (O(h²) truncation,
+  // O(ε/h) rounding), far below 1e-6; a wrong rule is off by O(1).
+  for (const loss of ['cross-entropy', 'squared'] as const) {
+    it(`MLP (dense + ReLU, 2 hidden layers), ${loss}`, async () => {
+      const data = randomData(8, 6, 3, 1);
+      const members = [{ shape: { family: 'mlp', widths: [5, 4] } as Shape, seed: 3, lr: 0.1 }];
+      const trainer = await trainerWithBiases(members, data, settings({ loss }));
+      const { grads } = await trainer.gradients(everyIndex(8));
+      expect(worstGradientError(trainer, grads, data, 0, loss, 1000)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('an ensemble of three MLPs: each member gets its own gradient, the masked blocks none', async () => {
+    const data = randomData(8, 6, 3, 2);
+    const members = [3, 1, 5].map((w, i) => ({
+      shape: { family: 'mlp', widths: [w, 2] } as Shape,
+      seed: 10 + i,
+      lr: 0.1,
+    }));
+    const trainer = await trainerWithBiases(members, data, settings());
+    const { grads, loss } = await trainer.gradients(everyIndex(8));
+    for (let m = 0; m < 3; m++) {
+      expect(worstGradientError(trainer, grads, data, m, 'cross-entropy', 1000)).toBeLessThan(1e-6);
+      const net = referenceNet(trainer.plan, m);
+      const p = memberParameters(trainer.plan, trainer.parameters(), m);
+      expect(loss[m]).toBeCloseTo(
+        referenceLoss(net, p, Float64Array.from(data.xTrain), data.labelsTrain, 6, 'cross-entropy'),
+        12,
+      );
+    }
+    // Gradients between members are masked: off-block entries are exactly zero.
+    const hidden = trainer.plan.layers[1];
+    const w1 = grads.w[1];
+    let offBlock = 0;
+    for (let i = 0; i < hidden.inTotal; i++)
+      for (let j = 0; j < hidden.outTotal; j++) {
+        const inOwner = i < 3 ? 0 : i < 4 ? 1 : 2;
+        if (inOwner !== hidden.owner[j]) offBlock += Math.abs(w1[i * hidden.outTotal + j]);
+      }
+    expect(offBlock).toBe(0);
+  });
+
+  // ONNX Runtime has no f64 Conv on the CPU, so the CNN graph runs in f32: its gradients carry
+  // relative rounding of ~1e-6 per operation, accumulated over a few hundred terms, so 1e-3 of the
+  // largest gradient separates rounding from a wrong rule (which is off by O(1)).
+  for (const loss of ['cross-entropy', 'squared'] as const) {
+    it(`CNN (conv 3×3, ReLU, max-pool 2, global max-pool, dense head), ${loss}, f32 graph`, async () => {
+      const image: [number, number, number] = [2, 8, 8];
+      const data = randomData(4, 128, 3, 3, image);
+      const members = [{ shape: { family: 'cnn', widths: [2, 3, 3, 4] } as Shape, seed: 4, lr: 0.1 }];
+      const trainer = await trainerWithBiases(members, data, settings({ loss, dtype: 'float32' }));
+      const { grads } = await trainer.gradients(everyIndex(4));
+      expect(worstGradientError(trainer, grads, data, 0, loss, 40)).toBeLessThan(1e-3);
+    });
+  }
+
+  it('a CNN ensemble of two widths matches each member alone', async () => {
+    const image: [number, number, number] = [1, 8, 8];
+    const data = randomData(4, 64, 3, 4, image);
+    const members = [1, 2].map((k, i) => ({
+      shape: { family: 'cnn', widths: [k, 2 * k, 4 * k, 8 * k] } as Shape,
+      seed: 20 + i,
+      lr: 0.1,
+    }));
+    const trainer = await trainerWithBiases(members, data, settings({ dtype: 'float32' }));
+    const { grads } = await trainer.gradients(everyIndex(4));
+    for (let m = 0; m < 2; m++)
+      expect(worstGradientError(trainer, grads, data, m, 'cross-entropy', 30)).toBeLessThan(1e-3);
+  });
+});
