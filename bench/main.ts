@@ -2,12 +2,15 @@
 import { benchGemm } from './gemm.js';
 import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
 import { benchSweep } from './sweep.js';
+import { benchMlp, benchWidthSweep } from './train.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
   rff: () => benchRff(RFF_BENCH),
   belkin: () => benchRff(BELKIN_BENCH),
   sweep: () => benchSweep(),
+  mlp: () => benchMlp(),
+  'width-sweep': () => benchWidthSweep(),
 };
 
 const names = process.argv.slice(2);

@@ -12,13 +12,20 @@ const benchDir = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..', '
 /** The Python with numpy and scipy: `DDLAB_PYTHON` if set (CI sets it when it installs Debian's), else python3. */
 export const PYTHON = process.env.DDLAB_PYTHON ?? 'python3';
 
-export function runPython<T>(script: string, args: string[], options: { benchmark?: boolean } = {}): T {
+/** The Python with PyTorch: Debian's python3-torch imports under /usr/bin/python3 only. */
+export const TORCH_PYTHON = process.env.DDLAB_TORCH_PYTHON ?? '/usr/bin/python3';
+
+export function runPython<T>(
+  script: string,
+  args: string[],
+  options: { benchmark?: boolean; python?: string } = {},
+): T {
   const env = { ...process.env };
   if (options.benchmark) {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
   }
-  const out = execFileSync(PYTHON, [join(benchDir, script), ...args], {
+  const out = execFileSync(options.python ?? PYTHON, [join(benchDir, script), ...args], {
     env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -66,9 +66,10 @@ export async function writeSweepOutput(
     });
   }
   const config = trials.length === 1 ? trials[0].config : sweep.spec;
+  const series = trials.flatMap((t) => store.series(sweep.id, t.id).map((v) => ({ trial: t.id, ...v })));
   const written = await writeRunDirectory(
     outDir,
-    { experiment: preset.name, config, sweep: sweepInfo, points, summary, provenance },
+    { experiment: preset.name, config, sweep: sweepInfo, points, summary, provenance, series },
     figures,
   );
   return { lines, files: [written.json, written.csv, ...written.figures] };

