@@ -174,3 +174,57 @@ describe('ddlab run rff', () => {
     expect(existsSync(join(bad, 'run'))).toBe(false);
   });
 });
+
+describe('ddlab run mlp-width', () => {
+  const TINY = ['--n', '100', '--n-test', '100', '--widths', '2,16', '--epochs', '2', '--no-progress'];
+
+  it('writes the rows, the per-epoch series and the figure, and prints the summary', async () => {
+    const out = join(tmp(), 'run');
+    const r = await ddlab(['run', 'mlp-width', ...TINY, '--set', 'evalEvery=1', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/threshold \(params = n·K\)\s+width ≈ 1\.2/);
+    expect(r.stdout).toMatch(/peak \(last epoch\)\s+width (2|16)/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    expect(results.points.map((p) => p.width)).toEqual([2, 16]);
+    const series = readFileSync(join(out, 'series.csv'), 'utf8').trim().split('\n');
+    expect(series[0]).toBe('trial,name,step,value');
+    // 2 widths × 2 epochs × 5 metrics.
+    expect(series).toHaveLength(1 + 20);
+    expect(series.some((l) => /,"testError w=16",2,/.test(l))).toBe(true);
+    expect(existsSync(join(out, 'figure.png'))).toBe(true);
+  });
+
+  it('a diverging run fails with a clear error and writes no results', async () => {
+    const out = join(tmp(), 'run');
+    const r = await ddlab([
+      'run',
+      'mlp-width',
+      ...TINY,
+      '--epochs',
+      '20',
+      '--lr',
+      '1e6',
+      '--optimizer',
+      'sgd',
+      '--set',
+      'loss=squared',
+      '--set',
+      'batchSize=10',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/training diverged: the loss of the network of width \d+ \(learning rate 1000000, seed 1\) became/);
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
+  });
+
+  it('rejects a width of 0 and an unknown optimizer before training', async () => {
+    const zero = await ddlab(['run', 'mlp-width', '--widths', '0,4']);
+    expect(zero.code).not.toBe(0);
+    expect(zero.stderr).toMatch(/--widths '0,4': '0' is not a positive integer/);
+    const adagrad = await ddlab(['run', 'mlp-width', '--set', 'optimizer=adagrad']);
+    expect(adagrad.code).toBe(1);
+    expect(adagrad.stderr).toMatch(/optimizer must be one of sgd, adam, got 'adagrad'/);
+  });
+});

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { Config } from '../experiments/preset.js';
 import { PRESETS } from '../experiments/presets.js';
 import { defaultWorkers } from '../sweep/local-executor.js';
-import { featureSpec, integer, numberInRange, positiveInteger, setting } from './options.js';
+import { featureSpec, integer, numberInRange, positiveInteger, setting, widthSpec } from './options.js';
 import { ddlabVersion } from './provenance.js';
 import { registerResultCommands } from './result-commands.js';
 import { runCommand } from './run-command.js';
@@ -26,6 +26,11 @@ const FIELD_OF: Record<string, string> = {
   ridge: 'ridge',
   labelNoise: 'labelNoise',
   seed: 'seed',
+  widths: 'widths',
+  epochs: 'epochs',
+  lr: 'lr',
+  optimizer: 'optimizer',
+  family: 'family',
 };
 
 program
@@ -39,7 +44,10 @@ program
       .map((p) => `${p.name} (${p.description})`)
       .join('; ')}`,
   )
-  .option('--dataset <mnist|DIR>', "'mnist' (shipped) or a folder with the four MNIST-format IDX files")
+  .option(
+    '--dataset <mnist|fashion-mnist|DIR>',
+    "'mnist' (shipped), 'fashion-mnist' (Debian's dataset-fashion-mnist) or a folder of IDX files (plain or .gz) or CIFAR-10 binary batches",
+  )
   .option('--n <int>', 'training points (the interpolation threshold is N = n)', positiveInteger('--n'))
   .option('--n-test <int>', 'test points', positiveInteger('--n-test'))
   .addOption(
@@ -68,7 +76,16 @@ program
     'fraction of training labels replaced by a random wrong class',
     numberInRange('--label-noise', 0, 1),
   )
-  .option('--seed <int>', 'seed for the subset, the label noise and the features', integer('--seed'))
+  .option(
+    '--widths <list|start:stop:count>',
+    'networks: hidden widths k, a comma list or count log-spaced widths',
+    widthSpec,
+  )
+  .option('--epochs <int>', 'networks: training epochs', positiveInteger('--epochs'))
+  .option('--lr <x>', 'networks: learning rate', numberInRange('--lr', 0, Infinity, true))
+  .addOption(new Option('--optimizer <name>', 'networks: optimizer').choices(['sgd', 'adam']))
+  .addOption(new Option('--family <name>', 'networks: MLP or the 5-layer CNN (k, 2k, 4k, 8k)').choices(['mlp', 'cnn']))
+  .option('--seed <int>', 'seed for the subset, the label noise, the features / initialisation', integer('--seed'))
   .option(
     '--set <field=value...>',
     'set any config field (value as JSON, else a string); repeatable',

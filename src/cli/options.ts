@@ -35,7 +35,16 @@ export function numberInRange(option: string, low: number, high: number, lowOpen
 
 /** `--features`: a comma list `a,b,c`, or `start:stop:count` (resolved by the preset once n is known). */
 export function featureSpec(value: string): number[] | string {
-  const bad = (why: string) => new InvalidArgumentError(`--features '${value}': ${why}`);
+  return sizeList('--features', value);
+}
+
+export function widthSpec(value: string): number[] | string {
+  return sizeList('--widths', value);
+}
+
+/** A comma list of positive integers, or 'start:stop:count' (checked, expanded by the preset). */
+function sizeList(option: string, value: string): number[] | string {
+  const bad = (why: string) => new InvalidArgumentError(`${option} '${value}': ${why}`);
   const ints = (parts: string[]) =>
     parts.map((p) => {
       if (!/^\s*\d+\s*$/.test(p) || Number(p) < 1) throw bad(`'${p}' is not a positive integer`);

@@ -91,7 +91,7 @@ export function summarizeWidths(config: TrainingConfig, rows: Row[]): WidthSumma
     const bottom = upToInterpolation.reduce((b, r) => (r[key] < b[key] ? r : b), upToInterpolation[0]);
     const after = sorted.filter((r) => r.width > bottom.width);
     const top = after.length ? after.reduce((p, r) => (r[key] > p[key] ? r : p), after[0]) : bottom;
-    return { bottom, top, rise: top[key] - bottom[key] };
+    return { bottom, top, rise: Math.max(0, top[key] - bottom[key]) };
   };
   const final = bump('testError');
   const wider = sorted.filter((r) => r.width > final.top.width);

@@ -1,0 +1,137 @@
+// The neural-network presets on tiny configurations: rows, series, summaries, figures, determinism.
+import { describe, expect, it } from 'vitest';
+import { estimateEmc, regimeOf } from '../src/experiments/emc.js';
+import { summarizeWidths } from '../src/experiments/mlp-width.js';
+import type { Config, PresetResult, Row } from '../src/experiments/preset.js';
+import { presetNamed } from '../src/experiments/presets.js';
+import { markMoreDataHurts } from '../src/experiments/samplewise.js';
+import { figureFor } from '../src/report/figures.js';
+import { loadDatasetByName } from '../src/store/dataset-files.js';
+import { compileVegaLite } from './helpers.js';
+
+async function run(name: string, config: Config): Promise<{ config: Config; result: PresetResult }> {
+  const preset = presetNamed(name);
+  const resolved = preset.resolve(config);
+  return { config: resolved, result: await preset.run(resolved, { loadDataset: loadDatasetByName }) };
+}
+
+const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, lr: 0.003 };
+
+describe('mlp-width', () => {
+  it('one row per width with final and early-stopped numbers, series per epoch, a figure; deterministic', async () => {
+    const { config, result } = await run('mlp-width', { ...TINY, widths: [2, 16, 64] });
+    expect(result.points.map((r) => r.width)).toEqual([2, 16, 64]);
+    // (784 + 1)·k + (k + 1)·10 parameters.
+    expect(result.points.map((r) => r.parameters)).toEqual([2 * 795 + 10, 16 * 795 + 10, 64 * 795 + 10]);
+    for (const r of result.points) {
+      expect(r.bestTestError).toBeLessThanOrEqual(r.testError);
+      expect([2, 4]).toContain(r.bestEpoch);
+    }
+    expect(result.series).toHaveLength(3 * 2 * 5);
+    expect(result.summary.thresholdWidth).toBeCloseTo((200 * 10 - 10) / 795, 10);
+    compileVegaLite(figureFor('mlp-width', config, result));
+    const again = await run('mlp-width', { ...TINY, widths: [2, 16, 64] });
+    expect(again.result.points).toEqual(result.points);
+  });
+
+  it('the CNN family trains end to end on MNIST images (28 → 14 → 7 → global pooling)', async () => {
+    const { result } = await run('mlp-width', { ...TINY, n: 64, nTest: 64, epochs: 1, evalEvery: 1, family: 'cnn', widths: [1, 2] });
+    // Conv 3×3 layers k, 2k, 4k, 8k with biases, and the 8k → 10 head.
+    const count = (k: number) => 9 * (1 * k + k * 2 * k + 2 * k * 4 * k + 4 * k * 8 * k) + 15 * k + 8 * k * 10 + 10;
+    expect(result.points.map((r) => r.parameters)).toEqual([count(1), count(2)]);
+    for (const r of result.points) expect(r.testError).toBeLessThan(1);
+  });
+
+  it('the summary finds the classical minimum, the peak after it and the early-stopped bump', () => {
+    const rows: Row[] = [
+      [1, 0.7, 0.7, 0.7],
+      [4, 0.3, 0.25, 0.25],
+      [8, 0.12, 0.2, 0.15],
+      [16, 0.0, 0.3, 0.14],
+      [64, 0.0, 0.2, 0.13],
+      [256, 0.0, 0.15, 0.12],
+    ].map(([width, trainError, testError, bestTestError]) => ({
+      width,
+      parameters: 795 * width + 10,
+      trainError,
+      testError,
+      bestTestError,
+    }));
+    const s = summarizeWidths(presetNamed('mlp-width').resolve({ n: 400 }) as never, rows);
+    expect(s.interpolationWidth).toBe(16);
+    expect(s.classicalMinimum).toEqual({ width: 8, testError: 0.2 });
+    expect(s.peak.width).toBe(16);
+    expect(s.peakAboveClassical).toBeCloseTo(0.1, 12);
+    expect(s.peakAboveWider).toBeCloseTo(0.15, 12);
+    expect(s.earlyStoppedBump).toBe(0);
+    expect(s.thresholdWidth).toBeCloseTo((4000 - 10) / 795, 10);
+  });
+});
+
+describe('epochwise and the width × epoch heatmap', () => {
+  it('rows per (width, epoch), and figures', async () => {
+    for (const name of ['epochwise', 'width-epoch-heatmap']) {
+      const { config, result } = await run(name, { ...TINY, widths: [4, 32] });
+      expect(result.points.map((r) => [r.width, r.epoch])).toEqual([
+        [4, 2],
+        [4, 4],
+        [32, 2],
+        [32, 4],
+      ]);
+      expect(result.summaryLines.length).toBeGreaterThan(0);
+      compileVegaLite(figureFor(name, config, result));
+    }
+  });
+});
+
+describe('samplewise', () => {
+  it('marks exactly the widths where the larger n has the higher test error', async () => {
+    const { n: _n, ...tiny } = TINY;
+    const { config, result } = await run('samplewise', { ...tiny, sizes: [100, 200], widths: [2, 8, 32] });
+    expect(result.points).toHaveLength(6);
+    for (const r of result.points.filter((p) => p.n === 200)) {
+      const small = result.points.find((p) => p.n === 100 && p.width === r.width) as Row;
+      expect(r.moreDataHurts).toBe(r.testError > small.testError ? 1 : 0);
+    }
+    compileVegaLite(figureFor('samplewise', config, result));
+    const marked = markMoreDataHurts([
+      { n: 1, width: 3, testError: 0.2 },
+      { n: 2, width: 3, testError: 0.3 },
+      { n: 2, width: 5, testError: 0.1 },
+    ]);
+    expect(marked.map((r) => r.moreDataHurts)).toEqual([0, 1, 0]);
+  });
+
+  it('needs two sizes', () => {
+    expect(() => presetNamed('samplewise').resolve({ sizes: [100] })).toThrow(/sizes must list at least two/);
+  });
+});
+
+describe('effective model complexity', () => {
+  it('interpolates the crossing of ε in log n, and reports bounds off the grid', () => {
+    const sizes = [100, 200, 400, 800];
+    // ε = 0.1 crossed halfway (in error) between 200 and 400: at n = 200·√2.
+    expect(estimateEmc(sizes, [0, 0.05, 0.15, 0.3], 0.1).emc).toBeCloseTo(200 * Math.SQRT2, 9);
+    expect(estimateEmc(sizes, [0.2, 0.3, 0.4, 0.5], 0.1)).toEqual({ emc: 100, bound: 'below-grid' });
+    expect(estimateEmc(sizes, [0, 0, 0.01, 0.05], 0.1)).toEqual({ emc: 800, bound: 'above-grid' });
+    expect(regimeOf(100, 400, 1.5)).toBe('under-parameterized');
+    expect(regimeOf(350, 400, 1.5)).toBe('critical');
+    expect(regimeOf(700, 400, 1.5)).toBe('over-parameterized');
+  });
+
+  it('a wider network has the larger EMC', async () => {
+    const { config, result } = await run('emc', {
+      ...TINY,
+      n: 100,
+      sizes: [50, 100, 200],
+      widths: [1, 128],
+      epochs: 40,
+      evalEvery: 40,
+      inits: 2,
+      lr: 0.01,
+    });
+    const widths = result.summary.widths as { width: number; emc: number }[];
+    expect(widths[1].emc).toBeGreaterThan(widths[0].emc);
+    compileVegaLite(figureFor('emc', config, result));
+  });
+});
