@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateEmc, regimeOf } from '../src/experiments/emc.js';
 import { summarizeWidths } from '../src/experiments/mlp-width.js';
+import { grownNetwork } from '../src/experiments/width-sweep.js';
 import type { Config, PresetResult, Row } from '../src/experiments/preset.js';
 import { presetNamed } from '../src/experiments/presets.js';
 import { markMoreDataHurts } from '../src/experiments/samplewise.js';
@@ -133,5 +134,42 @@ describe('effective model complexity', () => {
     const widths = result.summary.widths as { width: number; emc: number }[];
     expect(widths[1].emc).toBeGreaterThan(widths[0].emc);
     compileVegaLite(figureFor('emc', config, result));
+  });
+});
+
+describe("Belkin's weight reuse", () => {
+  it('a grown network keeps the trained units and draws the new ones from N(0, 0.01)', () => {
+    const input = { dim: 300, classes: 10 };
+    const data = { xTrain: new Float32Array(0), labelsTrain: new Uint8Array(0), xTest: new Float32Array(0), labelsTest: new Uint8Array(0), input };
+    const narrow = {
+      w: [Float64Array.from({ length: 300 * 2 }, (_, i) => i + 1), Float64Array.from({ length: 2 * 10 }, (_, i) => -i - 1)],
+      b: [Float64Array.of(5, 6), Float64Array.from({ length: 10 }, (_, i) => i / 10)],
+    };
+    const grown = grownNetwork(narrow, { shape: { family: 'mlp', widths: [40] }, seed: 3, lr: 0.1 }, data);
+    const fresh: number[] = [];
+    for (let i = 0; i < 300; i++)
+      for (let j = 0; j < 40; j++) {
+        const v = grown.w[0][i * 40 + j];
+        if (j < 2) expect(v).toBe(narrow.w[0][i * 2 + j]);
+        else fresh.push(v);
+      }
+    for (let j = 0; j < 2; j++) for (let c = 0; c < 10; c++) expect(grown.w[1][j * 10 + c]).toBe(narrow.w[1][j * 10 + c]);
+    expect([...grown.b[0]]).toEqual([5, 6, ...Array(38).fill(0)]);
+    expect([...grown.b[1]]).toEqual([...narrow.b[1]]);
+    // 11 400 draws: the sample variance is within 3% of 0.01 (its standard error is 1.3%).
+    const variance = fresh.reduce((a, v) => a + v * v, 0) / fresh.length;
+    expect(variance).toBeGreaterThan(0.0097);
+    expect(variance).toBeLessThan(0.0103);
+  });
+
+  it('mlp-width with reuse trains the widths below the threshold one from another', async () => {
+    const plain = await run('mlp-width', { ...TINY, widths: [1, 2, 16] });
+    const reused = await run('mlp-width', { ...TINY, widths: [1, 2, 16], reuse: true });
+    // Width 1 starts the same way (alone instead of in the ensemble: equal up to f32 rounding);
+    // width 2 (below n·K = 2000 parameters) starts from width 1; 16 is above.
+    expect(reused.result.points[0].testLoss).toBeCloseTo(plain.result.points[0].testLoss, 5);
+    expect(reused.result.points[1].testLoss).not.toBe(plain.result.points[1].testLoss);
+    expect(reused.result.points[2].testLoss).toBeCloseTo(plain.result.points[2].testLoss, 5);
+    expect(() => presetNamed('mlp-width').resolve({ reuse: true, depth: 2 })).toThrow(/reuse .* needs family 'mlp' with depth 1/);
   });
 });

@@ -31,6 +31,7 @@ export const TRAINING_DEFAULTS: TrainingConfig = {
   loss: 'cross-entropy',
   init: 'he',
   evalEvery: 5,
+  reuse: false,
   seed: 1,
 };
 

@@ -37,6 +37,11 @@ export type TrainingConfig = {
   loss: LossKind;
   init: InitScheme;
   evalEvery: number;
+  /**
+   * Belkin et al.'s weight reuse (one-hidden-layer MLPs): below the threshold (parameters < n·K)
+   * each width starts from the trained next-narrower network, its new units drawn from N(0, 0.01).
+   */
+  reuse: boolean;
   seed: number;
 };
 
@@ -58,10 +63,14 @@ export const TRAINING_KEYS = [
   'loss',
   'init',
   'evalEvery',
+  'reuse',
   'seed',
 ] as const;
 
 export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfig {
+  if (c.reuse === true && !(c.family === 'mlp' && c.depth === 1)) {
+    throw new Error(`reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`);
+  }
   const optimizer = oneOf('optimizer', c.optimizer, OPTIMIZERS);
   const lr = numberIn('lr', c.lr, 0, Infinity, true);
   return {
@@ -82,8 +91,14 @@ export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfi
     loss: oneOf('loss', c.loss, ['cross-entropy', 'squared'] as const),
     init: oneOf('init', c.init, INIT_SCHEMES),
     evalEvery: positiveInteger('evalEvery', c.evalEvery),
+    reuse: boolean('reuse', c.reuse),
     seed: integer('seed', c.seed),
   };
+}
+
+function boolean(field: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${field} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** A list of widths, or 'start:stop:count' (log-spaced integers). */

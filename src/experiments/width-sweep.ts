@@ -2,7 +2,9 @@
 // records. MLPs of all widths train side by side as one ensemble (one graph run per step for the
 // whole sweep); CNNs train one width at a time, because block-diagonal convolutions would spend
 // most of their work on the zeros between members.
-import { parameterCount } from '../fit/train/ensemble-plan.js';
+import { Rng, Streams } from '../engine/random.js';
+import { ensemblePlan, parameterCount } from '../fit/train/ensemble-plan.js';
+import type { Parameters } from '../fit/train/initialize.js';
 import { EnsembleTrainer, type EpochRecord, type Member, type TrainingData } from '../fit/train/trainer.js';
 import { networkShape, trainSettings, type TrainingConfig } from './training-config.js';
 
@@ -24,20 +26,33 @@ export async function trainWidths(
   } = {},
 ): Promise<WidthRun[]> {
   const seeds = options.seeds ?? [config.seed];
-  const members: Member[] = config.widths.flatMap((w) =>
-    seeds.map((seed) => ({ shape: networkShape(config, w), seed, lr: config.lr })),
-  );
-  const groups = config.family === 'cnn' ? members.map((m) => [m]) : [members];
+  const member = (w: number, seed: number): Member => ({ shape: networkShape(config, w), seed, lr: config.lr });
+  // Weight reuse grows each network below the threshold from the previous one: those train in turn.
+  const grown = config.reuse
+    ? config.widths.filter((w) => parameterCount(networkShape(config, w), data.input) < data.labelsTrain.length * data.input.classes)
+    : [];
+  const together = config.widths.filter((w) => !grown.includes(w)).flatMap((w) => seeds.map((s) => member(w, s)));
+  const groups: { members: Member[]; grownFrom?: number }[] = [
+    ...seeds.flatMap((s) => grown.map((w, i) => ({ members: [member(w, s)], grownFrom: i > 0 ? grown[i - 1] : undefined }))),
+    ...(config.family === 'cnn' ? together.map((m) => ({ members: [m] })) : together.length ? [{ members: together }] : []),
+  ];
   const settings = trainSettings(config);
   const total = groups.length * config.epochs;
   let done = 0;
   const runs: WidthRun[] = [];
-  for (const group of groups) {
-    const trainer = await EnsembleTrainer.create(group, data, settings);
+  const trained = new Map<string, Parameters>();
+  for (const { members: group, grownFrom } of groups) {
+    const m0 = group[0];
+    const start =
+      grownFrom === undefined ? undefined : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
+    const trainer = await EnsembleTrainer.create(group, data, settings, start);
     const series = await trainer.train(() => {
       done += config.evalEvery;
       options.onEpoch?.(Math.min(done, total), total);
     });
+    if (grownFrom !== undefined || grown.includes(m0.shape.widths[0])) {
+      trained.set(`${m0.shape.widths[0]} ${m0.seed}`, trainer.parameters());
+    }
     group.forEach((m, i) =>
       runs.push({
         width: m.shape.widths[0],
@@ -47,7 +62,25 @@ export async function trainWidths(
       }),
     );
   }
-  return runs;
+  return runs.sort((a, b) => a.width - b.width || a.seed - b.seed);
+}
+
+/** Belkin's reuse: the trained narrower net's units, plus new units with weights from N(0, 0.01). */
+export function grownNetwork(narrow: Parameters, member: Member, data: TrainingData): Parameters {
+  const plan = ensemblePlan([member.shape], data.input);
+  const [d, k, classes] = [data.input.dim, member.shape.widths[0], data.input.classes];
+  const kOld = narrow.b[0].length;
+  const rng = new Rng(member.seed, Streams.grownUnits);
+  const w0 = new Float64Array(d * k);
+  const w1 = new Float64Array(k * classes);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < k; j++) w0[i * k + j] = j < kOld ? narrow.w[0][i * kOld + j] : 0.1 * rng.normal();
+  for (let j = 0; j < k; j++)
+    for (let c = 0; c < classes; c++) w1[j * classes + c] = j < kOld ? narrow.w[1][j * classes + c] : 0.1 * rng.normal();
+  const b0 = new Float64Array(k);
+  b0.set(narrow.b[0]);
+  if (plan.layers.length !== 2) throw new Error('weight reuse is defined for one-hidden-layer MLPs');
+  return { w: [w0, w1], b: [b0, Float64Array.from(narrow.b[1])] };
 }
 
 /** The record of the last epoch and the one with the lowest test error (optimal early stopping). */
