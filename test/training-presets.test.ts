@@ -36,9 +36,18 @@ describe('mlp-width', () => {
   });
 
   it('the CNN family trains end to end on MNIST images (28 → 14 → 7 → global pooling)', async () => {
-    const { result } = await run('mlp-width', { ...TINY, n: 64, nTest: 64, epochs: 1, evalEvery: 1, family: 'cnn', widths: [1, 2] });
+    const { result } = await run('mlp-width', {
+      ...TINY,
+      n: 64,
+      nTest: 64,
+      epochs: 1,
+      evalEvery: 1,
+      family: 'cnn',
+      widths: [1, 2],
+    });
     // Conv 3×3 layers k, 2k, 4k, 8k with biases, and the 8k → 10 head.
-    const count = (k: number) => 9 * (1 * k + k * 2 * k + 2 * k * 4 * k + 4 * k * 8 * k) + 15 * k + 8 * k * 10 + 10;
+    const count = (k: number) =>
+      9 * (1 * k + k * 2 * k + 2 * k * 4 * k + 4 * k * 8 * k) + 15 * k + 8 * k * 10 + 10;
     expect(result.points.map((r) => r.parameters)).toEqual([count(1), count(2)]);
     for (const r of result.points) expect(r.testError).toBeLessThan(1);
   });
@@ -140,9 +149,18 @@ describe('effective model complexity', () => {
 describe("Belkin's weight reuse", () => {
   it('a grown network keeps the trained units and draws the new ones from N(0, 0.01)', () => {
     const input = { dim: 300, classes: 10 };
-    const data = { xTrain: new Float32Array(0), labelsTrain: new Uint8Array(0), xTest: new Float32Array(0), labelsTest: new Uint8Array(0), input };
+    const data = {
+      xTrain: new Float32Array(0),
+      labelsTrain: new Uint8Array(0),
+      xTest: new Float32Array(0),
+      labelsTest: new Uint8Array(0),
+      input,
+    };
     const narrow = {
-      w: [Float64Array.from({ length: 300 * 2 }, (_, i) => i + 1), Float64Array.from({ length: 2 * 10 }, (_, i) => -i - 1)],
+      w: [
+        Float64Array.from({ length: 300 * 2 }, (_, i) => i + 1),
+        Float64Array.from({ length: 2 * 10 }, (_, i) => -i - 1),
+      ],
       b: [Float64Array.of(5, 6), Float64Array.from({ length: 10 }, (_, i) => i / 10)],
     };
     const grown = grownNetwork(narrow, { shape: { family: 'mlp', widths: [40] }, seed: 3, lr: 0.1 }, data);
@@ -153,7 +171,8 @@ describe("Belkin's weight reuse", () => {
         if (j < 2) expect(v).toBe(narrow.w[0][i * 2 + j]);
         else fresh.push(v);
       }
-    for (let j = 0; j < 2; j++) for (let c = 0; c < 10; c++) expect(grown.w[1][j * 10 + c]).toBe(narrow.w[1][j * 10 + c]);
+    for (let j = 0; j < 2; j++)
+      for (let c = 0; c < 10; c++) expect(grown.w[1][j * 10 + c]).toBe(narrow.w[1][j * 10 + c]);
     expect([...grown.b[0]]).toEqual([5, 6, ...Array(38).fill(0)]);
     expect([...grown.b[1]]).toEqual([...narrow.b[1]]);
     // 11 400 draws: the sample variance is within 3% of 0.01 (its standard error is 1.3%).
@@ -170,6 +189,8 @@ describe("Belkin's weight reuse", () => {
     expect(reused.result.points[0].testLoss).toBeCloseTo(plain.result.points[0].testLoss, 5);
     expect(reused.result.points[1].testLoss).not.toBe(plain.result.points[1].testLoss);
     expect(reused.result.points[2].testLoss).toBeCloseTo(plain.result.points[2].testLoss, 5);
-    expect(() => presetNamed('mlp-width').resolve({ reuse: true, depth: 2 })).toThrow(/reuse .* needs family 'mlp' with depth 1/);
+    expect(() => presetNamed('mlp-width').resolve({ reuse: true, depth: 2 })).toThrow(
+      /reuse .* needs family 'mlp' with depth 1/,
+    );
   });
 });

@@ -84,8 +84,14 @@ program
   .option('--epochs <int>', 'networks: training epochs', positiveInteger('--epochs'))
   .option('--lr <x>', 'networks: learning rate', numberInRange('--lr', 0, Infinity, true))
   .addOption(new Option('--optimizer <name>', 'networks: optimizer').choices(['sgd', 'adam']))
-  .addOption(new Option('--family <name>', 'networks: MLP or the 5-layer CNN (k, 2k, 4k, 8k)').choices(['mlp', 'cnn']))
-  .option('--seed <int>', 'seed for the subset, the label noise, the features / initialisation', integer('--seed'))
+  .addOption(
+    new Option('--family <name>', 'networks: MLP or the 5-layer CNN (k, 2k, 4k, 8k)').choices(['mlp', 'cnn']),
+  )
+  .option(
+    '--seed <int>',
+    'seed for the subset, the label noise, the features / initialisation',
+    integer('--seed'),
+  )
   .option(
     '--set <field=value...>',
     'set any config field (value as JSON, else a string); repeatable',

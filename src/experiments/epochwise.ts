@@ -3,7 +3,7 @@
 // ensemble and keep a row per (width, evaluated epoch).
 import { alignedLines } from './aligned-lines.js';
 import { knownKeys } from './config-checks.js';
-import { TRAINING_DEFAULTS, trainingBytes, widthSeries } from './mlp-width.js';
+import { peakBeyondMinimum, TRAINING_DEFAULTS, trainingBytes, widthSeries } from './mlp-width.js';
 import type { Preset, Row } from './preset.js';
 import {
   resolveTrainingConfig,
@@ -78,8 +78,11 @@ function epochwiseLines(s: EpochwiseSummary): string[] {
 }
 
 export interface HeatmapSummary {
-  /** At a few epochs: the width with the highest test error (the peak moves as training goes on). */
-  peakWidthByEpoch: { epoch: number; width: number; testError: number }[];
+  /**
+   * At a few epochs: the model-wise bump of that epoch's width curve (see peakBeyondMinimum). As
+   * training goes on, the peak grows and moves to wider networks (Nakkiran et al., Fig. 2).
+   */
+  peakByEpoch: { epoch: number; minimumWidth: number; peakWidth: number; testError: number; rise: number }[];
 }
 
 export function summarizeHeatmap(rows: Row[]): HeatmapSummary {
@@ -88,19 +91,24 @@ export function summarizeHeatmap(rows: Row[]): HeatmapSummary {
     ...new Set([0.1, 0.25, 0.5, 1].map((q) => epochs[Math.max(0, Math.ceil(q * epochs.length) - 1)])),
   ];
   return {
-    peakWidthByEpoch: picks.map((epoch) => {
-      const at = rows.filter((r) => r.epoch === epoch);
-      const peak = at.reduce((p, r) => (r.testError > p.testError ? r : p), at[0]);
-      return { epoch, width: peak.width, testError: peak.testError };
+    peakByEpoch: picks.map((epoch) => {
+      const { bottom, top, rise } = peakBeyondMinimum(
+        rows.filter((r) => r.epoch === epoch),
+        'testError',
+      );
+      return { epoch, minimumWidth: bottom.width, peakWidth: top.width, testError: top.testError, rise };
     }),
   };
 }
 
 function heatmapLines(s: HeatmapSummary): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   return alignedLines(
-    s.peakWidthByEpoch.map((p) => [
+    s.peakByEpoch.map((p) => [
       `epoch ${p.epoch}`,
-      `highest test error at width ${p.width} (${(100 * p.testError).toFixed(2)}%)`,
+      p.rise > 0
+        ? `peak at width ${p.peakWidth} (${pct(p.testError)}), +${pct(p.rise)} over width ${p.minimumWidth}`
+        : `no peak: test error falls with width from ${p.minimumWidth}`,
     ]),
   );
 }

@@ -83,18 +83,26 @@ export interface WidthSummary {
 /** The first width with (near) zero train error: 0.5% allows a handful of unfit points. */
 const INTERPOLATING = 0.005;
 
+/**
+ * The double-descent bump of a width curve: its bottom (the lowest `key` up to the first width
+ * with train error ≈ 0, i.e. the classical regime), the highest `key` wider than that, and the rise
+ * between them (0 when the curve only falls).
+ */
+export function peakBeyondMinimum(rows: Row[], key: string): { bottom: Row; top: Row; rise: number } {
+  const sorted = [...rows].sort((a, b) => a.width - b.width);
+  const interpolating = sorted.find((r) => r.trainError <= INTERPOLATING);
+  const classical = interpolating ? sorted.filter((r) => r.width <= interpolating.width) : sorted;
+  const bottom = classical.reduce((b, r) => (r[key] < b[key] ? r : b), classical[0]);
+  const after = sorted.filter((r) => r.width > bottom.width);
+  const top = after.length ? after.reduce((p, r) => (r[key] > p[key] ? r : p), after[0]) : bottom;
+  return { bottom, top, rise: Math.max(0, top[key] - bottom[key]) };
+}
+
 /** Headline numbers of a width curve (rows possibly medians over seeds). */
 export function summarizeWidths(config: TrainingConfig, rows: Row[]): WidthSummary {
   const sorted = [...rows].sort((a, b) => a.width - b.width);
   const interpolating = sorted.find((r) => r.trainError <= INTERPOLATING);
-  const upToInterpolation = interpolating ? sorted.filter((r) => r.width <= interpolating.width) : sorted;
-  const bump = (key: 'testError' | 'bestTestError') => {
-    const bottom = upToInterpolation.reduce((b, r) => (r[key] < b[key] ? r : b), upToInterpolation[0]);
-    const after = sorted.filter((r) => r.width > bottom.width);
-    const top = after.length ? after.reduce((p, r) => (r[key] > p[key] ? r : p), after[0]) : bottom;
-    return { bottom, top, rise: Math.max(0, top[key] - bottom[key]) };
-  };
-  const final = bump('testError');
+  const final = peakBeyondMinimum(sorted, 'testError');
   const wider = sorted.filter((r) => r.width > final.top.width);
   const last = sorted[sorted.length - 1];
   return {
@@ -104,7 +112,7 @@ export function summarizeWidths(config: TrainingConfig, rows: Row[]): WidthSumma
     peak: { width: final.top.width, testError: final.top.testError, bestTestError: final.top.bestTestError },
     peakAboveClassical: final.rise,
     peakAboveWider: wider.length ? final.top.testError - Math.min(...wider.map((r) => r.testError)) : 0,
-    earlyStoppedBump: bump('bestTestError').rise,
+    earlyStoppedBump: peakBeyondMinimum(sorted, 'bestTestError').rise,
     widest: { width: last.width, testError: last.testError, bestTestError: last.bestTestError },
   };
 }

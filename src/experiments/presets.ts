@@ -9,6 +9,9 @@ import { mlpWidthPreset } from './mlp-width.js';
 import { epochwisePreset, widthEpochHeatmapPreset } from './epochwise.js';
 import { samplewisePreset } from './samplewise.js';
 import { emcPreset } from './emc.js';
+import { igrLrPreset } from './igr-lr.js';
+import { igrExplicitPreset } from './igr-explicit.js';
+import { igrModifiedFlowPreset } from './igr-modified-flow.js';
 
 export const PRESETS: Record<string, Preset> = {
   rff: rffPreset as unknown as Preset,
@@ -21,6 +24,9 @@ export const PRESETS: Record<string, Preset> = {
   'width-epoch-heatmap': widthEpochHeatmapPreset as unknown as Preset,
   samplewise: samplewisePreset as unknown as Preset,
   emc: emcPreset as unknown as Preset,
+  'igr-lr': igrLrPreset as unknown as Preset,
+  'igr-explicit': igrExplicitPreset as unknown as Preset,
+  'igr-modified-flow': igrModifiedFlowPreset as unknown as Preset,
 };
 
 export function presetNamed(name: string): Preset {

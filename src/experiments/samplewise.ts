@@ -3,7 +3,7 @@
 // threshold the larger training set can give the *higher* test error.
 import { alignedLines } from './aligned-lines.js';
 import { knownKeys, positiveInteger } from './config-checks.js';
-import { TRAINING_DEFAULTS, trainingBytes, widthRows } from './mlp-width.js';
+import { peakBeyondMinimum, TRAINING_DEFAULTS, trainingBytes, widthRows } from './mlp-width.js';
 import type { Preset, Row, SeriesPoint } from './preset.js';
 import {
   resolveTrainingConfig,
@@ -62,14 +62,23 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
   const marked = markMoreDataHurts(rows);
   const hurts = marked.filter((r) => r.moreDataHurts === 1).sort((a, b) => a.width - b.width);
   const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  // Each size's double-descent peak: the highest test error wider than its classical minimum.
   const peaks = sizes.map((n) => {
-    const at = rows.filter((r) => r.n === n);
-    const p = at.reduce((a, r) => (r.testError > a.testError ? r : a), at[0]);
-    return { n, width: p.width, testError: p.testError };
+    const { top, rise } = peakBeyondMinimum(
+      rows.filter((r) => r.n === n),
+      'testError',
+    );
+    return { n, width: top.width, testError: top.testError, rise };
   });
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const lines = alignedLines([
-    ...peaks.map((p) => [`peak at n = ${p.n}`, `width ${p.width}: ${pct(p.testError)}`] as [string, string]),
+    ...peaks.map(
+      (p) =>
+        [
+          `peak at n = ${p.n}`,
+          `width ${p.width}: ${pct(p.testError)} (+${pct(p.rise)} over the classical minimum)`,
+        ] as [string, string],
+    ),
     [
       'more data hurts at widths',
       hurts.length

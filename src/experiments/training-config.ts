@@ -69,7 +69,9 @@ export const TRAINING_KEYS = [
 
 export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfig {
   if (c.reuse === true && !(c.family === 'mlp' && c.depth === 1)) {
-    throw new Error(`reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`);
+    throw new Error(
+      `reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`,
+    );
   }
   const optimizer = oneOf('optimizer', c.optimizer, OPTIMIZERS);
   const lr = numberIn('lr', c.lr, 0, Infinity, true);

@@ -26,15 +26,30 @@ export async function trainWidths(
   } = {},
 ): Promise<WidthRun[]> {
   const seeds = options.seeds ?? [config.seed];
-  const member = (w: number, seed: number): Member => ({ shape: networkShape(config, w), seed, lr: config.lr });
+  const member = (w: number, seed: number): Member => ({
+    shape: networkShape(config, w),
+    seed,
+    lr: config.lr,
+  });
   // Weight reuse grows each network below the threshold from the previous one: those train in turn.
   const grown = config.reuse
-    ? config.widths.filter((w) => parameterCount(networkShape(config, w), data.input) < data.labelsTrain.length * data.input.classes)
+    ? config.widths.filter(
+        (w) =>
+          parameterCount(networkShape(config, w), data.input) < data.labelsTrain.length * data.input.classes,
+      )
     : [];
-  const together = config.widths.filter((w) => !grown.includes(w)).flatMap((w) => seeds.map((s) => member(w, s)));
+  const together = config.widths
+    .filter((w) => !grown.includes(w))
+    .flatMap((w) => seeds.map((s) => member(w, s)));
   const groups: { members: Member[]; grownFrom?: number }[] = [
-    ...seeds.flatMap((s) => grown.map((w, i) => ({ members: [member(w, s)], grownFrom: i > 0 ? grown[i - 1] : undefined }))),
-    ...(config.family === 'cnn' ? together.map((m) => ({ members: [m] })) : together.length ? [{ members: together }] : []),
+    ...seeds.flatMap((s) =>
+      grown.map((w, i) => ({ members: [member(w, s)], grownFrom: i > 0 ? grown[i - 1] : undefined })),
+    ),
+    ...(config.family === 'cnn'
+      ? together.map((m) => ({ members: [m] }))
+      : together.length
+        ? [{ members: together }]
+        : []),
   ];
   const settings = trainSettings(config);
   const total = groups.length * config.epochs;
@@ -44,7 +59,9 @@ export async function trainWidths(
   for (const { members: group, grownFrom } of groups) {
     const m0 = group[0];
     const start =
-      grownFrom === undefined ? undefined : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
+      grownFrom === undefined
+        ? undefined
+        : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
     const trainer = await EnsembleTrainer.create(group, data, settings, start);
     const series = await trainer.train(() => {
       done += config.evalEvery;
@@ -76,7 +93,8 @@ export function grownNetwork(narrow: Parameters, member: Member, data: TrainingD
   for (let i = 0; i < d; i++)
     for (let j = 0; j < k; j++) w0[i * k + j] = j < kOld ? narrow.w[0][i * kOld + j] : 0.1 * rng.normal();
   for (let j = 0; j < k; j++)
-    for (let c = 0; c < classes; c++) w1[j * classes + c] = j < kOld ? narrow.w[1][j * classes + c] : 0.1 * rng.normal();
+    for (let c = 0; c < classes; c++)
+      w1[j * classes + c] = j < kOld ? narrow.w[1][j * classes + c] : 0.1 * rng.normal();
   const b0 = new Float64Array(k);
   b0.set(narrow.b[0]);
   if (plan.layers.length !== 2) throw new Error('weight reuse is defined for one-hidden-layer MLPs');

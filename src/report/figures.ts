@@ -5,6 +5,7 @@ import { polynomialFigures } from './polynomial-figures.js';
 import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
 import { theoryFigures } from './theory-figures.js';
 import { trainingFigures } from './training-figures.js';
+import { igrFigures } from './igr-figures.js';
 
 type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 
@@ -21,6 +22,7 @@ const FIGURES: Record<string, FigureBuilder> = {
   ...polynomialFigures,
   ...theoryFigures,
   ...trainingFigures,
+  ...igrFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {

@@ -58,7 +58,9 @@ export async function writeRunDirectory(
   const { series, ...jsonResults } = results;
   if (series && series.length > 0) {
     const lines = series.map((v) => `${v.trial},${JSON.stringify(v.name)},${v.step},${String(v.value)}`);
-    written.push(await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'));
+    written.push(
+      await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'),
+    );
   }
   for (const [name, spec] of Object.entries(named)) {
     const svgText = await renderSvg(spec);

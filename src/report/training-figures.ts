@@ -136,6 +136,10 @@ export function epochFigureSpec(rows: Row[], opts: { title: string }): VegaLiteS
 /** width-epoch-heatmap: test error over (width, epoch), as in Nakkiran et al. Fig. 2. */
 export function heatmapFigureSpec(rows: Row[], opts: { title: string; field?: string }): VegaLiteSpec {
   const field = opts.field ?? 'testError';
+  // The narrowest nets sit far above everyone else (40–80% error): saturate them at the upper
+  // quartile, so the colours resolve the bump around the threshold.
+  const values = rows.map((r) => r[field]).sort((a, b) => a - b);
+  const domain = [values[0], values[Math.floor(0.75 * (values.length - 1))]];
   return {
     $schema: SCHEMA,
     title: { text: opts.title },
@@ -150,8 +154,11 @@ export function heatmapFigureSpec(rows: Row[], opts: { title: string; field?: st
         field,
         type: 'quantitative',
         title: field === 'testError' ? 'test error' : field,
-        scale: { scheme: 'viridis' },
-        legend: { format: '.0%' },
+        scale: { scheme: 'viridis', domain, clamp: true },
+        legend: {
+          format: '.0%',
+          title: field === 'testError' ? 'test error (≥ upper quartile: top colour)' : field,
+        },
       },
     },
     config: CONFIG,

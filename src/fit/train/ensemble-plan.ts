@@ -193,3 +193,34 @@ export function parameterCount(shape: NetworkShape, input: InputShape): number {
   const plan = ensemblePlan([shape], input);
   return plan.layers.reduce((sum, l) => sum + weightShape(l).reduce((a, b) => a * b, 1) + l.outTotal, 0);
 }
+
+/** For every element of every weight and bias tensor: the member it belongs to (its output unit's). */
+export interface ParameterOwners {
+  w: Int32Array[];
+  b: Int32Array[];
+  /** Parameters of each member. */
+  counts: number[];
+}
+
+export function parameterOwners(plan: EnsemblePlan): ParameterOwners {
+  const counts = plan.members.map(() => 0);
+  const w = plan.layers.map((layer) => {
+    const size = weightShape(layer).reduce((a, b) => a * b, 1);
+    const perUnit = size / layer.outTotal;
+    const owners = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const unit = layer.kind === 'dense' ? i % layer.outTotal : Math.floor(i / perUnit);
+      owners[i] = layer.owner[unit];
+    }
+    return owners;
+  });
+  const b = plan.layers.map((layer) => layer.owner.slice());
+  // Weights outside a member's block are structural zeros of the ensemble, not parameters.
+  plan.layers.forEach((layer) => {
+    plan.members.forEach((_, m) => {
+      const inputs = layer.sharedInput ? layer.inPerMember[0] : layer.inPerMember[m];
+      counts[m] += (inputs * (layer.kind === 'conv' ? 9 : 1) + 1) * layer.outPerMember[m];
+    });
+  });
+  return { w, b, counts };
+}

@@ -15,6 +15,7 @@ import {
   type Dtype,
   type LossKind,
 } from './network-graph.js';
+import { emitPenalizedGradients } from './gradient-penalty.js';
 import { ADAM_SCALE_INPUT, emitUpdate, stateSlots, type OptimizerConfig } from './optimizer.js';
 
 /** The key of a layout: the members' shapes and the input; equal keys mean equal graphs. */
@@ -47,9 +48,11 @@ export function trainStepSession(
   loss: LossKind,
   opt: OptimizerConfig,
   steps = 1,
+  /** μ of explicit gradient regularization (0: none); see gradient-penalty.ts. */
+  penalty = 0,
 ) {
   return cachedSession(
-    `train-step ${layoutKey(plan)} ${dtype} ${loss} ${JSON.stringify(opt)} ${steps}`,
+    `train-step ${layoutKey(plan)} ${dtype} ${loss} ${JSON.stringify(opt)} ${steps} ${penalty}`,
     () => {
       const g = new GraphBuilder('train_step');
       const inputs = declareNetworkInputs(g, plan, dtype);
@@ -73,6 +76,7 @@ export function trainStepSession(
           opt.name === 'sgd' &&
           opt.momentum === 0 &&
           opt.weightDecay === 0 &&
+          penalty === 0 &&
           layer.kind === 'dense' &&
           !inputs.masks[l]
             ? [l]
@@ -100,7 +104,21 @@ export function trainStepSession(
         };
         const forward = emitForward(g, plan, x, params);
         const lossOut = emitLoss(g, plan, dtype, loss, forward.logits, { y, invBatch });
-        const grads = emitBackward(g, plan, dtype, forward, params, inputs.masks, lossOut.dLogits, fused);
+        const plain = emitBackward(g, plan, dtype, forward, params, inputs.masks, lossOut.dLogits, fused);
+        const grads =
+          penalty > 0
+            ? emitPenalizedGradients(
+                g,
+                plan,
+                dtype,
+                loss,
+                { x, y, invBatch },
+                params,
+                plain,
+                penalty,
+                parameterTotal(plan),
+              )
+            : plain;
         plan.layers.forEach((layer, l) => {
           const lrW = g.input(subStep(lrWeightName(l), s), dtype, lrWeightShape(layer));
           const lrB = g.input(subStep(lrBiasName(l), s), dtype, [layer.outTotal]);
@@ -176,6 +194,13 @@ export function forwardSession(plan: EnsemblePlan, dtype: Dtype) {
     g.output(forward.logits, 'logits', dtype, ['batch', plan.members.length * plan.input.classes]);
     return g;
   });
+}
+
+function parameterTotal(plan: EnsemblePlan): number {
+  return plan.layers.reduce(
+    (sum, layer) => sum + weightShapeOf(layer).reduce((a, b) => a * b, 1) + layer.outTotal,
+    0,
+  );
 }
 
 function weightShapeOf(layer: LayerPlan): number[] {

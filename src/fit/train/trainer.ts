@@ -56,6 +56,8 @@ export interface TrainSettings {
   dtype: Dtype;
   /** Optimizer steps per graph run (see trainStepSession); the numbers do not depend on it. */
   stepsPerRun: number;
+  /** μ of explicit gradient regularization, training on E + μ·R_IG (0 or absent: none; one network only). */
+  gradientPenalty?: number;
 }
 
 export interface Member {
@@ -89,6 +91,7 @@ export class EnsembleTrainer {
   private readonly xTrain: Floats;
   private readonly xTest: Floats;
   private readonly order: Rng;
+  private readonly frozen = new Set<number>();
 
   private constructor(
     readonly members: Member[],
@@ -212,7 +215,7 @@ export class EnsembleTrainer {
 
   private stepSession(steps: number): Promise<Session> {
     const { dtype, loss, optimizer } = this.settings;
-    return trainStepSession(this.plan, dtype, loss, optimizer, steps);
+    return trainStepSession(this.plan, dtype, loss, optimizer, steps, this.settings.gradientPenalty ?? 0);
   }
 
   private batchFeeds(indices: Int32Array): Record<string, OrtTensor> {
@@ -238,7 +241,10 @@ export class EnsembleTrainer {
     const feeds: Record<string, OrtTensor> = {};
     this.plan.layers.forEach((layer, l) => {
       const rates = new Float64Array(layer.outTotal);
-      for (let j = 0; j < layer.outTotal; j++) rates[j] = this.members[layer.owner[j]].lr * factor;
+      for (let j = 0; j < layer.outTotal; j++) {
+        const m = layer.owner[j];
+        rates[j] = this.frozen.has(m) ? 0 : this.members[m].lr * factor;
+      }
       feeds[lrWeightName(l)] = tensor(dtype, rates, lrWeightShape(layer));
       feeds[lrBiasName(l)] = tensor(dtype, rates, [layer.outTotal]);
     });
@@ -341,23 +347,70 @@ export class EnsembleTrainer {
 
   /** Loss and gradients of every member on the given training points (no update). */
   async gradients(indices: Int32Array): Promise<{ loss: Float64Array; grads: Parameters }> {
-    const session = await gradientSession(this.plan, this.settings.dtype, this.settings.loss);
-    const feeds: Record<string, OrtTensor> = {
-      ...Object.fromEntries(this.masks),
-      ...this.batchFeeds(indices),
-    };
-    this.plan.layers.forEach((_, l) => {
-      feeds[weightName(l)] = this.params.get(weightName(l)) as OrtTensor;
-      feeds[biasName(l)] = this.params.get(biasName(l)) as OrtTensor;
+    return this.lossGradient(indices);
+  }
+
+  /**
+   * Mean loss and gradient of every member over `indices` (default: the whole training set), at
+   * the parameters `at` (default: the current ones), in chunks of EVAL_CHUNK points.
+   */
+  async lossGradient(
+    indices?: Int32Array,
+    at?: Parameters,
+  ): Promise<{ loss: Float64Array; grads: Parameters }> {
+    const { dtype, loss: kind } = this.settings;
+    const session = await gradientSession(this.plan, dtype, kind);
+    const all = indices ?? Int32Array.from({ length: this.trainCount }, (_, i) => i);
+    const params: Record<string, OrtTensor> = {};
+    this.plan.layers.forEach((layer, l) => {
+      params[weightName(l)] = at
+        ? tensor(dtype, at.w[l], weightShape(layer))
+        : (this.params.get(weightName(l)) as OrtTensor);
+      params[biasName(l)] = at
+        ? tensor(dtype, at.b[l], [layer.outTotal])
+        : (this.params.get(biasName(l)) as OrtTensor);
     });
-    const out = await session.run(feeds);
-    return {
-      loss: Float64Array.from(out.loss.data as Floats),
-      grads: {
-        w: this.plan.layers.map((_, l) => Float64Array.from(out[`grad_${weightName(l)}`].data as Floats)),
-        b: this.plan.layers.map((_, l) => Float64Array.from(out[`grad_${biasName(l)}`].data as Floats)),
-      },
+    const loss = new Float64Array(this.members.length);
+    const grads: Parameters = {
+      w: this.plan.layers.map((layer) => new Float64Array(weightShape(layer).reduce((a, b) => a * b, 1))),
+      b: this.plan.layers.map((layer) => new Float64Array(layer.outTotal)),
     };
+    for (let start = 0; start < all.length; start += EVAL_CHUNK) {
+      const chunk = all.subarray(start, Math.min(all.length, start + EVAL_CHUNK));
+      // Each chunk's mean is weighted by its share of the points: 1/|all| instead of 1/|chunk|.
+      const feeds = { ...params, ...Object.fromEntries(this.masks), ...this.batchFeeds(chunk) };
+      feeds.invBatch = tensor(dtype, [1 / all.length], []);
+      const out = await session.run(feeds);
+      (out.loss.data as Floats).forEach((v, m) => (loss[m] += v));
+      this.plan.layers.forEach((_, l) => {
+        const gw = out[`grad_${weightName(l)}`].data as Floats;
+        const gb = out[`grad_${biasName(l)}`].data as Floats;
+        for (let i = 0; i < gw.length; i++) grads.w[l][i] += gw[i];
+        for (let i = 0; i < gb.length; i++) grads.b[l][i] += gb[i];
+      });
+    }
+    return { loss, grads };
+  }
+
+  /**
+   * Stops updating member m (its learning rate becomes 0): an ensemble trained "until each member
+   * converges" freezes members one by one while the others go on, exactly as if each stopped alone.
+   */
+  freeze(m: number): void {
+    this.frozen.add(m);
+  }
+
+  get frozenCount(): number {
+    return this.frozen.size;
+  }
+
+  /** Replaces the parameters (the optimizer state is kept). */
+  setParameters(p: Parameters): void {
+    const { dtype } = this.settings;
+    this.plan.layers.forEach((layer, l) => {
+      this.params.set(weightName(l), tensor(dtype, p.w[l], weightShape(layer)));
+      this.params.set(biasName(l), tensor(dtype, p.b[l], [layer.outTotal]));
+    });
   }
 }
 
@@ -396,6 +449,10 @@ function checkSettings(members: Member[], s: TrainSettings): void {
     throw new Error(`batchSize must be a positive integer, got ${s.batchSize}`);
   if (!(Number.isInteger(s.epochs) && s.epochs >= 1))
     throw new Error(`epochs must be a positive integer, got ${s.epochs}`);
+  const mu = s.gradientPenalty ?? 0;
+  if (!(mu >= 0 && Number.isFinite(mu))) throw new Error(`gradient penalty μ must be ≥ 0, got ${mu}`);
+  if (mu > 0 && members.length > 1)
+    throw new Error('explicit gradient regularization trains one network at a time');
   if (!(Number.isInteger(s.stepsPerRun) && s.stepsPerRun >= 1))
     throw new Error(`stepsPerRun must be a positive integer, got ${s.stepsPerRun}`);
   if (!(Number.isInteger(s.evalEvery) && s.evalEvery >= 1))

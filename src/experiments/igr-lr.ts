@@ -1,0 +1,203 @@
+// Implicit gradient regularization along the learning rate (Barrett & Dherin 2020, Figs. 2–3): MLPs
+// that differ only in their learning rate h, trained by full-batch gradient descent and by SGD to a
+// small training loss; at the end, R_IG = (1/m)‖∇E‖² against λ = hm/4, and test accuracy. Larger
+// steps should find flatter regions (lower R_IG, lower sharpness) that generalize better. All
+// learning rates of a mode train side by side as one ensemble (same initialisation, same batches);
+// each member stops when its training loss reaches the target.
+import { EnsembleTrainer, type Member } from '../fit/train/trainer.js';
+import { probeGradientRegularization } from '../probes/gradient-regularization.js';
+import { alignedLines } from './aligned-lines.js';
+import { knownKeys, numberIn, positiveInteger } from './config-checks.js';
+import { TRAINING_DEFAULTS } from './mlp-width.js';
+import type { Preset, Row } from './preset.js';
+import { rankCorrelation } from './rank-correlation.js';
+import {
+  networkShape,
+  resolveTrainingConfig,
+  TRAINING_KEYS,
+  trainingData,
+  trainSettings,
+  type TrainingConfig,
+} from './training-config.js';
+
+export type IgrLrConfig = Omit<TrainingConfig, 'widths' | 'lr' | 'epochs' | 'batchSize' | 'optimizer'> & {
+  width: number;
+  /** Learning rates h (log-spaced 'start:stop:count' or a list). */
+  lrs: number[];
+  /** Minibatch of the SGD mode (the GD mode uses the whole training set). */
+  sgdBatch: number;
+  /** Stop a member when its training loss is at most this. */
+  targetLoss: number;
+  /** At most this many GD steps / SGD epochs. */
+  maxGdSteps: number;
+  maxSgdEpochs: number;
+  /** Power iterations for the sharpness. */
+  sharpnessIterations: number;
+};
+
+const KEYS = [
+  ...TRAINING_KEYS.filter((k) => !['widths', 'lr', 'epochs', 'batchSize', 'optimizer'].includes(k)),
+  'width',
+  'lrs',
+  'sgdBatch',
+  'targetLoss',
+  'maxGdSteps',
+  'maxSgdEpochs',
+  'sharpnessIterations',
+];
+
+export const IGR_LR_DEFAULTS: IgrLrConfig = {
+  ...(({ widths: _w, lr: _l, epochs: _e, batchSize: _b, optimizer: _o, ...rest }) => rest)(TRAINING_DEFAULTS),
+  n: 500,
+  nTest: 2000,
+  labelNoise: 0,
+  evalEvery: 10,
+  width: 100,
+  lrs: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32],
+  sgdBatch: 32,
+  targetLoss: 0.01,
+  maxGdSteps: 3000,
+  maxSgdEpochs: 150,
+  sharpnessIterations: 20,
+};
+
+export function resolveIgrLr(c: Partial<IgrLrConfig>): IgrLrConfig {
+  knownKeys('igr-lr', c, KEYS);
+  const m = { ...IGR_LR_DEFAULTS, ...c } as IgrLrConfig;
+  const { width, lrs, sgdBatch, targetLoss, maxGdSteps, maxSgdEpochs, sharpnessIterations, ...rest } = m;
+  const training = resolveTrainingConfig({
+    ...rest,
+    widths: [width],
+    lr: 1,
+    epochs: 1,
+    batchSize: 1,
+    optimizer: 'sgd',
+  });
+  if (!Array.isArray(lrs) || lrs.length === 0)
+    throw new Error(`lrs must be a non-empty list, got ${JSON.stringify(lrs)}`);
+  const { widths: _w, lr: _l, epochs: _e, batchSize: _b, optimizer: _o, ...base } = training;
+  return {
+    ...base,
+    width: positiveInteger('width', width),
+    lrs: [...new Set(lrs.map((h, i) => numberIn(`lrs[${i}]`, h, 0, Infinity, true)))].sort((a, b) => a - b),
+    sgdBatch: positiveInteger('sgdBatch', sgdBatch),
+    targetLoss: numberIn('targetLoss', targetLoss, 0, Infinity, true),
+    maxGdSteps: positiveInteger('maxGdSteps', maxGdSteps),
+    maxSgdEpochs: positiveInteger('maxSgdEpochs', maxSgdEpochs),
+    sharpnessIterations: positiveInteger('sharpnessIterations', sharpnessIterations),
+  };
+}
+
+export const MODES = ['GD', 'SGD'] as const;
+
+/** Trains every learning rate of one mode to the target loss and probes the result. */
+async function runMode(
+  config: IgrLrConfig,
+  data: ReturnType<typeof trainingData>,
+  mode: 0 | 1,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Row[]> {
+  const n = data.labelsTrain.length;
+  const batchSize = mode === 0 ? n : Math.min(config.sgdBatch, n);
+  const epochs = mode === 0 ? config.maxGdSteps : config.maxSgdEpochs;
+  const training = { ...config, widths: [config.width], lr: 1, epochs, batchSize, optimizer: 'sgd' as const };
+  const members: Member[] = config.lrs.map((lr) => ({
+    shape: networkShape(training, config.width),
+    seed: config.seed,
+    lr,
+  }));
+  const trainer = await EnsembleTrainer.create(members, data, trainSettings(training));
+  const steps = new Float64Array(members.length);
+  for (let epoch = 0; epoch < epochs && trainer.frozenCount < members.length; epoch++) {
+    await trainer.runEpoch(epoch);
+    if ((epoch + 1) % config.evalEvery !== 0 && epoch !== epochs - 1) continue;
+    const records = await trainer.evaluate(epoch + 1);
+    records.forEach((r, m) => {
+      if (steps[m] === 0 && r.trainLoss <= config.targetLoss) {
+        trainer.freeze(m);
+        steps[m] = trainer.stepCount;
+      }
+    });
+    onProgress?.(epoch + 1, epochs);
+  }
+  const final = await trainer.evaluate(epochs);
+  const probe = await probeGradientRegularization(trainer, {
+    batchSize: Math.min(config.sgdBatch, n),
+    seed: config.seed,
+    sharpnessIterations: config.sharpnessIterations,
+  });
+  return members.map((member, m) => ({
+    mode,
+    batchSize,
+    lr: member.lr,
+    lambda: probe.lambda[m],
+    steps: steps[m] || trainer.stepCount,
+    converged: steps[m] > 0 ? 1 : 0,
+    trainLoss: final[m].trainLoss,
+    testAccuracy: 1 - final[m].testError,
+    testLoss: final[m].testLoss,
+    rig: probe.rig[m],
+    rigMinibatch: probe.rigMinibatch[m],
+    sharpness: probe.sharpness[m],
+    paramNorm: probe.paramNorm[m],
+  }));
+}
+
+const MEASURES = ['rig', 'sharpness', 'paramNorm', 'testAccuracy'] as const;
+
+function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLines: string[] } {
+  const lines: [string, string][] = [];
+  const modes = MODES.map((name, mode) => {
+    const at = rows.filter((r) => r.mode === mode).sort((a, b) => a.lr - b.lr);
+    if (at.length === 0) return null;
+    const best = at.reduce((b, r) => (r.testAccuracy > b.testAccuracy ? r : b), at[0]);
+    const correlations = Object.fromEntries(
+      MEASURES.flatMap((a, i) =>
+        MEASURES.slice(i + 1).map((b) => [
+          `${a}~${b}`,
+          rankCorrelation(
+            at.map((r) => r[a]),
+            at.map((r) => r[b]),
+          ),
+        ]),
+      ),
+    );
+    const lambdaRig = rankCorrelation(
+      at.map((r) => r.lambda),
+      at.map((r) => r.rig),
+    );
+    lines.push([
+      `${name}`,
+      `best λ = ${best.lambda.toPrecision(3)} (h = ${best.lr}): test accuracy ${(100 * best.testAccuracy).toFixed(2)}%; ` +
+        `${at.filter((r) => r.converged).length}/${at.length} reached the target loss`,
+    ]);
+    lines.push([`  rank corr. λ ~ R_IG`, lambdaRig.toFixed(2)]);
+    for (const [pair, rho] of Object.entries(correlations))
+      lines.push([`  rank corr. ${pair.replace('~', ' ~ ')}`, rho.toFixed(2)]);
+    return {
+      mode: name,
+      best: { lambda: best.lambda, lr: best.lr, testAccuracy: best.testAccuracy },
+      lambdaRig,
+      correlations,
+    };
+  }).filter((m) => m !== null);
+  return { summary: { modes }, summaryLines: alignedLines(lines) };
+}
+
+export const igrLrPreset: Preset<IgrLrConfig> = {
+  name: 'igr-lr',
+  description:
+    'implicit gradient regularization (Barrett & Dherin 2020): R_IG, sharpness and test accuracy against λ = hm/4',
+  defaults: IGR_LR_DEFAULTS,
+  indexKeys: ['mode', 'batchSize', 'lr'],
+  resolve: resolveIgrLr,
+  async run(config, context) {
+    const data = trainingData(context.loadDataset(config.dataset), config, config.n);
+    const rows: Row[] = [];
+    for (const mode of [0, 1] as const) {
+      rows.push(...(await runMode(config, data, mode, (d, t) => context.onProgress?.(mode * t + d, 2 * t))));
+    }
+    return { points: rows, ...summarize(rows) };
+  },
+  summarizeRows: (_c, rows) => summarize(rows),
+};
