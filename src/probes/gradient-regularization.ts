@@ -52,6 +52,9 @@ export async function probeGradientRegularization(
 export function rigOf(gradient: ArrayLike<number>[]): number {
   let sum = 0;
   let count = 0;
-  for (const t of gradient) for (let i = 0; i < t.length; i++) ((sum += t[i] * t[i]), count++);
+  for (const t of gradient) {
+    for (let i = 0; i < t.length; i++) sum += t[i] * t[i];
+    count += t.length;
+  }
   return sum / count;
 }
