@@ -3,6 +3,7 @@ import { benchGemm } from './gemm.js';
 import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
 import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
+import { benchIgr } from './igr.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sweep: () => benchSweep(),
   mlp: () => benchMlp(),
   'width-sweep': () => benchWidthSweep(),
+  igr: () => benchIgr(),
 };
 
 const names = process.argv.slice(2);

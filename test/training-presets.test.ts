@@ -194,3 +194,17 @@ describe("Belkin's weight reuse", () => {
     );
   });
 });
+
+describe('IGR probes in any training run', () => {
+  it("probes: ['rig', 'sharpness'] logs R_IG, its minibatch estimate and the sharpness at every evaluation", async () => {
+    const { result } = await run('mlp-width', { ...TINY, widths: [4, 16], probes: ['rig', 'sharpness'] });
+    for (const r of result.points) {
+      expect(r.rig).toBeGreaterThan(0);
+      expect(r.rigMinibatch).toBeGreaterThanOrEqual(r.rig * 0.999);
+      expect(r.sharpness).toBeGreaterThan(0);
+    }
+    const names = new Set(result.series?.map((s) => s.name));
+    for (const n of ['rig w=4', 'rigMinibatch w=16', 'sharpness w=16']) expect(names.has(n)).toBe(true);
+    expect(() => presetNamed('mlp-width').resolve({ probes: ['hessian'] })).toThrow(/probes\[0\] must be one of rig, sharpness/);
+  });
+});

@@ -32,6 +32,7 @@ export const TRAINING_DEFAULTS: TrainingConfig = {
   init: 'he',
   evalEvery: 5,
   reuse: false,
+  probes: [],
   seed: 1,
 };
 
@@ -51,6 +52,7 @@ export function widthRows(runs: WidthRun[]): Row[] {
       bestTestError: best.testError,
       bestTestLoss: best.testLoss,
       bestTrainError: best.trainError,
+      ...final.probes,
     };
   });
 }
@@ -59,9 +61,10 @@ export function widthRows(runs: WidthRun[]): Row[] {
 export function widthSeries(runs: WidthRun[]): SeriesPoint[] {
   const metrics = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm'] as const;
   return runs.flatMap((r) =>
-    r.records.flatMap((rec) =>
-      metrics.map((m) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value: rec[m] })),
-    ),
+    r.records.flatMap((rec) => [
+      ...metrics.map((m) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value: rec[m] })),
+      ...Object.entries(rec.probes ?? {}).map(([m, value]) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value })),
+    ]),
   );
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../fit/train/optimizer.js';
 import { resolveSchedule, type ScheduleConfig } from '../fit/train/schedule.js';
 import type { TrainingData, TrainSettings } from '../fit/train/trainer.js';
+import { TRAINING_PROBES, type TrainingProbe } from '../probes/gradient-regularization.js';
 import { integer, nonEmptyString, numberIn, oneOf, positiveInteger } from './config-checks.js';
 import { logSpacedFeatures } from './rff.js';
 
@@ -42,6 +43,8 @@ export type TrainingConfig = {
    * each width starts from the trained next-narrower network, its new units drawn from N(0, 0.01).
    */
   reuse: boolean;
+  /** Extra measurements at every evaluation: 'rig' (R_IG and its minibatch estimate), 'sharpness'. */
+  probes: TrainingProbe[];
   seed: number;
 };
 
@@ -64,6 +67,7 @@ export const TRAINING_KEYS = [
   'init',
   'evalEvery',
   'reuse',
+  'probes',
   'seed',
 ] as const;
 
@@ -94,8 +98,14 @@ export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfi
     init: oneOf('init', c.init, INIT_SCHEMES),
     evalEvery: positiveInteger('evalEvery', c.evalEvery),
     reuse: boolean('reuse', c.reuse),
+    probes: probeList(c.probes),
     seed: integer('seed', c.seed),
   };
+}
+
+function probeList(v: unknown): TrainingProbe[] {
+  if (!Array.isArray(v)) throw new Error(`probes must be a list of ${TRAINING_PROBES.join(', ')}, got ${JSON.stringify(v)}`);
+  return [...new Set(v.map((p, i) => oneOf(`probes[${i}]`, p, TRAINING_PROBES)))];
 }
 
 function boolean(field: string, v: unknown): boolean {

@@ -6,6 +6,7 @@ import { Rng, Streams } from '../engine/random.js';
 import { ensemblePlan, parameterCount } from '../fit/train/ensemble-plan.js';
 import type { Parameters } from '../fit/train/initialize.js';
 import { EnsembleTrainer, type EpochRecord, type Member, type TrainingData } from '../fit/train/trainer.js';
+import { epochProbe } from '../probes/gradient-regularization.js';
 import { networkShape, trainSettings, type TrainingConfig } from './training-config.js';
 
 export interface WidthRun {
@@ -63,10 +64,11 @@ export async function trainWidths(
         ? undefined
         : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
     const trainer = await EnsembleTrainer.create(group, data, settings, start);
+    const probe = config.probes.length ? epochProbe(config.probes, config.batchSize, config.seed) : undefined;
     const series = await trainer.train(() => {
       done += config.evalEvery;
       options.onEpoch?.(Math.min(done, total), total);
-    });
+    }, probe);
     if (grownFrom !== undefined || grown.includes(m0.shape.widths[0])) {
       trained.set(`${m0.shape.widths[0]} ${m0.seed}`, trainer.parameters());
     }

@@ -4,7 +4,7 @@ import { Rng } from '../engine/random.js';
 import { parameterOwners } from '../fit/train/ensemble-plan.js';
 import { sharpness } from '../fit/train/hessian.js';
 import { memberDots } from '../fit/train/parameter-math.js';
-import type { EnsembleTrainer } from '../fit/train/trainer.js';
+import type { EnsembleTrainer, EpochProbe } from '../fit/train/trainer.js';
 
 export interface GradientRegularizationProbe {
   /** R_IG of the full training loss, per member. */
@@ -26,19 +26,9 @@ export async function probeGradientRegularization(
   const m = owners.counts;
   const full = await trainer.lossGradient();
   const rig = memberDots(full.grads, full.grads, owners).map((s, k) => s / m[k]);
-  const rigMinibatch = new Float64Array(m.length);
-  const order = new Rng(options.seed, 41).permutation(trainer.trainCount);
-  let batches = 0;
-  for (let start = 0; start < order.length; start += options.batchSize) {
-    const { grads } = await trainer.lossGradient(
-      order.subarray(start, Math.min(order.length, start + options.batchSize)),
-    );
-    memberDots(grads, grads, owners).forEach((s, k) => (rigMinibatch[k] += s / m[k]));
-    batches++;
-  }
   return {
     rig,
-    rigMinibatch: rigMinibatch.map((s) => s / batches),
+    rigMinibatch: await minibatchRig(trainer, options.batchSize, options.seed),
     lambda: Float64Array.from(trainer.members, (member, k) => (member.lr * m[k]) / 4),
     sharpness: await sharpness(trainer, {
       iterations: options.sharpnessIterations ?? 20,
@@ -46,6 +36,40 @@ export async function probeGradientRegularization(
     }),
     paramNorm: trainer.parameterNorms(),
   };
+}
+
+export const TRAINING_PROBES = ['rig', 'sharpness'] as const;
+export type TrainingProbe = (typeof TRAINING_PROBES)[number];
+
+/**
+ * An epoch probe for any training run: 'rig' logs R_IG and its minibatch estimate, 'sharpness' the
+ * largest Hessian eigenvalue (20 power iterations, 40 full-batch gradients: the costly one).
+ */
+export function epochProbe(names: readonly TrainingProbe[], batchSize: number, seed: number): EpochProbe {
+  return async (trainer) => {
+    const out: Record<string, Float64Array> = {};
+    if (names.includes('rig')) {
+      const owners = parameterOwners(trainer.plan);
+      const full = await trainer.lossGradient();
+      out.rig = memberDots(full.grads, full.grads, owners).map((s, k) => s / owners.counts[k]);
+      out.rigMinibatch = await minibatchRig(trainer, batchSize, seed);
+    }
+    if (names.includes('sharpness')) out.sharpness = await sharpness(trainer, { seed });
+    return out;
+  };
+}
+
+async function minibatchRig(trainer: EnsembleTrainer, batchSize: number, seed: number): Promise<Float64Array> {
+  const owners = parameterOwners(trainer.plan);
+  const sums = new Float64Array(owners.counts.length);
+  const order = new Rng(seed, 41).permutation(trainer.trainCount);
+  let batches = 0;
+  for (let start = 0; start < order.length; start += batchSize) {
+    const { grads } = await trainer.lossGradient(order.subarray(start, Math.min(order.length, start + batchSize)));
+    memberDots(grads, grads, owners).forEach((s, k) => (sums[k] += s / owners.counts[k]));
+    batches++;
+  }
+  return sums.map((s) => s / batches);
 }
 
 /** R_IG = (1/m)‖g‖² of a gradient (the direct definition, for checks). */

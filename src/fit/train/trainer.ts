@@ -76,7 +76,12 @@ export interface EpochRecord {
   testLoss: number;
   testError: number;
   paramNorm: number;
+  /** Extra measurements taken at this evaluation (e.g. R_IG, sharpness), by name. */
+  probes?: Record<string, number>;
 }
+
+/** Measures every member at an evaluation: named values, one per member. */
+export type EpochProbe = (trainer: EnsembleTrainer) => Promise<Record<string, ArrayLike<number>>>;
 
 export class TrainingDivergedError extends Error {}
 
@@ -276,13 +281,20 @@ export class EnsembleTrainer {
   }
 
   /** Trains for settings.epochs, evaluating on schedule; returns each member's records. */
-  async train(onRecord?: (epoch: number, records: EpochRecord[]) => void): Promise<EpochRecord[][]> {
+  async train(
+    onRecord?: (epoch: number, records: EpochRecord[]) => void,
+    probe?: EpochProbe,
+  ): Promise<EpochRecord[][]> {
     const series: EpochRecord[][] = this.members.map(() => []);
     const { epochs, evalEvery } = this.settings;
     for (let epoch = 0; epoch < epochs; epoch++) {
       await this.runEpoch(epoch);
       if ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1) {
         const records = await this.evaluate(epoch + 1);
+        if (probe) {
+          const values = Object.entries(await probe(this));
+          records.forEach((r, m) => (r.probes = Object.fromEntries(values.map(([k, v]) => [k, v[m]]))));
+        }
         records.forEach((r, m) => series[m].push(r));
         onRecord?.(epoch + 1, records);
       }
