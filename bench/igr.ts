@@ -4,20 +4,29 @@ import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type TrainingData } from '../src/fit/train/trainer.js';
 import { loadMnist } from '../src/store/dataset-files.js';
 
-async function secondsPerStep(data: TrainingData, width: number, batch: number, penalty: number): Promise<number> {
-  const trainer = await EnsembleTrainer.create([{ shape: { family: 'mlp', widths: [width] }, seed: 1, lr: 0.01 }], data, {
-    loss: 'cross-entropy',
-    optimizer: DEFAULT_OPTIMIZER,
-    schedule: { name: 'constant' },
-    epochs: 1,
-    batchSize: batch,
-    init: 'he',
-    dataSeed: 1,
-    evalEvery: 1,
-    dtype: 'float32',
-    stepsPerRun: 4,
-    gradientPenalty: penalty,
-  });
+async function secondsPerStep(
+  data: TrainingData,
+  width: number,
+  batch: number,
+  penalty: number,
+): Promise<number> {
+  const trainer = await EnsembleTrainer.create(
+    [{ shape: { family: 'mlp', widths: [width] }, seed: 1, lr: 0.01 }],
+    data,
+    {
+      loss: 'cross-entropy',
+      optimizer: DEFAULT_OPTIMIZER,
+      schedule: { name: 'constant' },
+      epochs: 1,
+      batchSize: batch,
+      init: 'he',
+      dataSeed: 1,
+      evalEvery: 1,
+      dtype: 'float32',
+      stepsPerRun: 4,
+      gradientPenalty: penalty,
+    },
+  );
   await trainer.runEpoch(0); // warm-up: session creation
   const steps = trainer.stepCount;
   const t = performance.now();

@@ -50,9 +50,10 @@ def main():
     p.add_argument("--steps", type=int, default=300, help="timed SGD steps")
     p.add_argument("--warmup", type=int, default=30, help="untimed SGD steps before timing")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch intra-op threads")
     args = p.parse_args()
 
-    torch.set_num_threads(os.cpu_count())
+    torch.set_num_threads(args.threads)
     threads = torch.get_num_threads()
     print(f"torch {torch.__version__}, threads {threads}", file=sys.stderr)
     torch.manual_seed(args.seed)

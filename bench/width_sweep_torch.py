@@ -67,10 +67,11 @@ def main():
     p.add_argument("--n-test", type=int, default=10000, help="first n-test MNIST test images")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--lr", type=float, default=0.05)
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch intra-op threads")
     args = p.parse_args()
     widths = [int(w) for w in args.widths.split(",")]
 
-    torch.set_num_threads(os.cpu_count())
+    torch.set_num_threads(args.threads)
     threads = torch.get_num_threads()
     print(f"torch {torch.__version__}, threads {threads}", file=sys.stderr)
 

@@ -10,6 +10,7 @@ import { EnsembleTrainer, TrainingDivergedError, type Member } from '../src/fit/
 import { presetNamed } from '../src/experiments/presets.js';
 import { trainingData } from '../src/experiments/training-config.js';
 import { loadMnist } from '../src/store/dataset-files.js';
+import { referenceLogits, referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
 
 const mlp = (...widths: number[]): NetworkShape => ({ family: 'mlp', widths });
@@ -219,4 +220,30 @@ describe('bad training configurations are rejected with the field named', () => 
       expect(() => preset.resolve(config as Record<string, unknown>)).toThrow(message);
     });
   }
+});
+
+describe('evaluation', () => {
+  it('losses and errors computed in the graph equal a direct computation from the reference network', async () => {
+    const data = randomData(50, 6, 4, 31);
+    const members: Member[] = [
+      { shape: mlp(5), seed: 1, lr: 0.1 },
+      { shape: mlp(3), seed: 2, lr: 0.1 },
+    ];
+    for (const loss of ['cross-entropy', 'squared'] as const) {
+      const t = await EnsembleTrainer.create(members, data, settings({ loss }));
+      const records = await t.evaluate(0);
+      const x = Float64Array.from(data.xTrain);
+      members.forEach((_, m) => {
+        const net = referenceNet(t.plan, m);
+        const p = memberParameters(t.plan, t.parameters(), m);
+        let wrong = 0;
+        for (let s = 0; s < 50; s++) {
+          const z = referenceLogits(net, p, x.subarray(s * 6, (s + 1) * 6));
+          if (z.indexOf(Math.max(...z)) !== data.labelsTrain[s]) wrong++;
+        }
+        expect(records[m].trainLoss).toBeCloseTo(referenceLoss(net, p, x, data.labelsTrain, 6, loss), 12);
+        expect(records[m].trainError).toBe(wrong / 50);
+      });
+    }
+  });
 });

@@ -205,6 +205,8 @@ describe('IGR probes in any training run', () => {
     }
     const names = new Set(result.series?.map((s) => s.name));
     for (const n of ['rig w=4', 'rigMinibatch w=16', 'sharpness w=16']) expect(names.has(n)).toBe(true);
-    expect(() => presetNamed('mlp-width').resolve({ probes: ['hessian'] })).toThrow(/probes\[0\] must be one of rig, sharpness/);
+    expect(() => presetNamed('mlp-width').resolve({ probes: ['hessian'] })).toThrow(
+      /probes\[0\] must be one of rig, sharpness/,
+    );
   });
 });

@@ -29,7 +29,7 @@ const KEYS = [...TRAINING_KEYS, 'sizes', 'epsilon', 'inits', 'band'];
 
 export const EMC_DEFAULTS: EmcConfig = {
   ...TRAINING_DEFAULTS,
-  widths: [4, 16, 64, 256],
+  widths: [8, 16, 32, 64, 128],
   epochs: 100,
   evalEvery: 100,
   sizes: [500, 1000, 2000, 4000, 8000],

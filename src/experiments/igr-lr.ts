@@ -53,11 +53,11 @@ export const IGR_LR_DEFAULTS: IgrLrConfig = {
   labelNoise: 0,
   evalEvery: 10,
   width: 100,
-  lrs: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32],
+  lrs: [0.04, 0.06, 0.1, 0.16, 0.25, 0.4],
   sgdBatch: 32,
   targetLoss: 0.01,
-  maxGdSteps: 3000,
-  maxSgdEpochs: 150,
+  maxGdSteps: 5000,
+  maxSgdEpochs: 300,
   sharpnessIterations: 20,
 };
 

@@ -63,7 +63,11 @@ export function widthSeries(runs: WidthRun[]): SeriesPoint[] {
   return runs.flatMap((r) =>
     r.records.flatMap((rec) => [
       ...metrics.map((m) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value: rec[m] })),
-      ...Object.entries(rec.probes ?? {}).map(([m, value]) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value })),
+      ...Object.entries(rec.probes ?? {}).map(([m, value]) => ({
+        name: `${m} w=${r.width}`,
+        step: rec.epoch,
+        value,
+      })),
     ]),
   );
 }

@@ -104,7 +104,8 @@ export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfi
 }
 
 function probeList(v: unknown): TrainingProbe[] {
-  if (!Array.isArray(v)) throw new Error(`probes must be a list of ${TRAINING_PROBES.join(', ')}, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v))
+    throw new Error(`probes must be a list of ${TRAINING_PROBES.join(', ')}, got ${JSON.stringify(v)}`);
   return [...new Set(v.map((p, i) => oneOf(`probes[${i}]`, p, TRAINING_PROBES)))];
 }
 

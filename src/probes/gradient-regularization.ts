@@ -59,13 +59,19 @@ export function epochProbe(names: readonly TrainingProbe[], batchSize: number, s
   };
 }
 
-async function minibatchRig(trainer: EnsembleTrainer, batchSize: number, seed: number): Promise<Float64Array> {
+async function minibatchRig(
+  trainer: EnsembleTrainer,
+  batchSize: number,
+  seed: number,
+): Promise<Float64Array> {
   const owners = parameterOwners(trainer.plan);
   const sums = new Float64Array(owners.counts.length);
   const order = new Rng(seed, 41).permutation(trainer.trainCount);
   let batches = 0;
   for (let start = 0; start < order.length; start += batchSize) {
-    const { grads } = await trainer.lossGradient(order.subarray(start, Math.min(order.length, start + batchSize)));
+    const { grads } = await trainer.lossGradient(
+      order.subarray(start, Math.min(order.length, start + batchSize)),
+    );
     memberDots(grads, grads, owners).forEach((s, k) => (sums[k] += s / owners.counts[k]));
     batches++;
   }

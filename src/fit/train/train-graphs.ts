@@ -1,7 +1,7 @@
 // The three graphs of training, each built once per ensemble layout and cached as a session:
 //   step      forward + backward + optimizer update: parameters in, updated parameters out
 //   gradient  forward + backward: loss and gradients (tests, Hessian-vector products, probes)
-//   forward   logits only (evaluation)
+//   evaluation  per-member loss and correct predictions on labelled points
 import { GraphBuilder } from '../../engine/onnx-graph.js';
 import { cachedSession } from '../../engine/session-cache.js';
 import type { EnsemblePlan, LayerPlan } from './ensemble-plan.js';
@@ -179,19 +179,37 @@ export function gradientSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKind
   });
 }
 
-export function forwardSession(plan: EnsemblePlan, dtype: Dtype) {
-  return cachedSession(`forward ${layoutKey(plan)} ${dtype}`, () => {
-    const g = new GraphBuilder('forward');
+/**
+ * Evaluation: per member, the summed loss and the number of correct predictions (arg-max of the
+ * logits, first maximum on ties) over a chunk of labelled points — computed in the graph, so only
+ * 2·members numbers come back instead of every logit.
+ */
+export function evaluationSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKind) {
+  return cachedSession(`evaluation ${layoutKey(plan)} ${dtype} ${loss}`, () => {
+    const g = new GraphBuilder('evaluation');
     const x =
       plan.family === 'cnn'
         ? g.input('X', dtype, ['batch', ...(plan.input.image as readonly number[])])
         : g.input('X', dtype, ['batch', plan.input.dim]);
+    const y = g.input('Y', dtype, ['batch', 1, plan.input.classes]);
     const params = {
       w: plan.layers.map((layer, l) => g.input(weightName(l), dtype, weightShapeOf(layer))),
       b: plan.layers.map((layer, l) => g.input(biasName(l), dtype, [layer.outTotal])),
     };
     const forward = emitForward(g, plan, x, params);
-    g.output(forward.logits, 'logits', dtype, ['batch', plan.members.length * plan.input.classes]);
+    const out = g.node('Reshape', [forward.logits, g.ints([0, plan.members.length, plan.input.classes])]);
+    const perMember = (t: string) => g.node('ReduceSum', [t, g.ints([0, 2])], { keepdims: 0 });
+    const lossSum =
+      loss === 'cross-entropy'
+        ? g.node('Neg', [perMember(g.node('Mul', [y, g.node('LogSoftmax', [out], { axis: 2 })]))])
+        : perMember(g.node('Pow', [g.node('Sub', [out, y]), g.scalar(dtype, 2)]));
+    const predicted = g.node('ArgMax', [out], { axis: 2, keepdims: 0 });
+    const label = g.node('ArgMax', [y], { axis: 2, keepdims: 0 });
+    const hits = g.node('Cast', [g.node('Equal', [predicted, label])], { to: dtype === 'float32' ? 1 : 11 });
+    g.output(lossSum, 'lossSum', dtype, [plan.members.length]);
+    g.output(g.node('ReduceSum', [hits, g.ints([0])], { keepdims: 0 }), 'correct', dtype, [
+      plan.members.length,
+    ]);
     return g;
   });
 }

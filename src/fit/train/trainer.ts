@@ -17,7 +17,7 @@ import { biasName, maskName, weightName, type Dtype, type LossKind } from './net
 import { ADAM_SCALE_INPUT, adamRateFactor, stateSlots, type OptimizerConfig } from './optimizer.js';
 import { scheduleFactor, type ScheduleConfig } from './schedule.js';
 import {
-  forwardSession,
+  evaluationSession,
   gradientSession,
   lrBiasName,
   lrWeightName,
@@ -308,37 +308,30 @@ export class EnsembleTrainer {
   ): Promise<{ loss: Float64Array; error: Float64Array }> {
     const { dtype, loss: kind } = this.settings;
     const { dim, classes, image } = this.data.input;
-    const members = this.members.length;
-    const session = await forwardSession(this.plan, dtype);
+    const session = await evaluationSession(this.plan, dtype, kind);
     const params: Record<string, OrtTensor> = {};
     this.plan.layers.forEach((_, l) => {
       params[weightName(l)] = this.params.get(weightName(l)) as OrtTensor;
       params[biasName(l)] = this.params.get(biasName(l)) as OrtTensor;
     });
-    const lossSum = new Float64Array(members);
-    const wrong = new Float64Array(members);
+    const lossSum = new Float64Array(this.members.length);
+    const correct = new Float64Array(this.members.length);
     const n = labels.length;
     for (let start = 0; start < n; start += EVAL_CHUNK) {
       const size = Math.min(EVAL_CHUNK, n - start);
       const chunk = x.subarray(start * dim, (start + size) * dim);
       const shape = this.plan.family === 'cnn' && image ? [size, ...image] : [size, dim];
-      const out = await session.run({ ...params, X: new Tensor(dtype, chunk, shape) });
-      const logits = out.logits.data as Floats;
-      for (let i = 0; i < size; i++) {
-        const label = labels[start + i];
-        for (let m = 0; m < members; m++) {
-          const o = (i * members + m) * classes;
-          let best = 0;
-          for (let c = 1; c < classes; c++) if (logits[o + c] > logits[o + best]) best = c;
-          if (best !== label) wrong[m]++;
-          lossSum[m] +=
-            kind === 'cross-entropy'
-              ? crossEntropy(logits, o, classes, label)
-              : squared(logits, o, classes, label);
-        }
-      }
+      const y = dtype === 'float32' ? new Float32Array(size * classes) : new Float64Array(size * classes);
+      for (let i = 0; i < size; i++) y[i * classes + labels[start + i]] = 1;
+      const out = await session.run({
+        ...params,
+        X: new Tensor(dtype, chunk, shape),
+        Y: new Tensor(dtype, y, [size, 1, classes]),
+      });
+      (out.lossSum.data as Floats).forEach((v, m) => (lossSum[m] += v));
+      (out.correct.data as Floats).forEach((v, m) => (correct[m] += v));
     }
-    return { loss: lossSum.map((v) => v / n), error: wrong.map((v) => v / n) };
+    return { loss: lossSum.map((v) => v / n), error: correct.map((v) => 1 - v / n) };
   }
 
   /** ‖θ‖₂ of each member: every weight belongs to the member owning its output unit. */
@@ -424,23 +417,6 @@ export class EnsembleTrainer {
       this.params.set(biasName(l), tensor(dtype, p.b[l], [layer.outTotal]));
     });
   }
-}
-
-function crossEntropy(logits: Floats, o: number, classes: number, label: number): number {
-  let max = -Infinity;
-  for (let c = 0; c < classes; c++) max = Math.max(max, logits[o + c]);
-  let sum = 0;
-  for (let c = 0; c < classes; c++) sum += Math.exp(logits[o + c] - max);
-  return max + Math.log(sum) - logits[o + label];
-}
-
-function squared(logits: Floats, o: number, classes: number, label: number): number {
-  let sum = 0;
-  for (let c = 0; c < classes; c++) {
-    const d = logits[o + c] - (c === label ? 1 : 0);
-    sum += d * d;
-  }
-  return sum;
 }
 
 function convert(x: Floats, dtype: Dtype): Floats {
