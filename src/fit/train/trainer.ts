@@ -331,7 +331,7 @@ export class EnsembleTrainer {
       (out.lossSum.data as Floats).forEach((v, m) => (lossSum[m] += v));
       (out.correct.data as Floats).forEach((v, m) => (correct[m] += v));
     }
-    return { loss: lossSum.map((v) => v / n), error: correct.map((v) => 1 - v / n) };
+    return { loss: lossSum.map((v) => v / n), error: correct.map((v) => (n - v) / n) };
   }
 
   /** ‖θ‖₂ of each member: every weight belongs to the member owning its output unit. */
