@@ -23,7 +23,7 @@ async function secondsPerStep(
       dataSeed: 1,
       evalEvery: 1,
       dtype: 'float32',
-      stepsPerRun: 4,
+      stepsPerRun: 8,
       gradientPenalty: penalty,
     },
   );

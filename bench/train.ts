@@ -4,9 +4,12 @@
 //               evaluating train and test error every epoch: the whole sweep's seconds, ddlab's
 //               ensembles against the PyTorch loop that trains one model after another
 //               (target ≤ 0.33× PyTorch's time)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/train/trainer.js';
 import { loadMnist } from '../src/store/dataset-files.js';
@@ -46,7 +49,7 @@ export async function benchMlp(n = 8192, steps = 300, warmup = 30): Promise<void
   const trainer = await EnsembleTrainer.create(
     [{ shape: { family: 'mlp', widths: [512] }, seed: 1, lr: 0.1 }],
     data,
-    settings(1, 0.1, 4),
+    settings(1, 0.1, 8),
   );
   // Whole epochs through runEpoch (4 steps per graph run), after a warm-up epoch (session creation).
   await trainer.runEpoch(0);
@@ -77,7 +80,7 @@ export async function benchMlp(n = 8192, steps = 300, warmup = 30): Promise<void
   );
   const best = Math.max(...torch.map((t) => t.samples_per_s));
   console.log(`MLP 784-512-10, batch 128, SGD (n = ${n})`);
-  console.log(`  ddlab (onnxruntime, 4 steps per run)  ${ours.toFixed(0)} samples/s`);
+  console.log(`  ddlab (onnxruntime, 8 steps per run)  ${ours.toFixed(0)} samples/s`);
   for (const t of torch)
     console.log(`  PyTorch CPU, ${t.threads} thread(s)           ${t.samples_per_s.toFixed(0)} samples/s`);
   console.log(`  ratio ddlab/best PyTorch              ${(ours / best).toFixed(2)}  (target ≥ 1.0)`);
@@ -99,7 +102,7 @@ export async function benchWidthSweep(
     // One ensemble per seed: the widths share data and minibatch order; seeds differ in both.
     const members: Member[] = SWEEP_WIDTHS.map((w) => ({ shape: { family: 'mlp', widths: [w] }, seed, lr }));
     const trainer = await EnsembleTrainer.create(members, data, {
-      ...settings(epochs, lr, 4),
+      ...settings(epochs, lr, 8),
       dataSeed: seed,
     });
     const series = await trainer.train();
@@ -116,15 +119,52 @@ export async function benchWidthSweep(
       .concat(['--threads', process.env.DDLAB_TORCH_THREADS ?? String(cpus())]),
     { benchmark: true, python: TORCH_PYTHON },
   );
+  // The same sweep as a user runs it: `ddlab run mlp-width --seeds 3`, trials on the worker pool
+  // (one per core), process start-up, store and figure included.
+  const cli = sweepThroughCli(seeds, epochs, n, nTest, lr);
   console.log(
     `Width sweep: ${SWEEP_WIDTHS.length} widths 1…256 × ${seeds} seeds, ${epochs} epochs, MNIST n = ${n}, batch 128, SGD lr ${lr}`,
   );
-  console.log(`  ddlab (one ensemble graph per seed)   ${ours.toFixed(1)} s`);
-  console.log(`  PyTorch loop (${torch.threads} threads)            ${torch.seconds.toFixed(1)} s`);
+  console.log(`  ddlab run mlp-width --seeds ${seeds} (pool)    ${cli.toFixed(1)} s`);
+  console.log(`  ddlab, one process, one ensemble per seed ${ours.toFixed(1)} s`);
+  console.log(`  PyTorch loop (${torch.threads} thread(s))              ${torch.seconds.toFixed(1)} s`);
   console.log(
-    `  ratio ddlab/PyTorch time              ${(ours / torch.seconds).toFixed(2)}  (target ≤ 0.33)`,
+    `  ratio ddlab/PyTorch time                  ${(cli / torch.seconds).toFixed(2)} (pool), ${(ours / torch.seconds).toFixed(2)} (one process)  (target ≤ 0.33)`,
   );
   const show = (w: number) =>
     `${w}: ${(100 * (finalTestError.get(w) ?? NaN)).toFixed(1)}% vs ${(100 * torch.final_test_error[String(w)]).toFixed(1)}%`;
   console.log(`  final test error, ddlab vs PyTorch    ${[1, 8, 64, 256].map(show).join(', ')}`);
+}
+
+/** Wall seconds of `ddlab run mlp-width` on the bench's sweep, with a fresh store and run directory. */
+function sweepThroughCli(seeds: number, epochs: number, n: number, nTest: number, lr: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'ddlab-bench-'));
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ddlab.js');
+  const args = ['run', 'mlp-width', '--n', String(n), '--n-test', String(nTest), '--epochs', String(epochs)]
+    .concat([
+      '--lr',
+      String(lr),
+      '--optimizer',
+      'sgd',
+      '--widths',
+      SWEEP_WIDTHS.join(','),
+      '--seeds',
+      String(seeds),
+    ])
+    .concat([
+      '--set',
+      'labelNoise=0',
+      '--set',
+      'evalEvery=1',
+      '--db',
+      join(dir, 'ddlab.db'),
+      '--out',
+      join(dir, 'run'),
+    ])
+    .concat(['--no-progress']);
+  const t = performance.now();
+  execFileSync('node', [bin, ...args], { stdio: 'ignore' });
+  const seconds = (performance.now() - t) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  return seconds;
 }

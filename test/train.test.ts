@@ -57,14 +57,15 @@ describe('ensembles in one graph', () => {
     });
   }
 
-  it('unrolling steps in one graph run changes nothing', async () => {
+  it('unrolling steps in one graph run changes nothing (groups of 3, a remainder group of 1, a partial batch)', async () => {
+    // 37 points in batches of 8: four full batches (a group of 3, then 1) and a partial one of 5.
     const data = randomData(37, 6, 3, 12);
     const one = await EnsembleTrainer.create(members, data, settings({ epochs: 2, stepsPerRun: 1 }));
-    const four = await EnsembleTrainer.create(members, data, settings({ epochs: 2, stepsPerRun: 4 }));
+    const three = await EnsembleTrainer.create(members, data, settings({ epochs: 2, stepsPerRun: 3 }));
     await one.train();
-    await four.train();
-    expect(four.stepCount).toBe(one.stepCount);
-    expect(maxRelativeDifference(one.parameters(), four.parameters())).toBeLessThan(1e-12);
+    await three.train();
+    expect(three.stepCount).toBe(one.stepCount);
+    expect(maxRelativeDifference(one.parameters(), three.parameters())).toBeLessThan(1e-12);
   });
 });
 

@@ -157,7 +157,7 @@ export function trainSettings(config: TrainingConfig): TrainSettings {
     dataSeed: config.seed,
     evalEvery: config.evalEvery,
     dtype: 'float32',
-    stepsPerRun: 4,
+    stepsPerRun: 8,
   };
 }
 

@@ -85,7 +85,7 @@ export type EpochProbe = (trainer: EnsembleTrainer) => Promise<Record<string, Ar
 
 export class TrainingDivergedError extends Error {}
 
-const EVAL_CHUNK = 2048;
+const EVAL_CHUNK = 8192;
 
 export class EnsembleTrainer {
   readonly plan: EnsemblePlan;
@@ -167,10 +167,11 @@ export class EnsembleTrainer {
     }
     const k = this.settings.stepsPerRun;
     let i = 0;
-    // Full batches k at a time through the unrolled graph; the rest (and a partial batch) one by one.
+    // Full batches up to k at a time through an unrolled graph (the same graph every epoch: k, then
+    // the remainder), and a last partial batch on its own (graph inputs have one batch size).
     while (i < batches.length) {
       const full = batches.slice(i, i + k).filter((b) => b.length === this.settings.batchSize);
-      const group = full.length === k ? full : batches.slice(i, i + 1);
+      const group = full.length > 0 ? full : batches.slice(i, i + 1);
       await this.steps(group, epoch);
       i += group.length;
     }
