@@ -13,7 +13,6 @@ Prints exactly one JSON line on stdout; everything else goes to stderr.
 """
 
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -23,24 +22,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from idx_reader import read_idx
+
 BATCH = 128
 LR = 0.1
-
-
-def read_idx(data_dir, name):
-    """Read an IDX file (plain or .gz) into a uint8 numpy array of its declared shape."""
-    path = os.path.join(data_dir, name)
-    if not os.path.exists(path) and os.path.exists(path + ".gz"):
-        path += ".gz"
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    # Magic: two zero bytes, type code 0x08 (uint8), number of dimensions; then big-endian int32 dims.
-    if raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{path}: not a uint8 IDX file")
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def main():

@@ -4,7 +4,7 @@
 //   evaluation  per-member loss and correct predictions on labelled points
 import { GraphBuilder } from '../../engine/onnx-graph.js';
 import { cachedSession } from '../../engine/session-cache.js';
-import type { EnsemblePlan, LayerPlan } from './ensemble-plan.js';
+import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 import {
   biasName,
   declareNetworkInputs,
@@ -57,7 +57,7 @@ export function trainStepSession(
       const g = new GraphBuilder('train_step');
       const inputs = declareNetworkInputs(g, plan, dtype);
       const slots = stateSlots(opt);
-      const shapes = plan.layers.map((layer) => ({ w: weightShapeOf(layer), b: [layer.outTotal] }));
+      const shapes = plan.layers.map((layer) => ({ w: weightShape(layer), b: [layer.outTotal] }));
       // Current values of every parameter and state tensor, by input name.
       const current = new Map<string, string>();
       plan.layers.forEach((layer, l) => {
@@ -171,7 +171,7 @@ export function gradientSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKind
     const lossOut = emitLoss(g, plan, dtype, loss, forward.logits, inputs);
     const grads = emitBackward(g, plan, dtype, forward, inputs.params, inputs.masks, lossOut.dLogits);
     plan.layers.forEach((layer, l) => {
-      g.output(grads.w[l], gradName(weightName(l)), dtype, weightShapeOf(layer));
+      g.output(grads.w[l], gradName(weightName(l)), dtype, weightShape(layer));
       g.output(grads.b[l], gradName(biasName(l)), dtype, [layer.outTotal]);
     });
     g.output(lossOut.loss, 'loss', dtype, [plan.members.length]);
@@ -193,7 +193,7 @@ export function evaluationSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKi
         : g.input('X', dtype, ['batch', plan.input.dim]);
     const y = g.input('Y', dtype, ['batch', 1, plan.input.classes]);
     const params = {
-      w: plan.layers.map((layer, l) => g.input(weightName(l), dtype, weightShapeOf(layer))),
+      w: plan.layers.map((layer, l) => g.input(weightName(l), dtype, weightShape(layer))),
       b: plan.layers.map((layer, l) => g.input(biasName(l), dtype, [layer.outTotal])),
     };
     const forward = emitForward(g, plan, x, params);
@@ -216,11 +216,7 @@ export function evaluationSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKi
 
 function parameterTotal(plan: EnsemblePlan): number {
   return plan.layers.reduce(
-    (sum, layer) => sum + weightShapeOf(layer).reduce((a, b) => a * b, 1) + layer.outTotal,
+    (sum, layer) => sum + weightShape(layer).reduce((a, b) => a * b, 1) + layer.outTotal,
     0,
   );
-}
-
-function weightShapeOf(layer: LayerPlan): number[] {
-  return layer.kind === 'dense' ? [layer.inTotal, layer.outTotal] : [layer.outTotal, layer.inTotal, 3, 3];
 }
