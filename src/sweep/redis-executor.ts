@@ -50,12 +50,14 @@ export function redisExecutor(url: string, pollMs = 300): Executor {
       const reportedStart = new Set<string>();
       while (waiting.size > 0 && !signal.aborted) {
         for (const [id, trial] of [...waiting]) {
-          const job = await Job.fromId(q, id);
+          // State first, then the job: a job read before its state turned 'completed' would carry
+          // no return value yet.
+          const state = await q.getJobState(id);
+          const job = state === 'unknown' ? undefined : await Job.fromId(q, id);
           if (!job) {
             await enqueue(trial); // removed from Redis meanwhile (by hand, or aged out): run it again
             continue;
           }
-          const state = await job.getState();
           const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
           const worker = (job as { processedBy?: string }).processedBy ?? 'redis';
           const reportStart = () => {
