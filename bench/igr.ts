@@ -2,7 +2,7 @@
 // in one graph: at θ and at θ ± εg) relative to a plain SGD step, for two MLP sizes.
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type TrainingData } from '../src/fit/train/trainer.js';
-import { loadMnist } from '../src/store/dataset-files.js';
+import { loadMnist } from '../src/sweep/dataset-files.js';
 
 async function secondsPerStep(
   data: TrainingData,

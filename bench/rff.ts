@@ -1,8 +1,9 @@
 // The random-features sweep two ways on this machine: ddlab's whole-curve solver, and the numpy
 // script a careful user would write (bench/rff_numpy.py: every N from scratch, Cholesky on the
 // smaller Gram matrix). Data loading is excluded from both times.
-import { loadMnist } from '../src/store/dataset-files.js';
-import { logSpacedFeatures, runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
+import { loadMnist } from '../src/sweep/dataset-files.js';
+import { logSpacedFeatures } from '../src/experiments/common/grid.js';
+import { runRff, RFF_DEFAULTS } from '../src/experiments/random-features/rff.js';
 import type { CurvePoint } from '../src/probes/curve-point.js';
 import { engineStats, resetEngineStats } from '../src/engine/session-cache.js';
 import { runPython } from './reference.js';

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/train/trainer.js';
-import { loadMnist } from '../src/store/dataset-files.js';
+import { loadMnist } from '../src/sweep/dataset-files.js';
 import { runPython, TORCH_PYTHON } from './reference.js';
 
 const cpus = () => availableParallelism();

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromCifarBatches, parseCifarBatch } from '../src/data/cifar10.js';
 import { encodeIdx } from '../src/data/idx.js';
 import { labelNoise, subset } from '../src/data/transforms.js';
-import { cifarPathsInDir, FASHION_MNIST_DIR, loadDatasetByName } from '../src/store/dataset-files.js';
+import { cifarPathsInDir, FASHION_MNIST_DIR, loadDatasetByName } from '../src/sweep/dataset-files.js';
 
 const RECORD = 3073;
 

@@ -2,8 +2,9 @@
 // coefficient norm peak at the interpolation threshold N = n, and far above it (N = 20n) the test
 // error is well below the best error of the under-parameterised models.
 import { describe, expect, it } from 'vitest';
-import { loadMnist } from '../src/store/dataset-files.js';
-import { logSpacedFeatures, runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
+import { loadMnist } from '../src/sweep/dataset-files.js';
+import { logSpacedFeatures } from '../src/experiments/common/grid.js';
+import { runRff, RFF_DEFAULTS } from '../src/experiments/random-features/rff.js';
 
 describe('random Fourier features on MNIST (Belkin et al. 2018)', () => {
   it('shows double descent with the peak at N = n', async () => {

@@ -7,8 +7,8 @@ import {
   resolveModifiedFlow,
   stepVersusFlows,
   twoParameterModel,
-} from '../src/experiments/igr-modified-flow.js';
-import { loadDatasetByName } from '../src/store/dataset-files.js';
+} from '../src/experiments/implicit-regularization/igr-modified-flow.js';
+import { loadDatasetByName } from '../src/sweep/dataset-files.js';
 
 describe('the RK4 flow integrator', () => {
   it('matches the closed-form flow exp(−At)θ₀ of a quadratic, with fourth-order convergence', async () => {

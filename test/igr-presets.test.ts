@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Config, PresetResult } from '../src/experiments/preset.js';
 import { presetNamed } from '../src/experiments/presets.js';
-import { rankCorrelation, ranks } from '../src/experiments/rank-correlation.js';
+import { rankCorrelation, ranks } from '../src/experiments/common/rank-correlation.js';
 import { figureFor } from '../src/report/figures.js';
-import { loadDatasetByName } from '../src/store/dataset-files.js';
+import { loadDatasetByName } from '../src/sweep/dataset-files.js';
 import { compileVegaLite } from './helpers.js';
 
 async function run(name: string, config: Config): Promise<{ config: Config; result: PresetResult }> {

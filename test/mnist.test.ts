@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { idxPathsInDir, loadIdxDataset, loadMnist, mnistPaths } from '../src/store/dataset-files.js';
+import { idxPathsInDir, loadIdxDataset, loadMnist, mnistPaths } from '../src/sweep/dataset-files.js';
 import { encodeIdx } from '../src/data/idx.js';
 import { subset } from '../src/data/transforms.js';
 

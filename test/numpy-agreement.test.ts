@@ -9,8 +9,8 @@
 // threshold are left out: there the spread is heavy-tailed (the peak). A check that 4·SE stays small
 // keeps the test able to fail.
 import { describe, expect, it } from 'vitest';
-import { loadMnist } from '../src/store/dataset-files.js';
-import { runRff, RFF_DEFAULTS } from '../src/experiments/rff.js';
+import { loadMnist } from '../src/sweep/dataset-files.js';
+import { runRff, RFF_DEFAULTS } from '../src/experiments/random-features/rff.js';
 import type { CurvePoint } from '../src/probes/curve-point.js';
 import { runPython } from '../bench/reference.js';
 

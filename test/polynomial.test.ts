@@ -6,8 +6,12 @@ import {
   polynomialFitsPreset,
   resolvePolynomialFitsConfig,
   runPolynomialFits,
-} from '../src/experiments/polynomial-fits.js';
-import { polynomialPreset, resolvePolynomialConfig, runPolynomial } from '../src/experiments/polynomial.js';
+} from '../src/experiments/classical/polynomial-fits.js';
+import {
+  polynomialPreset,
+  resolvePolynomialConfig,
+  runPolynomial,
+} from '../src/experiments/classical/polynomial.js';
 import { legendreCoefficients, polynomialFeatures } from '../src/models/polynomial.js';
 import { polynomialFigures } from '../src/report/polynomial-figures.js';
 import { renderSvg } from '../src/report/render.js';

@@ -15,7 +15,7 @@ import {
   resolveLinearGaussianConfig,
   solverRidge,
   type LinearGaussianConfig,
-} from '../src/experiments/linear-gaussian.js';
+} from '../src/experiments/theory/linear-gaussian.js';
 import type { PresetResult, Row } from '../src/experiments/preset.js';
 import {
   resolveRfReluGaussianConfig,
@@ -23,9 +23,9 @@ import {
   rfReluGaussianRows,
   rfReluGaussianTrials,
   type RfReluGaussianConfig,
-} from '../src/experiments/rf-relu-gaussian.js';
+} from '../src/experiments/theory/rf-relu-gaussian.js';
 import { linearGaussian } from '../src/data/linear-gaussian.js';
-import { repetitionSeed } from '../src/experiments/seed-statistics.js';
+import { repetitionSeed } from '../src/experiments/common/seed-statistics.js';
 import { renderSvg } from '../src/report/render.js';
 import { theoryFigures } from '../src/report/theory-figures.js';
 

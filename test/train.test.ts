@@ -8,8 +8,8 @@ import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../src/fit/train/optimi
 import { scheduleFactor, resolveSchedule } from '../src/fit/train/schedule.js';
 import { EnsembleTrainer, TrainingDivergedError, type Member } from '../src/fit/train/trainer.js';
 import { presetNamed } from '../src/experiments/presets.js';
-import { trainingData } from '../src/experiments/training-config.js';
-import { loadMnist } from '../src/store/dataset-files.js';
+import { trainingData } from '../src/experiments/common/training-config.js';
+import { loadMnist } from '../src/sweep/dataset-files.js';
 import { referenceLogits, referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
 

@@ -1,13 +1,13 @@
 // The neural-network presets on tiny configurations: rows, series, summaries, figures, determinism.
 import { describe, expect, it } from 'vitest';
-import { estimateEmc, regimeOf } from '../src/experiments/emc.js';
-import { summarizeWidths } from '../src/experiments/mlp-width.js';
-import { grownNetwork } from '../src/experiments/width-sweep.js';
+import { estimateEmc, regimeOf } from '../src/experiments/networks/emc.js';
+import { summarizeWidths } from '../src/experiments/networks/width-curve.js';
+import { grownNetwork } from '../src/experiments/networks/width-sweep.js';
 import type { Config, PresetResult, Row } from '../src/experiments/preset.js';
 import { presetNamed } from '../src/experiments/presets.js';
-import { markMoreDataHurts } from '../src/experiments/samplewise.js';
+import { markMoreDataHurts } from '../src/experiments/networks/samplewise.js';
 import { figureFor } from '../src/report/figures.js';
-import { loadDatasetByName } from '../src/store/dataset-files.js';
+import { loadDatasetByName } from '../src/sweep/dataset-files.js';
 import { compileVegaLite } from './helpers.js';
 
 async function run(name: string, config: Config): Promise<{ config: Config; result: PresetResult }> {

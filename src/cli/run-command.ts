@@ -7,11 +7,12 @@ import { stringify as toYaml } from 'yaml';
 import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
 import { Store } from '../store/store.js';
-import { expandSpec, type Sweep } from '../sweep/expand.js';
+import type { Experiment, Sweep } from '../experiments/experiment.js';
+import { expandSpec } from '../sweep/expand.js';
 import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
-import { readSpecFile, validateSpec, type Spec } from '../sweep/spec.js';
+import { readSpecFile, validateSpec } from '../sweep/spec.js';
 import { stepBar, trialBar } from './progress.js';
 import { provenance } from './provenance.js';
 import { writeSweepOutput } from './sweep-output.js';
@@ -28,8 +29,8 @@ export interface RunCommandOptions {
   progress: boolean;
 }
 
-export function specFor(target: string, overrides: Config, seeds?: number): Spec {
-  let spec: Spec;
+export function specFor(target: string, overrides: Config, seeds?: number): Experiment {
+  let spec: Experiment;
   if (target in PRESETS) spec = validateSpec({ preset: target }, `preset ${target}`);
   else if (existsSync(target)) spec = readSpecFile(target);
   else

@@ -6,7 +6,7 @@ import type { VegaLiteSpec } from '../report/rff-figure.js';
 import { writeRunDirectory } from '../report/results-files.js';
 import type { Store } from '../store/store.js';
 import { aggregate, flatten, type GridAggregate } from '../sweep/aggregate.js';
-import type { Sweep } from '../sweep/expand.js';
+import type { Sweep } from '../experiments/experiment.js';
 
 export function sweepGrids(store: Store, sweepId: string, preset: Preset): GridAggregate[] {
   const trials = store.trials(sweepId).map((t) => ({

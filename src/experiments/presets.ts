@@ -1,17 +1,17 @@
 // Every preset ddlab knows, by name.
 import type { Preset } from './preset.js';
-import { linearGaussianPreset } from './linear-gaussian.js';
-import { polynomialFitsPreset } from './polynomial-fits.js';
-import { polynomialPreset } from './polynomial.js';
-import { rfReluGaussianPreset } from './rf-relu-gaussian.js';
-import { rffPreset } from './rff.js';
-import { mlpWidthPreset } from './mlp-width.js';
-import { epochwisePreset, widthEpochHeatmapPreset } from './epochwise.js';
-import { samplewisePreset } from './samplewise.js';
-import { emcPreset } from './emc.js';
-import { igrLrPreset } from './igr-lr.js';
-import { igrExplicitPreset } from './igr-explicit.js';
-import { igrModifiedFlowPreset } from './igr-modified-flow.js';
+import { linearGaussianPreset } from './theory/linear-gaussian.js';
+import { polynomialFitsPreset } from './classical/polynomial-fits.js';
+import { polynomialPreset } from './classical/polynomial.js';
+import { rfReluGaussianPreset } from './theory/rf-relu-gaussian.js';
+import { rffPreset } from './random-features/rff.js';
+import { mlpWidthPreset } from './networks/mlp-width.js';
+import { epochwisePreset, widthEpochHeatmapPreset } from './networks/epochwise.js';
+import { samplewisePreset } from './networks/samplewise.js';
+import { emcPreset } from './networks/emc.js';
+import { igrLrPreset } from './implicit-regularization/igr-lr.js';
+import { igrExplicitPreset } from './implicit-regularization/igr-explicit.js';
+import { igrModifiedFlowPreset } from './implicit-regularization/igr-modified-flow.js';
 
 export const PRESETS: Record<string, Preset> = {
   rff: rffPreset as unknown as Preset,

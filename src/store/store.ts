@@ -4,7 +4,7 @@
 // all its rows or an unfinished one with none — never half, never twice.
 import Database from 'better-sqlite3';
 import type { PresetResult } from '../experiments/preset.js';
-import type { Sweep, Trial } from '../sweep/expand.js';
+import type { Sweep, Trial } from '../experiments/experiment.js';
 
 export type TrialStatus = 'pending' | 'running' | 'done' | 'failed';
 

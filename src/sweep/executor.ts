@@ -2,7 +2,7 @@
 // orchestrator hands an executor the unfinished trials and is called back as they start and end;
 // it alone writes to the store.
 import type { PresetResult } from '../experiments/preset.js';
-import type { Trial } from './expand.js';
+import type { Trial } from '../experiments/experiment.js';
 
 export interface TrialEvents {
   started(trial: Trial, worker: string): void;

@@ -2,32 +2,12 @@
 // stable id — a hash of the preset and the fully resolved configuration (seed included) — so the
 // same trial is recognised across runs and never run twice for a sweep.
 import { createHash } from 'node:crypto';
+import type { AxisRange, Experiment, Sweep, Trial } from '../experiments/experiment.js';
 import type { Config } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
-import type { Range, Spec } from './spec.js';
 import { SpecError } from './spec.js';
 
-export interface Trial {
-  id: string;
-  /** Position in the expansion (stable order for display). */
-  index: number;
-  /** The grid point this trial belongs to: the resolved config without its seed, canonical JSON. */
-  gridKey: string;
-  /** The axis values of the grid point. */
-  axes: Record<string, unknown>;
-  seed: number;
-  config: Config;
-}
-
-export interface Sweep {
-  id: string;
-  name: string;
-  preset: string;
-  spec: Spec;
-  trials: Trial[];
-}
-
-export function expandSpec(spec: Spec): Sweep {
+export function expandSpec(spec: Experiment): Sweep {
   const preset = presetNamed(spec.preset);
   const axisValues = Object.entries(spec.axes).map(([field, axis]) => [field, axisPoints(axis)] as const);
   const baseSeed = spec.config.seed ?? 1;
@@ -65,7 +45,7 @@ export function expandSpec(spec: Spec): Sweep {
   return { id, name: spec.name ?? `${preset.name}-${id.slice(0, 6)}`, preset: preset.name, spec, trials };
 }
 
-function axisPoints(axis: unknown[] | Range): unknown[] {
+function axisPoints(axis: unknown[] | AxisRange): unknown[] {
   if (Array.isArray(axis)) return axis;
   const { from, to, count, scale, integer } = axis;
   const values = Array.from({ length: count }, (_, i) => {

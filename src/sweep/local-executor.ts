@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Executor, TrialEvents } from './executor.js';
-import type { Trial } from './expand.js';
+import type { Trial } from '../experiments/experiment.js';
 import { runTrial } from './run-trial.js';
 
 /** The default pool size: one worker per core. */

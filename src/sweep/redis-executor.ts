@@ -6,7 +6,7 @@
 import { Job, Queue } from 'bullmq';
 import type { PresetResult } from '../experiments/preset.js';
 import type { Executor } from './executor.js';
-import type { Trial } from './expand.js';
+import type { Trial } from '../experiments/experiment.js';
 import { ensureReachable, redisConnection, TRIAL_QUEUE } from './redis-connection.js';
 
 /** Failed attempts (a thrown error) before a trial is recorded as failed. */

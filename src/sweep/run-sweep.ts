@@ -4,7 +4,7 @@
 import type { PresetResult } from '../experiments/preset.js';
 import type { Store } from '../store/store.js';
 import type { Executor } from './executor.js';
-import type { Sweep, Trial } from './expand.js';
+import type { Sweep, Trial } from '../experiments/experiment.js';
 
 export interface SweepProgress {
   total: number;

@@ -2,7 +2,7 @@
 // (and memoised) here. Shared by the in-process executor, the worker threads and Redis workers.
 import type { Config, PresetResult } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
-import { loadDatasetByName } from '../store/dataset-files.js';
+import { loadDatasetByName } from './dataset-files.js';
 
 export interface TrialTask {
   preset: string;

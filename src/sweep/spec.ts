@@ -2,43 +2,13 @@
 // JSON, validated with zod; errors name the field path, the bad value and what is allowed.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { PRESETS } from '../experiments/presets.js';
-
-const scalar = z.union([z.number(), z.string(), z.boolean()]);
-
-const range = z
-  .object({
-    from: z.number(),
-    to: z.number(),
-    count: z.number().int().min(1),
-    scale: z.enum(['linear', 'log']).default('linear'),
-    integer: z.boolean().default(false),
-  })
-  .strict();
-
-export const specSchema = z
-  .object({
-    name: z.string().min(1).optional(),
-    preset: z
-      .string()
-      .refine((p) => p in PRESETS, { message: `must be one of ${Object.keys(PRESETS).join(', ')}` }),
-    config: z.record(z.string(), z.unknown()).default({}),
-    axes: z
-      .record(z.string(), z.union([z.array(z.union([scalar, z.array(scalar)])).min(1), range]))
-      .default({}),
-    seeds: z.union([z.number().int().min(1).max(10_000), z.array(z.number().int()).min(1)]).default(1),
-  })
-  .strict();
-
-export type Spec = z.infer<typeof specSchema>;
-export type Range = z.infer<typeof range>;
+import { experimentSchema, type Experiment } from '../experiments/experiment.js';
 
 export class SpecError extends Error {}
 
 /** Validates a parsed spec object; `source` names it in messages. */
-export function validateSpec(raw: unknown, source: string): Spec {
-  const result = specSchema.safeParse(raw);
+export function validateSpec(raw: unknown, source: string): Experiment {
+  const result = experimentSchema.safeParse(raw);
   if (result.success) {
     const spec = result.data;
     for (const [field, axis] of Object.entries(spec.axes)) {
@@ -62,7 +32,7 @@ export function validateSpec(raw: unknown, source: string): Spec {
   throw new SpecError(`${source}: invalid spec:\n  ${lines.join('\n  ')}`);
 }
 
-export function readSpecFile(path: string): Spec {
+export function readSpecFile(path: string): Experiment {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

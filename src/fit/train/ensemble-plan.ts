@@ -4,21 +4,9 @@
 // are block-diagonal (member m's inputs feed only member m's outputs) and a mask keeps the blocks
 // apart. A lone network is the ensemble of one member, with no mask at all.
 
-export type Family = 'mlp' | 'cnn';
+import type { Family, InputShape, NetworkShape } from '../../models/network.js';
 
-export interface NetworkShape {
-  family: Family;
-  /** MLP: the hidden widths (depth = length). CNN: the conv widths, e.g. [k, 2k, 4k, 8k]. */
-  widths: number[];
-}
-
-export interface InputShape {
-  /** Features per sample (channels × height × width for images). */
-  dim: number;
-  /** (channels, height, width): needed by the CNN, ignored by the MLP. */
-  image?: readonly [number, number, number];
-  classes: number;
-}
+export type { Family, InputShape, NetworkShape };
 
 export type Pooling = 'none' | 'max2' | 'global';
 
@@ -186,12 +174,6 @@ export function weightMask(layer: LayerPlan, memberCount: number): Float64Array 
           mask.fill(1, (o * layer.inTotal + i) * 9, (o * layer.inTotal + i + 1) * 9);
   }
   return mask;
-}
-
-/** Trainable parameters of one network of this shape. */
-export function parameterCount(shape: NetworkShape, input: InputShape): number {
-  const plan = ensemblePlan([shape], input);
-  return plan.layers.reduce((sum, l) => sum + weightShape(l).reduce((a, b) => a * b, 1) + l.outTotal, 0);
 }
 
 /** For every element of every weight and bias tensor: the member it belongs to (its output unit's). */

@@ -2,12 +2,18 @@
 // records. MLPs of all widths train side by side as one ensemble (one graph run per step for the
 // whole sweep); CNNs train one width at a time, because block-diagonal convolutions would spend
 // most of their work on the zeros between members.
-import { Rng, Streams } from '../engine/random.js';
-import { ensemblePlan, parameterCount } from '../fit/train/ensemble-plan.js';
-import type { Parameters } from '../fit/train/initialize.js';
-import { EnsembleTrainer, type EpochRecord, type Member, type TrainingData } from '../fit/train/trainer.js';
-import { epochProbe } from '../probes/gradient-regularization.js';
-import { networkShape, trainSettings, type TrainingConfig } from './training-config.js';
+import { Rng, Streams } from '../../engine/random.js';
+import { ensemblePlan } from '../../fit/train/ensemble-plan.js';
+import { parameterCount } from '../../models/network.js';
+import type { Parameters } from '../../fit/train/initialize.js';
+import {
+  EnsembleTrainer,
+  type EpochRecord,
+  type Member,
+  type TrainingData,
+} from '../../fit/train/trainer.js';
+import { epochProbe } from '../../probes/gradient-regularization.js';
+import { networkShapeOf, trainSettings, type TrainingConfig } from '../common/training-config.js';
 
 export interface WidthRun {
   width: number;
@@ -28,7 +34,7 @@ export async function trainWidths(
 ): Promise<WidthRun[]> {
   const seeds = options.seeds ?? [config.seed];
   const member = (w: number, seed: number): Member => ({
-    shape: networkShape(config, w),
+    shape: networkShapeOf(config, w),
     seed,
     lr: config.lr,
   });
@@ -36,7 +42,8 @@ export async function trainWidths(
   const grown = config.reuse
     ? config.widths.filter(
         (w) =>
-          parameterCount(networkShape(config, w), data.input) < data.labelsTrain.length * data.input.classes,
+          parameterCount(networkShapeOf(config, w), data.input) <
+          data.labelsTrain.length * data.input.classes,
       )
     : [];
   const together = config.widths

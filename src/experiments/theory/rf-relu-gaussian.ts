@@ -8,16 +8,16 @@
 // Measured per (N, seed): the excess test risk E_x[(f̂(x) − ⟨β, x⟩)²], estimated on nTest fresh
 // inputs against the noise-free target (this is what the theory predicts: τ² not included), and the
 // mean squared error against the noisy test labels (≈ risk + τ²). Isomorphic.
-import { linearGaussian } from '../data/linear-gaussian.js';
-import { matrix } from '../engine/matrix.js';
-import { fitFeatureCurve } from '../fit/feature-curve.js';
-import { randomFeatures } from '../models/random-features.js';
-import { randomFeaturesRisk } from '../theory/random-features-relu.js';
-import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import type { Preset, PresetResult, Row } from './preset.js';
-import { logSpacedFeatures } from './rff.js';
-import { checkRepetitions, repetitionSeed, seedStatistics } from './seed-statistics.js';
-import { alignedLines } from './aligned-lines.js';
+import { linearGaussian } from '../../data/linear-gaussian.js';
+import { matrix } from '../../engine/matrix.js';
+import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import { randomFeatures } from '../../models/random-features.js';
+import { randomFeaturesRisk } from '../../theory/random-features-relu.js';
+import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+import type { Preset, PresetResult, Row } from '../preset.js';
+import { logSpacedFeatures } from '../common/grid.js';
+import { checkRepetitions, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { alignedLines } from '../common/aligned-lines.js';
 
 export type RfReluGaussianConfig = {
   /** Input dimension d. */

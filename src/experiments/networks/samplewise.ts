@@ -1,16 +1,18 @@
 // Sample-wise non-monotonicity (Nakkiran et al. 2019, Fig. 3/11): the same width sweep for two
 // training-set sizes. More data moves the interpolation threshold to wider networks, so near the
 // threshold the larger training set can give the *higher* test error.
-import { alignedLines } from './aligned-lines.js';
-import { knownKeys, positiveInteger } from './config-checks.js';
-import { peakBeyondMinimum, TRAINING_DEFAULTS, trainingBytes, widthRows } from './mlp-width.js';
-import type { Preset, Row, SeriesPoint } from './preset.js';
+import { alignedLines } from '../common/aligned-lines.js';
+import { knownKeys, positiveInteger } from '../common/config-checks.js';
+import { peakBeyondMinimum, widthRows } from './width-curve.js';
+import type { Preset, Row, SeriesPoint } from '../preset.js';
 import {
   resolveTrainingConfig,
   TRAINING_KEYS,
   trainingData,
   type TrainingConfig,
-} from './training-config.js';
+  TRAINING_DEFAULTS,
+  trainingBytes,
+} from '../common/training-config.js';
 import { trainWidths } from './width-sweep.js';
 
 export type SamplewiseConfig = Omit<TrainingConfig, 'n'> & {

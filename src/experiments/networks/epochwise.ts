@@ -1,16 +1,18 @@
 // Epoch-wise double descent (Nakkiran et al. 2019, Fig. 9/10) and the width × epoch heatmap (Fig. 2):
 // test error along training for networks of several widths. Both presets train the widths as one
 // ensemble and keep a row per (width, evaluated epoch).
-import { alignedLines } from './aligned-lines.js';
-import { knownKeys } from './config-checks.js';
-import { peakBeyondMinimum, TRAINING_DEFAULTS, trainingBytes, widthSeries } from './mlp-width.js';
-import type { Preset, Row } from './preset.js';
+import { alignedLines } from '../common/aligned-lines.js';
+import { knownKeys } from '../common/config-checks.js';
+import { peakBeyondMinimum, widthSeries } from './width-curve.js';
+import type { Preset, Row } from '../preset.js';
 import {
   resolveTrainingConfig,
   TRAINING_KEYS,
   trainingData,
   type TrainingConfig,
-} from './training-config.js';
+  TRAINING_DEFAULTS,
+  trainingBytes,
+} from '../common/training-config.js';
 import { trainWidths, type WidthRun } from './width-sweep.js';
 
 function epochRows(runs: WidthRun[]): Row[] {

@@ -1,6 +1,6 @@
 // The headline numbers of a double-descent curve: where it peaks, the classical optimum below the
 // interpolation threshold, and the best model above it.
-import type { CurvePoint } from '../probes/curve-point.js';
+import type { CurvePoint } from '../../probes/curve-point.js';
 
 export interface PointRef {
   features: number;

@@ -3,16 +3,15 @@
 // O(h²) close to the flow of E itself. For a range of h we integrate both flows for time h (RK4 with
 // many substeps) and fit the slopes of the distances on log–log axes: ≈ 2 and ≈ 3. Two models:
 // their two-parameter example E(a, b) = ½(y − abx)², and a tiny MLP on an MNIST subset (f64).
-import type { Dataset } from '../data/dataset.js';
-import { integrateFlow, logLogSlope } from '../fit/gradient-flow-integrator.js';
-import { hessianVectorProduct } from '../fit/train/hessian.js';
-import { flattenParameters, unflattenParameters } from '../fit/train/parameter-math.js';
-import { EnsembleTrainer } from '../fit/train/trainer.js';
-import { alignedLines } from './aligned-lines.js';
-import { integer, knownKeys, nonEmptyString, numberIn, positiveInteger } from './config-checks.js';
-import type { Preset, Row } from './preset.js';
-import { networkShape, trainSettings, trainingData } from './training-config.js';
-import { TRAINING_DEFAULTS } from './mlp-width.js';
+import type { Dataset } from '../../data/dataset.js';
+import { integrateFlow, logLogSlope } from '../../fit/gradient-flow-integrator.js';
+import { hessianVectorProduct } from '../../fit/train/hessian.js';
+import { flattenParameters, unflattenParameters } from '../../fit/train/parameter-math.js';
+import { EnsembleTrainer } from '../../fit/train/trainer.js';
+import { alignedLines } from '../common/aligned-lines.js';
+import { integer, knownKeys, nonEmptyString, numberIn, positiveInteger } from '../common/config-checks.js';
+import type { Preset, Row } from '../preset.js';
+import { networkShapeOf, TRAINING_DEFAULTS, trainSettings, trainingData } from '../common/training-config.js';
 
 export type ModifiedFlowConfig = {
   /** Step sizes h of the two-parameter example: `count` log-spaced from hMin to hMax. */
@@ -137,7 +136,7 @@ export async function stepVersusFlows(
 export async function tinyMlpModel(data: Dataset, config: ModifiedFlowConfig): Promise<FlowModel> {
   const training = { ...TRAINING_DEFAULTS, n: config.n, nTest: 1, labelNoise: 0, seed: config.seed };
   const trainer = await EnsembleTrainer.create(
-    [{ shape: networkShape(training, config.width), seed: config.seed, lr: 1 }],
+    [{ shape: networkShapeOf(training, config.width), seed: config.seed, lr: 1 }],
     trainingData(data, training, config.n),
     { ...trainSettings(training), dtype: 'float64' },
   );

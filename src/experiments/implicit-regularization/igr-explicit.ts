@@ -2,21 +2,21 @@
 // trained at a small learning rate on E + μ·R_IG for a range of μ, beside the same MLP trained
 // without a penalty at a large learning rate (whose implicit λ = hm/4). μ is given as a
 // `strength` s with μ = s·m/4: the λ that plain gradient descent with step s carries implicitly.
-import { EnsembleTrainer } from '../fit/train/trainer.js';
-import { probeGradientRegularization } from '../probes/gradient-regularization.js';
-import { parameterCount } from '../fit/train/ensemble-plan.js';
-import { alignedLines } from './aligned-lines.js';
-import { knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import { TRAINING_DEFAULTS } from './mlp-width.js';
-import type { Preset, Row } from './preset.js';
+import { EnsembleTrainer } from '../../fit/train/trainer.js';
+import { probeGradientRegularization } from '../../probes/gradient-regularization.js';
+import { parameterCount } from '../../models/network.js';
+import { alignedLines } from '../common/aligned-lines.js';
+import { knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+import type { Preset, Row } from '../preset.js';
 import {
-  networkShape,
+  networkShapeOf,
   resolveTrainingConfig,
   TRAINING_KEYS,
   trainingData,
   trainSettings,
   type TrainingConfig,
-} from './training-config.js';
+  TRAINING_DEFAULTS,
+} from '../common/training-config.js';
 
 export type IgrExplicitConfig = Omit<TrainingConfig, 'widths' | 'lr' | 'optimizer'> & {
   width: number;
@@ -87,7 +87,7 @@ async function trainOne(
 ): Promise<Row> {
   const training = { ...config, widths: [config.width], lr, optimizer: 'sgd' as const };
   const trainer = await EnsembleTrainer.create(
-    [{ shape: networkShape(training, config.width), seed: config.seed, lr }],
+    [{ shape: networkShapeOf(training, config.width), seed: config.seed, lr }],
     data,
     { ...trainSettings(training), gradientPenalty: mu },
   );
@@ -164,7 +164,7 @@ export const igrExplicitPreset: Preset<IgrExplicitConfig> = {
   async run(config, context) {
     const dataset = context.loadDataset(config.dataset);
     const data = trainingData(dataset, config, config.n);
-    const m = parameterCount(networkShape(config, config.width), data.input);
+    const m = parameterCount(networkShapeOf(config, config.width), data.input);
     const rows: Row[] = [];
     const total = config.strengths.length + 1;
     for (const strength of config.strengths) {

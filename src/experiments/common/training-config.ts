@@ -1,22 +1,22 @@
 // The configuration shared by the neural-network presets (mlp-width, epochwise, width-epoch-heatmap,
 // samplewise, emc): data, network family, widths and the training procedure. Each field is
 // validated here, with errors that name it.
-import type { Dataset } from '../data/dataset.js';
-import { labelNoise, subset } from '../data/transforms.js';
-import type { Family, NetworkShape } from '../fit/train/ensemble-plan.js';
-import { INIT_SCHEMES, type InitScheme } from '../fit/train/initialize.js';
-import type { LossKind } from '../fit/train/network-graph.js';
+import type { Dataset } from '../../data/dataset.js';
+import { labelNoise, subset } from '../../data/transforms.js';
+import { networkShape, type Family, type NetworkShape } from '../../models/network.js';
+import { INIT_SCHEMES, type InitScheme } from '../../fit/train/initialize.js';
+import type { LossKind } from '../../fit/train/network-graph.js';
 import {
   DEFAULT_OPTIMIZER,
   OPTIMIZERS,
   type OptimizerConfig,
   type OptimizerName,
-} from '../fit/train/optimizer.js';
-import { resolveSchedule, type ScheduleConfig } from '../fit/train/schedule.js';
-import type { TrainingData, TrainSettings } from '../fit/train/trainer.js';
-import { TRAINING_PROBES, type TrainingProbe } from '../probes/gradient-regularization.js';
+} from '../../fit/train/optimizer.js';
+import { resolveSchedule, type ScheduleConfig } from '../../fit/train/schedule.js';
+import type { TrainingData, TrainSettings } from '../../fit/train/trainer.js';
+import { TRAINING_PROBES, type TrainingProbe } from '../../probes/gradient-regularization.js';
 import { integer, nonEmptyString, numberIn, oneOf, positiveInteger } from './config-checks.js';
-import { logSpacedFeatures } from './rff.js';
+import { logSpacedFeatures } from './grid.js';
 
 export type TrainingConfig = {
   /** 'mnist' (shipped), 'fashion-mnist', or a folder of IDX or CIFAR-10 binary files. */
@@ -70,6 +70,29 @@ export const TRAINING_KEYS = [
   'probes',
   'seed',
 ] as const;
+
+export const TRAINING_DEFAULTS: TrainingConfig = {
+  dataset: 'mnist',
+  n: 4000,
+  nTest: 5000,
+  labelNoise: 0.2,
+  family: 'mlp',
+  depth: 1,
+  widths: [1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 192, 256, 512],
+  epochs: 200,
+  batchSize: 128,
+  optimizer: 'adam',
+  lr: 0.001,
+  momentum: 0,
+  weightDecay: 0,
+  schedule: { name: 'constant' },
+  loss: 'cross-entropy',
+  init: 'he',
+  evalEvery: 5,
+  reuse: false,
+  probes: [],
+  seed: 1,
+};
 
 export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfig {
   if (c.reuse === true && !(c.family === 'mlp' && c.depth === 1)) {
@@ -130,11 +153,9 @@ export function resolveWidths(v: unknown): number[] {
   return [...new Set(v as number[])].sort((a, b) => a - b);
 }
 
-/** The network of width k: an MLP with `depth` hidden layers of k units, or the CNN k, 2k, 4k, 8k. */
-export function networkShape(config: Pick<TrainingConfig, 'family' | 'depth'>, k: number): NetworkShape {
-  return config.family === 'cnn'
-    ? { family: 'cnn', widths: [k, 2 * k, 4 * k, 8 * k] }
-    : { family: 'mlp', widths: Array.from({ length: config.depth }, () => k) };
+/** The network of width k of this configuration's family. */
+export function networkShapeOf(config: Pick<TrainingConfig, 'family' | 'depth'>, k: number): NetworkShape {
+  return networkShape(config.family, config.depth, k);
 }
 
 export function optimizerConfig(config: TrainingConfig): OptimizerConfig {
@@ -176,4 +197,10 @@ export function trainingData(
     labelsTest: ds.test.labels,
     input: { dim: ds.dim, classes: ds.classes, image: ds.shape },
   };
+}
+
+/** Data (f64 subset and f32 copies) plus the ensemble's parameters and activations, roughly. */
+export function trainingBytes(config: TrainingConfig): number {
+  const units = config.widths.reduce((a, b) => a + b, 0) * config.depth;
+  return 12 * 3072 * (config.n + config.nTest) + 4 * 8 * units * (3072 + 2048) + 4e8;
 }

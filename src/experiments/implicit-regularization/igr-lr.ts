@@ -4,21 +4,21 @@
 // steps should find flatter regions (lower R_IG, lower sharpness) that generalize better. All
 // learning rates of a mode train side by side as one ensemble (same initialisation, same batches);
 // each member stops when its training loss reaches the target.
-import { EnsembleTrainer, type Member } from '../fit/train/trainer.js';
-import { probeGradientRegularization } from '../probes/gradient-regularization.js';
-import { alignedLines } from './aligned-lines.js';
-import { knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import { TRAINING_DEFAULTS } from './mlp-width.js';
-import type { Preset, Row } from './preset.js';
-import { rankCorrelation } from './rank-correlation.js';
+import { EnsembleTrainer, type Member } from '../../fit/train/trainer.js';
+import { probeGradientRegularization } from '../../probes/gradient-regularization.js';
+import { alignedLines } from '../common/aligned-lines.js';
+import { knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+import type { Preset, Row } from '../preset.js';
+import { rankCorrelation } from '../common/rank-correlation.js';
 import {
-  networkShape,
+  networkShapeOf,
   resolveTrainingConfig,
   TRAINING_KEYS,
   trainingData,
   trainSettings,
   type TrainingConfig,
-} from './training-config.js';
+  TRAINING_DEFAULTS,
+} from '../common/training-config.js';
 
 export type IgrLrConfig = Omit<TrainingConfig, 'widths' | 'lr' | 'epochs' | 'batchSize' | 'optimizer'> & {
   width: number;
@@ -102,7 +102,7 @@ async function runMode(
   const epochs = mode === 0 ? config.maxGdSteps : config.maxSgdEpochs;
   const training = { ...config, widths: [config.width], lr: 1, epochs, batchSize, optimizer: 'sgd' as const };
   const members: Member[] = config.lrs.map((lr) => ({
-    shape: networkShape(training, config.width),
+    shape: networkShapeOf(training, config.width),
     seed: config.seed,
     lr,
   }));

@@ -4,21 +4,22 @@
 // degree is the least-squares fit (the classical U-curve: bias falls, variance rises); at it the
 // unique interpolant, whose variance explodes; beyond it the minimum-norm interpolant in the
 // (weighted) Legendre basis, whose variance falls again. Isomorphic.
-import { regression1d, trainingSetDraws, type Regression1d } from '../data/regression-1d.js';
-import { matrix } from '../engine/matrix.js';
-import { fitFeatureCurve } from '../fit/feature-curve.js';
-import { featuresOfDegree, polynomialFeatures } from '../models/polynomial.js';
-import { biasVariance, type BiasVariancePoint } from '../probes/bias-variance.js';
-import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import type { Preset, Row } from './preset.js';
+import { regression1d, trainingSetDraws, type Regression1d } from '../../data/regression-1d.js';
+import { matrix } from '../../engine/matrix.js';
+import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
+import { biasVariance, type BiasVariancePoint } from '../../probes/bias-variance.js';
+import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+import type { Preset, Row } from '../preset.js';
 import {
   REGRESSION_1D_DEFAULTS,
   REGRESSION_1D_KEYS,
   resolveRegression1dFields,
   targetSpec,
   type Regression1dFields,
+  degree,
 } from './regression-1d-config.js';
-import { alignedLines } from './aligned-lines.js';
+import { alignedLines } from '../common/aligned-lines.js';
 
 export type PolynomialConfig = Regression1dFields & {
   /** Training points; the interpolation threshold is degree n − 1. */
@@ -72,13 +73,6 @@ export function resolvePolynomialConfig(input: Partial<PolynomialConfig>): Polyn
     draws,
     seed: integer('seed', c.seed),
   };
-}
-
-/** A polynomial degree: an integer ≥ 0. */
-export function degree(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    throw new Error(`${field} must be a polynomial degree (an integer ≥ 0), got ${JSON.stringify(v)}`);
-  return v;
 }
 
 export interface DegreeRef {

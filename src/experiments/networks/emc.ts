@@ -3,16 +3,17 @@
 // sizes (several initialisations each, side by side as one ensemble per size), estimate EMC per width
 // by interpolating the crossing of ε in log n, and place each width in a regime relative to `n`:
 // under-parameterized (EMC < n/band), critical, or over-parameterized (EMC > n·band).
-import { alignedLines } from './aligned-lines.js';
-import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import { TRAINING_DEFAULTS, trainingBytes } from './mlp-width.js';
-import type { Preset, Row } from './preset.js';
+import { alignedLines } from '../common/aligned-lines.js';
+import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+import type { Preset, Row } from '../preset.js';
 import {
+  TRAINING_DEFAULTS,
+  trainingBytes,
   resolveTrainingConfig,
   TRAINING_KEYS,
   trainingData,
   type TrainingConfig,
-} from './training-config.js';
+} from '../common/training-config.js';
 import { trainWidths } from './width-sweep.js';
 
 export type EmcConfig = TrainingConfig & {

@@ -1,6 +1,6 @@
 // The summary printed after a run: the headline numbers of the curve, as a small table.
 import type { CurveSummary, PointRef } from './curve-summary.js';
-import { alignedLines } from './aligned-lines.js';
+import { alignedLines } from '../common/aligned-lines.js';
 
 export function summaryLines(s: CurveSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

@@ -1,40 +1,9 @@
-// Model-wise double descent in neural networks (Nakkiran et al. 2019, Fig. 1/4; Belkin et al. 2018,
-// Fig. 6 for two-layer nets): test error against width at the last epoch and at the best epoch
-// (optimal early stopping), on an MNIST subset with label noise.
-import type { Row, SeriesPoint } from './preset.js';
-import type { Preset } from './preset.js';
-import { alignedLines } from './aligned-lines.js';
-import { knownKeys } from './config-checks.js';
-import {
-  resolveTrainingConfig,
-  TRAINING_KEYS,
-  trainingData,
-  type TrainingConfig,
-} from './training-config.js';
-import { finalAndBest, thresholdWidth, trainWidths, type WidthRun } from './width-sweep.js';
-
-export const TRAINING_DEFAULTS: TrainingConfig = {
-  dataset: 'mnist',
-  n: 4000,
-  nTest: 5000,
-  labelNoise: 0.2,
-  family: 'mlp',
-  depth: 1,
-  widths: [1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 192, 256, 512],
-  epochs: 200,
-  batchSize: 128,
-  optimizer: 'adam',
-  lr: 0.001,
-  momentum: 0,
-  weightDecay: 0,
-  schedule: { name: 'constant' },
-  loss: 'cross-entropy',
-  init: 'he',
-  evalEvery: 5,
-  reuse: false,
-  probes: [],
-  seed: 1,
-};
+// A width curve: the rows, series and headline numbers of networks of growing width trained alike
+// (final and early-stopped test error, the classical minimum, the double-descent peak).
+import { alignedLines } from '../common/aligned-lines.js';
+import type { TrainingConfig } from '../common/training-config.js';
+import type { Row, SeriesPoint } from '../preset.js';
+import { finalAndBest, thresholdWidth, type WidthRun } from './width-sweep.js';
 
 /** One row per width: the last epoch's numbers and the early-stopped ones. */
 export function widthRows(runs: WidthRun[]): Row[] {
@@ -162,41 +131,4 @@ export function widthSummaryLines(s: WidthSummary, config: TrainingConfig): stri
       `width ${s.widest.width}: ${pct(s.widest.testError)} (early stopping ${pct(s.widest.bestTestError)})`,
     ],
   ]);
-}
-
-export const mlpWidthPreset: Preset<TrainingConfig> = {
-  name: 'mlp-width',
-  description:
-    'model-wise double descent of neural networks (Nakkiran et al. 2019): test error against width',
-  defaults: TRAINING_DEFAULTS,
-  indexKeys: ['width', 'parameters'],
-  resolve(c) {
-    knownKeys('mlp-width', c, TRAINING_KEYS);
-    return resolveTrainingConfig({ ...TRAINING_DEFAULTS, ...c });
-  },
-  async run(config, context) {
-    const data = trainingData(context.loadDataset(config.dataset), config, config.n);
-    const runs = await trainWidths(config, data, { onEpoch: context.onProgress });
-    const points = widthRows(runs);
-    const summary = summarizeWidths(config, points);
-    return {
-      points,
-      series: widthSeries(runs),
-      summary: { ...summary },
-      summaryLines: widthSummaryLines(summary, config),
-    };
-  },
-  estimateBytes(config) {
-    return trainingBytes(config);
-  },
-  summarizeRows(config, rows) {
-    const summary = summarizeWidths(config, rows);
-    return { summary: { ...summary }, summaryLines: widthSummaryLines(summary, config) };
-  },
-};
-
-/** Data (f64 subset and f32 copies) plus the ensemble's parameters and activations, roughly. */
-export function trainingBytes(config: TrainingConfig): number {
-  const units = config.widths.reduce((a, b) => a + b, 0) * config.depth;
-  return 12 * 3072 * (config.n + config.nTest) + 4 * 8 * units * (3072 + 2048) + 4e8;
 }

@@ -12,21 +12,21 @@
 // Measured per (λ, p, seed): the excess test risk ‖β̂ − β‖² = E_x[(⟨β̂, x⟩ − ⟨β, x⟩)²] — exact, since
 // x is isotropic (β̂ is read off the fitted model's predictions at the basis vectors e_1 … e_p) —
 // and the mean squared error on nTest fresh noisy test points (≈ risk + σ²).
-import { linearGaussian } from '../data/linear-gaussian.js';
-import { matrix, type Matrix } from '../engine/matrix.js';
-import { fitFeatureCurve } from '../fit/feature-curve.js';
-import { coordinateFeatures } from '../models/coordinate-features.js';
+import { linearGaussian } from '../../data/linear-gaussian.js';
+import { matrix, type Matrix } from '../../engine/matrix.js';
+import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import { coordinateFeatures } from '../../models/coordinate-features.js';
 import {
   finiteRidgelessRisk,
   optimalRidgeLambda,
   ridgeRisk,
   type LinearTarget,
-} from '../theory/isotropic-least-squares.js';
-import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import { logSpacedFeatures } from './rff.js';
-import type { Preset, PresetResult, Row } from './preset.js';
-import { checkRepetitions, repetitionSeed, seedStatistics } from './seed-statistics.js';
-import { alignedLines } from './aligned-lines.js';
+} from '../../theory/isotropic-least-squares.js';
+import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+import { logSpacedFeatures } from '../common/grid.js';
+import type { Preset, PresetResult, Row } from '../preset.js';
+import { checkRepetitions, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { alignedLines } from '../common/aligned-lines.js';
 
 export type RidgeSetting = number | 'optimal';
 

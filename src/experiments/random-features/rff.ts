@@ -1,18 +1,26 @@
 // The random-features double-descent experiment (Belkin et al. 2018, Fig. 2 / 3): an MNIST subset,
 // nested random Fourier (or ReLU) features, least squares / minimum-norm interpolation, and the
 // probes of every model size N. Isomorphic: the dataset comes in already loaded.
-import type { Dataset } from '../data/dataset.js';
-import { labelNoise, oneHot, subset } from '../data/transforms.js';
-import { matrix } from '../engine/matrix.js';
-import { fitFeatureCurve } from '../fit/feature-curve.js';
-import type { FeatureKind } from '../models/feature-map.js';
-import { randomFeatures } from '../models/random-features.js';
-import { squaredLoss, zeroOneError } from '../probes/classification.js';
-import type { CurvePoint } from '../probes/curve-point.js';
-import { integer, knownKeys, nonEmptyString, numberIn, oneOf, positiveInteger } from './config-checks.js';
+import type { Dataset } from '../../data/dataset.js';
+import { labelNoise, oneHot, subset } from '../../data/transforms.js';
+import { matrix } from '../../engine/matrix.js';
+import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import type { FeatureKind } from '../../models/feature-map.js';
+import { randomFeatures } from '../../models/random-features.js';
+import { squaredLoss, zeroOneError } from '../../probes/classification.js';
+import type { CurvePoint } from '../../probes/curve-point.js';
+import {
+  integer,
+  knownKeys,
+  nonEmptyString,
+  numberIn,
+  oneOf,
+  positiveInteger,
+} from '../common/config-checks.js';
 import { summarizeCurve, type CurveSummary } from './curve-summary.js';
 import { summaryLines } from './curve-summary-text.js';
-import type { Preset } from './preset.js';
+import type { Preset } from '../preset.js';
+import { logSpacedFeatures } from '../common/grid.js';
 
 export type RffConfig = {
   /** 'mnist' (shipped) or a folder of MNIST-format IDX files. */
@@ -158,22 +166,6 @@ export async function runRff(
     points.push(point);
   }
   return { points, summary: summarizeCurve(points, config.n) };
-}
-
-/** `count` log-spaced integers from start to stop, plus `include` (the threshold) if in range. */
-export function logSpacedFeatures(start: number, stop: number, count: number, include?: number): number[] {
-  if (!(Number.isInteger(start) && Number.isInteger(stop) && start >= 1 && stop >= start)) {
-    throw new Error(`feature range ${start}:${stop} needs integers 1 ≤ start ≤ stop`);
-  }
-  if (!(Number.isInteger(count) && count >= 1))
-    throw new Error(`feature count must be a positive integer, got ${count}`);
-  const values = new Set<number>();
-  for (let i = 0; i < count; i++) {
-    const t = count === 1 ? 0 : i / (count - 1);
-    values.add(Math.round(start * Math.pow(stop / start, t)));
-  }
-  if (include !== undefined && include >= start && include <= stop) values.add(include);
-  return [...values].sort((a, b) => a - b);
 }
 
 function assertFinite(point: CurvePoint): void {

@@ -7,19 +7,20 @@
 //   grid rows:   { sample: 0, x, truth, fitLow, fitGood, fitInterp }
 //   sample rows: { sample: 1, x, y, truth, fitLow, fitGood, fitInterp }  (y: the noisy observation)
 // fitLow, fitGood and fitInterp are the fits of degrees[0], degrees[1] and degrees[2].
-import { regression1d } from '../data/regression-1d.js';
-import { matrix } from '../engine/matrix.js';
-import { fitFeatureCurve } from '../fit/feature-curve.js';
-import { featuresOfDegree, polynomialFeatures } from '../models/polynomial.js';
-import { integer, knownKeys, numberIn, positiveInteger } from './config-checks.js';
-import { degree } from './polynomial.js';
-import type { Preset, Row } from './preset.js';
+import { regression1d } from '../../data/regression-1d.js';
+import { matrix } from '../../engine/matrix.js';
+import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
+import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
+
+import type { Preset, Row } from '../preset.js';
 import {
   REGRESSION_1D_DEFAULTS,
   REGRESSION_1D_KEYS,
   resolveRegression1dFields,
   targetSpec,
   type Regression1dFields,
+  degree,
 } from './regression-1d-config.js';
 
 export type PolynomialFitsConfig = Regression1dFields & {

@@ -1,7 +1,7 @@
 // Configuration fields shared by the presets on synthetic 1-D regression data (polynomial-fits,
 // polynomial): the target, its noise and the design interval, validated by config-checks.
-import { DESIGNS, TARGETS, type Design, type TargetName, type TargetSpec } from '../data/regression-1d.js';
-import { numberIn, oneOf, positiveInteger } from './config-checks.js';
+import { DESIGNS, TARGETS, type Design, type TargetName, type TargetSpec } from '../../data/regression-1d.js';
+import { numberIn, oneOf, positiveInteger } from '../common/config-checks.js';
 
 export type Regression1dFields = {
   /** 'sin' (sin 2πx), 'polynomial' (by `coefficients`) or 'fourier' (random, from the seed). */
@@ -72,5 +72,12 @@ export function targetSpec(c: Regression1dFields): TargetSpec {
 function finite(field: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new Error(`${field} must be a finite number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** A polynomial degree: an integer ≥ 0. */
+export function degree(field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new Error(`${field} must be a polynomial degree (an integer ≥ 0), got ${JSON.stringify(v)}`);
   return v;
 }
