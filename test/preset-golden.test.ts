@@ -1,0 +1,152 @@
+// A golden record of every preset's numbers on a tiny configuration, computed by the code before
+// the preset-schema refactor (commit cec4215) and checked after it: same seeds, same numbers.
+//
+// Regenerate (only from code whose numbers are trusted): UPDATE_GOLDEN=1 npx vitest run test/preset-golden.test.ts
+//
+// Two generating runs on the same machine gave bit-for-bit identical files (every preset, networks
+// included), so the tolerances below only leave room for another machine's floating point (ONNX
+// Runtime picks its kernels and thread count per CPU): 1e-9 relative for the closed-form presets,
+// 1e-5 relative or 1e-6 absolute for the f32 networks. Measured: with 1 or 3 ORT threads instead of
+// the default (one per core, 2 here) the closed-form presets were unchanged and the networks moved
+// by at most 3.5e-7 relative (igr-lr's sharpness, mlp-width's losses).
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import type { Config } from '../src/experiments/preset.js';
+import { presetNamed } from '../src/experiments/presets.js';
+import { loadDatasetByName } from '../src/sweep/dataset-files.js';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'preset-golden.json');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, lr: 0.003 };
+
+/** Keys are preset names, or 'preset/variant' for a second configuration of the same preset. */
+const GOLDEN_CONFIGS: Record<string, Config> = {
+  rff: { n: 200, nTest: 300, features: [20, 100, 200, 400] },
+  'polynomial-fits': { nTest: 200, gridSize: 100 },
+  polynomial: { n: 10, nTest: 100, maxDegree: 20, draws: 4 },
+  'linear-gaussian': { n: 40, nTest: 20, p: [10, 30, 60, 120], seeds: 3 },
+  'rf-relu-gaussian': { d: 10, n: 30, nTest: 50, features: [5, 20, 60], seeds: 2 },
+  'mlp-width': { ...TINY, widths: [2, 16, 64] },
+  'mlp-width/cnn': { ...TINY, n: 64, nTest: 64, epochs: 1, evalEvery: 1, family: 'cnn', widths: [1, 2] },
+  'mlp-width/reuse': { ...TINY, widths: [1, 2, 16], reuse: true },
+  'mlp-width/probes': { ...TINY, widths: [4, 16], probes: ['rig', 'sharpness'] },
+  epochwise: { ...TINY, widths: [4, 32] },
+  'width-epoch-heatmap': { ...TINY, widths: [4, 32] },
+  samplewise: {
+    nTest: 300,
+    epochs: 4,
+    evalEvery: 2,
+    batchSize: 50,
+    lr: 0.003,
+    sizes: [100, 200],
+    widths: [2, 8],
+  },
+  emc: { ...TINY, n: 100, sizes: [50, 100, 200], widths: [1, 32], epochs: 4, evalEvery: 4, inits: 2 },
+  'igr-lr': {
+    n: 64,
+    nTest: 100,
+    width: 16,
+    lrs: [0.05, 0.2],
+    maxGdSteps: 20,
+    maxSgdEpochs: 4,
+    sgdBatch: 16,
+    evalEvery: 2,
+    sharpnessIterations: 3,
+  },
+  'igr-explicit': { n: 64, nTest: 100, width: 8, epochs: 3, batchSize: 16, strengths: [0, 0.1] },
+  'igr-modified-flow': { count: 3, substeps: 20 },
+};
+
+const CLOSED_FORM = new Set([
+  'rff',
+  'polynomial-fits',
+  'polynomial',
+  'linear-gaussian',
+  'rf-relu-gaussian',
+  'igr-modified-flow',
+]);
+
+interface Tolerance {
+  rel: number;
+  abs: number;
+}
+
+const toleranceFor = (preset: string): Tolerance =>
+  CLOSED_FORM.has(preset) ? { rel: 1e-9, abs: 0 } : { rel: 1e-5, abs: 1e-6 };
+
+// JSON has no Infinity or NaN: they travel as strings.
+const NON_FINITE = new Set(['Infinity', '-Infinity', 'NaN']);
+const encode = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+const decode = (_key: string, v: unknown) => (typeof v === 'string' && NON_FINITE.has(v) ? Number(v) : v);
+
+/** Drops wall-clock times (`seconds`, at any depth): they differ from run to run. */
+const withoutTimes = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, (key, x) => (key === 'seconds' ? undefined : encode(key, x))),
+    decode,
+  );
+
+/** The JSON path of the first difference beyond the tolerance, or undefined when there is none. */
+function firstMismatch(actual: unknown, expected: unknown, tol: Tolerance, path = '$'): string | undefined {
+  if (typeof actual === 'number' && typeof expected === 'number') {
+    if (Object.is(actual, expected) || actual === expected) return undefined;
+    const diff = Math.abs(actual - expected);
+    if (diff <= tol.abs || diff <= tol.rel * Math.max(Math.abs(actual), Math.abs(expected))) return undefined;
+    return `${path}: ${actual} ≠ ${expected}`;
+  }
+  if (typeof actual === 'object' && typeof expected === 'object' && actual !== null && expected !== null) {
+    if (Array.isArray(actual) !== Array.isArray(expected)) return `${path}: array vs object`;
+    const keys = Object.keys(expected);
+    if (Object.keys(actual).join() !== keys.join()) return `${path}: keys ${Object.keys(actual)} ≠ ${keys}`;
+    for (const k of keys) {
+      const m = firstMismatch(
+        (actual as Record<string, unknown>)[k],
+        (expected as Record<string, unknown>)[k],
+        tol,
+        Array.isArray(expected) ? `${path}[${k}]` : `${path}.${k}`,
+      );
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+  return actual === expected ? undefined : `${path}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`;
+}
+
+const golden: Record<string, unknown> = UPDATE
+  ? {}
+  : existsSync(FIXTURE)
+    ? JSON.parse(readFileSync(FIXTURE, 'utf8'), decode)
+    : {};
+
+describe('every preset gives the recorded numbers for its seed', () => {
+  it.each(Object.keys(GOLDEN_CONFIGS))('%s', async (key) => {
+    const name = key.split('/')[0];
+    const preset = presetNamed(name);
+    const config = preset.resolve(GOLDEN_CONFIGS[key]);
+    const result = await preset.run(config, { loadDataset: loadDatasetByName });
+    const record = withoutTimes({
+      config,
+      points: result.points,
+      series: result.series,
+      summary: result.summary,
+    });
+    if (UPDATE) {
+      golden[key] = record;
+      return;
+    }
+    const expected = golden[key] as { config: unknown };
+    expect(expected, `${FIXTURE} has no record '${key}': regenerate it with UPDATE_GOLDEN=1`).toBeDefined();
+    expect((record as { config: unknown }).config).toEqual(expected.config);
+    expect(firstMismatch(record, expected, toleranceFor(name))).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    if (!UPDATE) return;
+    // Written as prettier formats it, so that `npm run lint` (prettier --check .) accepts the file.
+    const options = { ...(await resolveConfig(FIXTURE)), filepath: FIXTURE };
+    writeFileSync(FIXTURE, await format(JSON.stringify(golden, encode), options));
+  });
+});
