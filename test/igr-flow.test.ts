@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { integrateFlow, logLogSlope } from '../src/fit/gradient-flow-integrator.js';
 import {
   igrModifiedFlowPreset,
-  resolveModifiedFlow,
   stepVersusFlows,
   twoParameterModel,
 } from '../src/experiments/implicit-regularization/igr-modified-flow.js';
@@ -51,7 +50,7 @@ describe('one GD step against the flows of E and of E + λR_IG', () => {
   });
 
   it('the preset: both models, slopes near 2 and 3, in its summary', async () => {
-    const config = resolveModifiedFlow({ count: 5, substeps: 50 });
+    const config = igrModifiedFlowPreset.resolve({ count: 5, substeps: 50 });
     const result = await igrModifiedFlowPreset.run(config, { loadDataset: loadDatasetByName });
     const slopes = result.summary.slopes as {
       model: number;
@@ -67,9 +66,11 @@ describe('one GD step against the flows of E and of E + λR_IG', () => {
   });
 
   it('rejects h ≤ 0 and an empty range', () => {
-    expect(() => resolveModifiedFlow({ hMin: 0 })).toThrow(/hMin must be a number in \(0, ∞\), got 0/);
-    expect(() => resolveModifiedFlow({ hMin: 0.1, hMax: 0.01 })).toThrow(/hMax must be above hMin/);
-    expect(() => resolveModifiedFlow({ mlpHMin: -1 })).toThrow(
+    expect(() => igrModifiedFlowPreset.resolve({ hMin: 0 })).toThrow(
+      /hMin must be a number in \(0, ∞\), got 0/,
+    );
+    expect(() => igrModifiedFlowPreset.resolve({ hMin: 0.1, hMax: 0.01 })).toThrow(/hMax must be above hMin/);
+    expect(() => igrModifiedFlowPreset.resolve({ mlpHMin: -1 })).toThrow(
       /mlpHMin must be a number in \(0, ∞\), got -1/,
     );
   });

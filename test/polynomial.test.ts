@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { regression1d, trainingSetDraws } from '../src/data/regression-1d.js';
 import { matrix, zeros, type Matrix } from '../src/engine/matrix.js';
 import { fitFeatureCurve, type CurvePointFit } from '../src/fit/feature-curve.js';
-import {
-  polynomialFitsPreset,
-  resolvePolynomialFitsConfig,
-  runPolynomialFits,
-} from '../src/experiments/classical/polynomial-fits.js';
-import {
-  polynomialPreset,
-  resolvePolynomialConfig,
-  runPolynomial,
-} from '../src/experiments/classical/polynomial.js';
+import { polynomialFitsPreset, runPolynomialFits } from '../src/experiments/classical/polynomial-fits.js';
+import { polynomialPreset, runPolynomial } from '../src/experiments/classical/polynomial.js';
 import { legendreCoefficients, polynomialFeatures } from '../src/models/polynomial.js';
 import { polynomialFigures } from '../src/report/polynomial-figures.js';
 import { renderSvg } from '../src/report/render.js';
@@ -274,39 +266,59 @@ describe('polynomial features (Legendre)', () => {
 
 describe('polynomial presets', () => {
   it('validate their configuration, naming the field', () => {
-    expect(() => resolvePolynomialConfig({ maxDegree: -1 })).toThrow(
+    expect(() => polynomialPreset.resolve({ maxDegree: -1 })).toThrow(
       /maxDegree must be a polynomial degree \(an integer ≥ 0\), got -1/,
     );
-    expect(() => resolvePolynomialConfig({ n: 0 })).toThrow(/n must be a positive integer, got 0/);
-    expect(() => resolvePolynomialConfig({ noise: -1 })).toThrow(
+    expect(() => polynomialPreset.resolve({ n: 0 })).toThrow(/n must be a positive integer, got 0/);
+    expect(() => polynomialPreset.resolve({ noise: -1 })).toThrow(
       /noise must be a number in \[0, ∞\), got -1/,
     );
-    expect(() => resolvePolynomialConfig({ target: 'tan' as 'sin' })).toThrow(
+    expect(() => polynomialPreset.resolve({ target: 'tan' as 'sin' })).toThrow(
       /target must be one of sin, polynomial, fourier/,
     );
-    expect(() => resolvePolynomialConfig({ draws: 1 })).toThrow(/draws must be 0 .* or an integer ≥ 2/);
-    expect(() => resolvePolynomialConfig({ degree: 3 } as never)).toThrow(/unknown config field 'degree'/);
-    expect(() => resolvePolynomialConfig({ coefficients: [] })).toThrow(
+    expect(() => polynomialPreset.resolve({ draws: 1 })).toThrow(/draws must be 0 .* or an integer ≥ 2/);
+    expect(() => polynomialPreset.resolve({ degree: 3 } as never)).toThrow(/unknown config field 'degree'/);
+    expect(() => polynomialPreset.resolve({ coefficients: [] })).toThrow(
       /coefficients must be a non-empty list/,
     );
-    expect(() => resolvePolynomialConfig({ interval: [2, 1] })).toThrow(/lo < hi/);
-    expect(() => resolvePolynomialConfig({ design: 'grid' as 'uniform' })).toThrow(
+    expect(() => polynomialPreset.resolve({ interval: [2, 1] })).toThrow(/lo < hi/);
+    expect(() => polynomialPreset.resolve({ design: 'grid' as 'uniform' })).toThrow(
       /design must be one of uniform, stratified/,
     );
-    expect(() => resolvePolynomialFitsConfig({ degrees: [3, 1, 9] })).toThrow(/degrees must be increasing/);
-    expect(() => resolvePolynomialFitsConfig({ degrees: [1, 3] as never })).toThrow(/three degrees/);
-    expect(() => resolvePolynomialFitsConfig({ degrees: [-1, 3, 9] })).toThrow(
+    expect(() => polynomialFitsPreset.resolve({ degrees: [3, 1, 9] })).toThrow(/degrees must be increasing/);
+    expect(() => polynomialFitsPreset.resolve({ degrees: [1, 3] as never })).toThrow(/three degrees/);
+    expect(() => polynomialFitsPreset.resolve({ degrees: [-1, 3, 9] })).toThrow(
       /degrees\[0\] must be a polynomial degree/,
     );
-    expect(() => resolvePolynomialFitsConfig({ degrees: [1, 3, 8] })).toThrow(
+    expect(() => polynomialFitsPreset.resolve({ degrees: [1, 3, 8] })).toThrow(
       /cannot interpolate n = 10 samples/,
     );
-    expect(resolvePolynomialConfig({})).toEqual(polynomialPreset.defaults);
-    expect(resolvePolynomialFitsConfig({})).toEqual(polynomialFitsPreset.defaults);
+    // The README's defaults.
+    expect(polynomialPreset.resolve({})).toEqual({
+      target: 'sin',
+      coefficients: [0, 8, -24, 16],
+      fourierTerms: 6,
+      noise: 0.2,
+      interval: [0, 1],
+      design: 'stratified',
+      n: 20,
+      nTest: 500,
+      maxDegree: 120,
+      decay: 1,
+      ridge: 0,
+      draws: 100,
+      seed: 1,
+    });
+    expect(polynomialFitsPreset.resolve({})).toMatchObject({
+      n: 10,
+      nTest: 500,
+      degrees: [1, 3, 9],
+      gridSize: 400,
+    });
   });
 
   it('polynomial: the sweet spot lies below the threshold, the peak at it, the best beyond it', async () => {
-    const config = resolvePolynomialConfig({ n: 12, nTest: 300, maxDegree: 48, draws: 8, seed: 2 });
+    const config = polynomialPreset.resolve({ n: 12, nTest: 300, maxDegree: 48, draws: 8, seed: 2 });
     const { points, summary } = await runPolynomial(config);
     expect(points.map((p) => p.degree)).toEqual(Array.from({ length: 49 }, (_, p) => p));
     const t = summary.interpolationThreshold;
@@ -332,7 +344,7 @@ describe('polynomial presets', () => {
   });
 
   it('polynomial: deterministic, and its preset interface returns summary lines', async () => {
-    const config = resolvePolynomialConfig({ n: 8, nTest: 50, maxDegree: 20, draws: 3 });
+    const config = polynomialPreset.resolve({ n: 8, nTest: 50, maxDegree: 20, draws: 3 });
     const a = await polynomialPreset.run(config, {
       loadDataset: () => {
         throw new Error('no dataset');
@@ -346,13 +358,13 @@ describe('polynomial presets', () => {
     expect(a.points).toEqual(b.points);
     expect(a.summaryLines.join('\n')).toMatch(/classical sweet spot \(p\+1 < n\)\s+degree \d+/);
     expect(a.summaryLines.join('\n')).toMatch(/interpolation threshold\s+p \+ 1 = n = 8: degree 7/);
-    const none = await runPolynomial(resolvePolynomialConfig({ n: 8, nTest: 50, maxDegree: 20, draws: 0 }));
+    const none = await runPolynomial(polynomialPreset.resolve({ n: 8, nTest: 50, maxDegree: 20, draws: 0 }));
     expect(none.summary.biasVariance).toBeNull();
     expect('bias2' in none.points[0]).toBe(false);
   });
 
   it('polynomial-fits: under-fitting, well-chosen and interpolating, as rows on a grid plus samples', async () => {
-    const config = resolvePolynomialFitsConfig({});
+    const config = polynomialFitsPreset.resolve({});
     const { points, summary } = await runPolynomialFits(config);
     const grid = points.filter((p) => p.sample === 0);
     const samples = points.filter((p) => p.sample === 1);
@@ -379,7 +391,7 @@ describe('polynomial figures', () => {
         throw new Error('no dataset');
       },
     };
-    const fitsConfig = resolvePolynomialFitsConfig({});
+    const fitsConfig = polynomialFitsPreset.resolve({});
     const fits = await polynomialFitsPreset.run(fitsConfig, ctx);
     const fitsSpec = polynomialFigures['polynomial-fits'](fitsConfig, fits);
     expect(silentCompile(fitsSpec)).toEqual([]);
@@ -388,7 +400,7 @@ describe('polynomial figures', () => {
       expect(fitsSvg).toContain(t);
     }
 
-    const config = resolvePolynomialConfig({ n: 10, nTest: 100, maxDegree: 40, draws: 4 });
+    const config = polynomialPreset.resolve({ n: 10, nTest: 100, maxDegree: 40, draws: 4 });
     const result = await polynomialPreset.run(config, ctx);
     const spec = polynomialFigures.polynomial(config, result);
     expect(silentCompile(spec)).toEqual([]);

@@ -12,13 +12,11 @@ import {
   linearGaussianRows,
   linearGaussianTrials,
   linearGaussianPreset,
-  resolveLinearGaussianConfig,
   solverRidge,
   type LinearGaussianConfig,
 } from '../src/experiments/theory/linear-gaussian.js';
 import type { PresetResult, Row } from '../src/experiments/preset.js';
 import {
-  resolveRfReluGaussianConfig,
   rfReluGaussianPreset,
   rfReluGaussianRows,
   rfReluGaussianTrials,
@@ -66,34 +64,34 @@ describe('repetitionSeed', () => {
 
 describe('linear-gaussian preset', () => {
   it('resolves defaults and rejects bad fields by name', () => {
-    const c = resolveLinearGaussianConfig({});
+    const c = linearGaussianPreset.resolve({});
     expect(c.p.every((p) => Math.abs(p - c.n) > 1)).toBe(true);
     expect(c.p[0]).toBeLessThan(c.n);
     expect(c.p[c.p.length - 1]).toBeGreaterThan(c.n);
-    expect(() => resolveLinearGaussianConfig({ n: 100, p: [50, 101] })).toThrow(
+    expect(() => linearGaussianPreset.resolve({ n: 100, p: [50, 101] })).toThrow(
       /p\[1\] = 101 is within 1 of n = 100/,
     );
-    expect(() => resolveLinearGaussianConfig({ p: [0] })).toThrow(/^p\[0\] must be a positive integer/);
-    expect(() => resolveLinearGaussianConfig({ ridges: [-1] })).toThrow(/^ridges\[0\] must be a number/);
-    expect(() => resolveLinearGaussianConfig({ ridges: ['best' as never] })).toThrow(/^ridges\[0\]/);
-    expect(() => resolveLinearGaussianConfig({ r: 0 })).toThrow(/'optimal' needs r > 0/);
-    expect(() => resolveLinearGaussianConfig({ sigma: NaN })).toThrow(/^sigma must be/);
-    expect(() => resolveLinearGaussianConfig({ seeds: 0 })).toThrow(/^seeds must be a positive integer/);
-    expect(() => resolveLinearGaussianConfig({ gamma: 1 } as never)).toThrow(/unknown config field 'gamma'/);
-    expect(() => resolveLinearGaussianConfig({ seed: 2 ** 32 })).toThrow(
+    expect(() => linearGaussianPreset.resolve({ p: [0] })).toThrow(/^p\[0\] must be a positive integer/);
+    expect(() => linearGaussianPreset.resolve({ ridges: [-1] })).toThrow(/^ridges\[0\] must be a number/);
+    expect(() => linearGaussianPreset.resolve({ ridges: ['best' as never] })).toThrow(/^ridges\[0\]/);
+    expect(() => linearGaussianPreset.resolve({ r: 0 })).toThrow(/'optimal' needs r > 0/);
+    expect(() => linearGaussianPreset.resolve({ sigma: NaN })).toThrow(/^sigma must be/);
+    expect(() => linearGaussianPreset.resolve({ seeds: 0 })).toThrow(/^seeds must be a positive integer/);
+    expect(() => linearGaussianPreset.resolve({ gamma: 1 } as never)).toThrow(/unknown config field 'gamma'/);
+    expect(() => linearGaussianPreset.resolve({ seed: 2 ** 32 })).toThrow(
       /^seed must be an integer with \|seed\| < 2³²/,
     );
-    expect(() => resolveLinearGaussianConfig({ seeds: 2 ** 20 + 1 })).toThrow(/^seeds must be at most/);
+    expect(() => linearGaussianPreset.resolve({ seeds: 2 ** 20 + 1 })).toThrow(/^seeds must be at most/);
   });
 
   it('gives the solver ridge = n·λ (and n·σ²γ/r² for the optimal ridge)', () => {
-    const c = resolveLinearGaussianConfig({ n: 100, r: 2, sigma: 0.5 });
+    const c = linearGaussianPreset.resolve({ n: 100, r: 2, sigma: 0.5 });
     expect(solverRidge(0.3, 50, c)).toBeCloseTo(30, 12);
     expect(solverRidge('optimal', 50, c)).toBeCloseTo(100 * ((0.25 * 0.5) / 4), 12);
   });
 
   it('is deterministic for a seed', async () => {
-    const c = resolveLinearGaussianConfig({ n: 30, nTest: 20, p: [10, 50], seeds: 3 });
+    const c = linearGaussianPreset.resolve({ n: 30, nTest: 20, p: [10, 50], seeds: 3 });
     const a = await linearGaussianPreset.run(c, noContext);
     const b = await linearGaussianPreset.run(c, noContext);
     expect(a.points).toEqual(b.points);
@@ -108,7 +106,7 @@ describe('linear-gaussian preset', () => {
     let config: LinearGaussianConfig;
     let rows: Row[];
     beforeAll(async () => {
-      config = resolveLinearGaussianConfig({
+      config = linearGaussianPreset.resolve({
         n: 100,
         nTest: 200,
         p: [20, 50, 70, 130, 200, 300],
@@ -159,7 +157,7 @@ describe('linear-gaussian preset', () => {
     // Away from γ = 1 the seed-to-seed spread is 6–20% (γ ≤ 0.7 and γ ≥ 1.5), so with 100 seeds
     // the mean's standard error is ≤ 2%: the exact finite-n expectation must be within 5%, and the
     // median within 6% of the n → ∞ limit (the finite-n shift is ≤ 2.5% on these rows).
-    const config = resolveLinearGaussianConfig({
+    const config = linearGaussianPreset.resolve({
       n: 200,
       nTest: 50,
       p: [60, 100, 140, 300, 400, 800],
@@ -176,22 +174,22 @@ describe('linear-gaussian preset', () => {
 
 describe('rf-relu-gaussian preset', () => {
   it('resolves defaults and rejects bad fields by name', () => {
-    const c = resolveRfReluGaussianConfig({});
+    const c = rfReluGaussianPreset.resolve({});
     expect(c.features.includes(c.n)).toBe(false);
     expect(c.features.some((N) => N < c.n) && c.features.some((N) => N > c.n)).toBe(true);
-    expect(() => resolveRfReluGaussianConfig({ n: 300, features: [100, 300] })).toThrow(
+    expect(() => rfReluGaussianPreset.resolve({ n: 300, features: [100, 300] })).toThrow(
       /features\[1\] = 300 equals n: the theory's risk is infinite/,
     );
-    expect(() => resolveRfReluGaussianConfig({ d: 0 })).toThrow(/^d must be a positive integer/);
-    expect(() => resolveRfReluGaussianConfig({ noise: -1 })).toThrow(/^noise must be a number/);
-    expect(() => resolveRfReluGaussianConfig({ features: 'all' as never })).toThrow(/^features must be/);
-    expect(() => resolveRfReluGaussianConfig({ kind: 'rff' } as never)).toThrow(
+    expect(() => rfReluGaussianPreset.resolve({ d: 0 })).toThrow(/^d must be a positive integer/);
+    expect(() => rfReluGaussianPreset.resolve({ noise: -1 })).toThrow(/^noise must be a number/);
+    expect(() => rfReluGaussianPreset.resolve({ features: 'all' as never })).toThrow(/^features must be/);
+    expect(() => rfReluGaussianPreset.resolve({ kind: 'rff' } as never)).toThrow(
       /unknown config field 'kind'/,
     );
   });
 
   it('is deterministic for a seed', async () => {
-    const c = resolveRfReluGaussianConfig({ d: 10, n: 30, nTest: 50, features: [5, 60], seeds: 2 });
+    const c = rfReluGaussianPreset.resolve({ d: 10, n: 30, nTest: 50, features: [5, 60], seeds: 2 });
     const a = await rfReluGaussianPreset.run(c, noContext);
     const b = await rfReluGaussianPreset.run(c, noContext);
     expect(a.points).toEqual(b.points);
@@ -203,7 +201,7 @@ describe('rf-relu-gaussian preset', () => {
     // Finite-d allowance 8%: at d = 100 the measured bias of the mean (numpy and ddlab, 10–40
     // seeds) is up to +6% at ψ1 ≥ 6 and −3% below the threshold; it shrinks to ≈ 1–4% at d = 200
     // and ≈ 1% at d = 400.
-    const config = resolveRfReluGaussianConfig({
+    const config = rfReluGaussianPreset.resolve({
       d: 100,
       n: 300,
       nTest: 1000,
@@ -221,7 +219,7 @@ describe('rf-relu-gaussian preset', () => {
     let config: RfReluGaussianConfig;
     let result: PresetResult;
     beforeAll(async () => {
-      config = resolveRfReluGaussianConfig({
+      config = rfReluGaussianPreset.resolve({
         d: 200,
         n: 600,
         nTest: 1000,
@@ -260,7 +258,7 @@ describe('rf-relu-gaussian preset', () => {
 
 describe('linear-gaussian figure', () => {
   it('compiles without warnings and draws the points, the band and the theory lines', async () => {
-    const config = resolveLinearGaussianConfig({ n: 40, nTest: 20, p: [10, 30, 60, 120], seeds: 3 });
+    const config = linearGaussianPreset.resolve({ n: 40, nTest: 20, p: [10, 30, 60, 120], seeds: 3 });
     const result = await linearGaussianPreset.run(config, noContext);
     await expectCleanFigure('linear-gaussian', config, result, 'γ = p/n (parameters per training point)');
   });

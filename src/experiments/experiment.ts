@@ -20,9 +20,9 @@ const range = z
 export const experimentSchema = z
   .object({
     name: z.string().min(1).optional(),
-    preset: z
-      .string()
-      .refine((p) => p in PRESETS, { message: `must be one of ${Object.keys(PRESETS).join(', ')}` }),
+    preset: z.string().refine((p) => Object.hasOwn(PRESETS, p), {
+      message: `must be one of ${Object.keys(PRESETS).join(', ')}`,
+    }),
     config: z.record(z.string(), z.unknown()).default({}),
     axes: z
       .record(z.string(), z.union([z.array(z.union([scalar, z.array(scalar)])).min(1), range]))

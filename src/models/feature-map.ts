@@ -5,6 +5,9 @@ import type { Matrix } from '../engine/matrix.js';
 /** The family's name: random features ('rff', 'relu') or a deterministic basis ('legendre', 'coordinates'). */
 export type FeatureKind = 'rff' | 'relu' | 'legendre' | 'coordinates';
 
+/** The random-feature kinds a user can choose (rff, rf-relu presets). */
+export const RANDOM_FEATURE_KINDS = ['rff', 'relu'] as const satisfies readonly FeatureKind[];
+
 export interface FeatureMap {
   readonly kind: FeatureKind;
   readonly inputDim: number;

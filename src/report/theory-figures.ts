@@ -162,7 +162,7 @@ function denseGrid(lo: number, hi: number, t: number, count = 400): number[] {
 
 export function linearGaussianFigureSpec(config: Config, result: PresetResult): VegaLiteSpec {
   const n = num(config, 'n');
-  const target = { r: num(config, 'r'), sigma: num(config, 'sigma') };
+  const target = { r: num(config, 'signal'), sigma: num(config, 'noise') };
   const ridges = config.ridges as (number | 'optimal')[];
   const seeds = num(config, 'seeds');
   const rows = result.points.map((p) => ({

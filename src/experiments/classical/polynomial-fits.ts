@@ -11,78 +11,44 @@ import { regression1d } from '../../data/regression-1d.js';
 import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
-import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-
-import type { Preset, Row } from '../preset.js';
-import {
-  REGRESSION_1D_DEFAULTS,
-  REGRESSION_1D_KEYS,
-  resolveRegression1dFields,
-  targetSpec,
-  type Regression1dFields,
-  degree,
-} from './regression-1d-config.js';
-
-export type PolynomialFitsConfig = Regression1dFields & {
-  n: number;
-  nTest: number;
-  /** Three increasing degrees: under-fitting, well-chosen, interpolating (≥ n − 1). */
-  degrees: [number, number, number];
-  decay: number;
-  ridge: number;
-  /** Points of the plotting grid. */
-  gridSize: number;
-  seed: number;
-};
-
-const KEYS = [...REGRESSION_1D_KEYS, 'n', 'nTest', 'degrees', 'decay', 'ridge', 'gridSize', 'seed'] as const;
+import { z } from 'zod';
+import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
+import { definePreset, type Row } from '../preset.js';
+import { degree, regression1dFields, targetSpec } from './regression-1d-config.js';
 
 /** The row keys of the three fits, in the order of `degrees`. */
 export const FIT_KEYS = ['fitLow', 'fitGood', 'fitInterp'] as const;
 export const FIT_ROLES = ['under-fitting', 'well-chosen', 'interpolating'] as const;
 
-export const POLYNOMIAL_FITS_DEFAULTS: PolynomialFitsConfig = {
-  ...REGRESSION_1D_DEFAULTS,
-  n: 10,
-  nTest: 500,
-  degrees: [1, 3, 9],
-  decay: 1,
-  ridge: 0,
-  gridSize: 400,
-  seed: 1,
-};
+const threeDegrees = 'three degrees [under-fitting, well-chosen, interpolating]';
 
-export function resolvePolynomialFitsConfig(input: Partial<PolynomialFitsConfig>): PolynomialFitsConfig {
-  knownKeys('polynomial-fits', input, KEYS);
-  const c = { ...POLYNOMIAL_FITS_DEFAULTS, ...input };
-  const d = c.degrees as unknown;
-  if (!Array.isArray(d) || d.length !== 3)
-    throw new Error(
-      `degrees must be three degrees [under-fitting, well-chosen, interpolating], got ${JSON.stringify(d)}`,
-    );
-  const degrees = d.map((v, i) => degree(`degrees[${i}]`, v)) as [number, number, number];
-  if (!(degrees[0] < degrees[1] && degrees[1] < degrees[2]))
-    throw new Error(`degrees must be increasing, got ${JSON.stringify(degrees)}`);
-  const n = positiveInteger('n', c.n);
-  const ridge = numberIn('ridge', c.ridge, 0, Infinity);
-  if (ridge === 0 && featuresOfDegree(degrees[2]) < n) {
-    throw new Error(
-      `degrees[2] = ${degrees[2]} cannot interpolate n = ${n} samples: it needs degree ≥ n − 1 = ${n - 1}`,
-    );
-  }
-  const gridSize = positiveInteger('gridSize', c.gridSize);
-  if (gridSize < 2) throw new Error(`gridSize must be at least 2, got ${gridSize}`);
-  return {
-    ...resolveRegression1dFields(c),
-    n,
-    nTest: positiveInteger('nTest', c.nTest),
-    degrees,
-    decay: numberIn('decay', c.decay, 0, Infinity),
-    ridge,
-    gridSize,
-    seed: integer('seed', c.seed),
-  };
-}
+export const polynomialFitsSchema = z
+  .strictObject({
+    ...regression1dFields,
+    n: positiveInteger().default(10).describe('training points'),
+    nTest: positiveInteger().default(500).describe('test points (fresh draws)'),
+    degrees: z
+      .tuple([degree(), degree(), degree()], { error: `must be ${threeDegrees}` })
+      .refine(([a, b, c]) => a < b && b < c, { error: 'must be increasing' })
+      .default([1, 3, 9])
+      .describe('the three fitted degrees: under-fitting, well-chosen, interpolating (≥ n − 1)'),
+    decay: numberIn(0, Infinity).default(1).describe('Legendre feature weights (1 + j)^−decay'),
+    ridge: numberIn(0, Infinity).default(0).describe('ridge λ (0: least squares / minimum norm)'),
+    gridSize: integerAtLeast(2).default(400).describe('points of the plotting grid'),
+    seed: integer().default(1).describe('one seed for the samples and the test set'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.ridge === 0 && featuresOfDegree(c.degrees[2]) < c.n) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['degrees', 2],
+        params: { whole: true },
+        message: `degrees[2] = ${c.degrees[2]} cannot interpolate n = ${c.n} samples: it needs degree ≥ n − 1 = ${c.n - 1}`,
+      });
+    }
+  });
+
+export type PolynomialFitsConfig = z.output<typeof polynomialFitsSchema>;
 
 export interface FitSummary {
   role: string;
@@ -98,14 +64,13 @@ export interface PolynomialFitsSummary {
   fits: FitSummary[];
 }
 
-export const polynomialFitsPreset: Preset<PolynomialFitsConfig> = {
+export const polynomialFitsPreset = definePreset<PolynomialFitsConfig>({
   name: 'polynomial-fits',
   description:
     'noisy samples, the true function and an under-fitting, a well-chosen and an interpolating polynomial',
-  defaults: POLYNOMIAL_FITS_DEFAULTS,
+  schema: polynomialFitsSchema,
   // Grid rows share x across seeds (sample rows do not: their x is the first seed's).
   indexKeys: ['sample', 'x'],
-  resolve: (c) => resolvePolynomialFitsConfig(c),
   async run(config) {
     const { points, summary } = await runPolynomialFits(config);
     const g = (x: number) => x.toPrecision(4);
@@ -119,7 +84,7 @@ export const polynomialFitsPreset: Preset<PolynomialFitsConfig> = {
       summaryLines: [`  n = ${summary.n} samples, noise floor σ² = ${g(summary.noiseVariance)}`, ...lines],
     };
   },
-};
+});
 
 export async function runPolynomialFits(
   config: PolynomialFitsConfig,

@@ -9,71 +9,40 @@ import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
 import { biasVariance, type BiasVariancePoint } from '../../probes/bias-variance.js';
-import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-import type { Preset, Row } from '../preset.js';
-import {
-  REGRESSION_1D_DEFAULTS,
-  REGRESSION_1D_KEYS,
-  resolveRegression1dFields,
-  targetSpec,
-  type Regression1dFields,
-  degree,
-} from './regression-1d-config.js';
+import { z } from 'zod';
+import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
+import { definePreset, type Row } from '../preset.js';
+import { degree, regression1dFields, targetSpec } from './regression-1d-config.js';
 import { alignedLines } from '../common/aligned-lines.js';
 
-export type PolynomialConfig = Regression1dFields & {
-  /** Training points; the interpolation threshold is degree n − 1. */
-  n: number;
-  /** Test points (fresh draws), shared by every fit. */
-  nTest: number;
-  /** Every degree 0 … maxDegree is fitted. */
-  maxDegree: number;
-  /** Legendre feature weights (1 + j)^(−decay): which interpolant is the minimum-norm one. */
-  decay: number;
-  /** Ridge λ in ‖y − Fa‖² + λ‖a‖² (0: least squares / minimum norm). */
-  ridge: number;
-  /** Independent training sets R for the bias–variance decomposition (0: skip it). */
-  draws: number;
-  seed: number;
-};
-
-const KEYS = [...REGRESSION_1D_KEYS, 'n', 'nTest', 'maxDegree', 'decay', 'ridge', 'draws', 'seed'] as const;
-
-export const POLYNOMIAL_DEFAULTS: PolynomialConfig = {
-  ...REGRESSION_1D_DEFAULTS,
-  n: 20,
-  nTest: 500,
-  maxDegree: 120,
+export const polynomialSchema = z.strictObject({
+  ...regression1dFields,
+  n: positiveInteger().default(20).describe('training points; the interpolation threshold is degree n − 1'),
+  nTest: positiveInteger().default(500).describe('test points (fresh draws), shared by every fit'),
+  maxDegree: degree().default(120).describe('every degree 0 … maxDegree is fitted'),
   // Beyond the threshold the minimum-norm interpolant depends on the basis weights. decay 1 takes
   // the one of least Σ (1 + j)² a_j², a smoothness norm: its fits approach a smooth interpolant
   // (default run: test loss 0.069 at degree 107 against 0.056 at the classical sweet spot). With
   // decay 0 (plain L², every degree alike) the interpolant degenerates into spikes at the samples
   // and the test loss climbs back towards E[y²] ≈ 0.54 (best 0.15 at degree 27). Below the
   // threshold the weights change nothing (same span, same least-squares fit).
-  decay: 1,
-  ridge: 0,
+  decay: numberIn(0, Infinity)
+    .default(1)
+    .describe(
+      'Legendre feature weights (1 + j)^−decay: which interpolant has minimum norm beyond the threshold',
+    ),
+  ridge: numberIn(0, Infinity)
+    .default(0)
+    .describe('ridge λ in ‖y − Fa‖² + λ‖a‖² (0: least squares / minimum norm)'),
   // 100 training sets: ~2–5 s on 2 cores; bias² is resolved down to about variance/R.
-  draws: 100,
-  seed: 1,
-};
+  draws: integerAtLeast(0, '0 (no bias–variance decomposition) or an integer ≥ 2')
+    .refine((d) => d !== 1, { error: 'must be 0 (no bias–variance decomposition) or an integer ≥ 2' })
+    .default(100)
+    .describe('training sets drawn for bias² / variance / noise (0: skip)'),
+  seed: integer().default(1).describe('one seed for the data, the test set and the draws'),
+});
 
-export function resolvePolynomialConfig(input: Partial<PolynomialConfig>): PolynomialConfig {
-  knownKeys('polynomial', input, KEYS);
-  const c = { ...POLYNOMIAL_DEFAULTS, ...input };
-  const draws = integer('draws', c.draws);
-  if (draws !== 0 && draws < 2)
-    throw new Error(`draws must be 0 (no bias–variance decomposition) or an integer ≥ 2, got ${draws}`);
-  return {
-    ...resolveRegression1dFields(c),
-    n: positiveInteger('n', c.n),
-    nTest: positiveInteger('nTest', c.nTest),
-    maxDegree: degree('maxDegree', c.maxDegree),
-    decay: numberIn('decay', c.decay, 0, Infinity),
-    ridge: numberIn('ridge', c.ridge, 0, Infinity),
-    draws,
-    seed: integer('seed', c.seed),
-  };
-}
+export type PolynomialConfig = z.output<typeof polynomialSchema>;
 
 export interface DegreeRef {
   degree: number;
@@ -100,17 +69,16 @@ export interface PolynomialSummary {
   } | null;
 }
 
-export const polynomialPreset: Preset<PolynomialConfig> = {
+export const polynomialPreset = definePreset<PolynomialConfig>({
   name: 'polynomial',
   description: 'train/test loss and bias–variance against polynomial degree, past the threshold p + 1 = n',
-  defaults: POLYNOMIAL_DEFAULTS,
+  schema: polynomialSchema,
   indexKeys: ['degree', 'features'],
-  resolve: (c) => resolvePolynomialConfig(c),
   async run(config, context) {
     const { points, summary } = await runPolynomial(config, context.onProgress);
     return { points, summary: { ...summary }, summaryLines: polynomialSummaryLines(summary, config) };
   },
-};
+});
 
 export async function runPolynomial(
   config: PolynomialConfig,

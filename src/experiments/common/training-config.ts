@@ -1,164 +1,195 @@
 // The configuration shared by the neural-network presets (mlp-width, epochwise, width-epoch-heatmap,
-// samplewise, emc): data, network family, widths and the training procedure. Each field is
-// validated here, with errors that name it.
+// samplewise, emc, and in part the igr presets): data, network family, widths and the training
+// procedure, as zod fields with their defaults and descriptions, plus the helpers that turn a
+// resolved configuration into trainer settings and training data.
+import { z } from 'zod';
 import type { Dataset } from '../../data/dataset.js';
 import { labelNoise, subset } from '../../data/transforms.js';
-import { networkShape, type Family, type NetworkShape } from '../../models/network.js';
-import { INIT_SCHEMES, type InitScheme } from '../../fit/train/initialize.js';
+import { networkShape, FAMILIES, type NetworkShape } from '../../models/network.js';
+import type { InitScheme } from '../../fit/train/initialize.js';
 import type { LossKind } from '../../fit/train/network-graph.js';
-import {
-  DEFAULT_OPTIMIZER,
-  OPTIMIZERS,
-  type OptimizerConfig,
-  type OptimizerName,
-} from '../../fit/train/optimizer.js';
-import { resolveSchedule, type ScheduleConfig } from '../../fit/train/schedule.js';
+import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from '../../fit/train/optimizer.js';
+import type { ScheduleConfig } from '../../fit/train/schedule.js';
 import type { TrainingData, TrainSettings } from '../../fit/train/trainer.js';
-import { TRAINING_PROBES, type TrainingProbe } from '../../probes/gradient-regularization.js';
-import { integer, nonEmptyString, numberIn, oneOf, positiveInteger } from './config-checks.js';
-import { logSpacedFeatures } from './grid.js';
+import { TRAINING_PROBES } from '../../probes/gradient-regularization.js';
+import { flag, integer, nonEmptyString, numberIn, oneOf, positiveInteger } from './fields.js';
+import { expandGrid, gridInput } from './grid.js';
 
-export type TrainingConfig = {
-  /** 'mnist' (shipped), 'fashion-mnist', or a folder of IDX or CIFAR-10 binary files. */
-  dataset: string;
-  n: number;
-  nTest: number;
-  labelNoise: number;
-  family: Family;
-  /** MLP: hidden layers of equal width. (The CNN always has four conv layers k, 2k, 4k, 8k.) */
-  depth: number;
-  widths: number[];
-  epochs: number;
-  batchSize: number;
-  optimizer: OptimizerName;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  schedule: ScheduleConfig;
-  loss: LossKind;
-  init: InitScheme;
-  evalEvery: number;
-  /**
-   * Belkin et al.'s weight reuse (one-hidden-layer MLPs): below the threshold (parameters < n·K)
-   * each width starts from the trained next-narrower network, its new units drawn from N(0, 0.01).
-   */
-  reuse: boolean;
-  /** Extra measurements at every evaluation: 'rig' (R_IG and its minibatch estimate), 'sharpness'. */
-  probes: TrainingProbe[];
-  seed: number;
-};
+const OPTIMIZER_NAMES = ['sgd', 'adam'] as const satisfies readonly OptimizerName[];
+const LOSSES = ['cross-entropy', 'squared'] as const satisfies readonly LossKind[];
+const INITS = ['he', 'glorot'] as const satisfies readonly InitScheme[];
 
-export const TRAINING_KEYS = [
-  'dataset',
-  'n',
-  'nTest',
-  'labelNoise',
-  'family',
-  'depth',
-  'widths',
-  'epochs',
-  'batchSize',
-  'optimizer',
-  'lr',
-  'momentum',
-  'weightDecay',
-  'schedule',
-  'loss',
-  'init',
-  'evalEvery',
-  'reuse',
-  'probes',
-  'seed',
-] as const;
+const SCHEDULE_FORMS = "must be one of constant, inverse-sqrt, step (a name, or an object with 'name')";
 
-export const TRAINING_DEFAULTS: TrainingConfig = {
+const scheduleObject = z.discriminatedUnion(
+  'name',
+  [
+    z.strictObject({ name: z.literal('constant') }),
+    z.strictObject({
+      name: z.literal('inverse-sqrt'),
+      every: positiveInteger().default(512).describe('steps per decay stage (512 in Nakkiran et al.)'),
+    }),
+    z.strictObject({
+      name: z.literal('step'),
+      every: positiveInteger().default(10).describe('epochs per stage'),
+      factor: numberIn(0, 1, { low: true })
+        .default(0.1)
+        .describe('the rate is multiplied by this each stage'),
+    }),
+  ],
+  { error: SCHEDULE_FORMS },
+);
+
+/**
+ * A learning-rate schedule: a name ('constant', 'inverse-sqrt', 'step') or an object with its
+ * parameters; unknown keys are errors. Resolves to the object with every parameter filled in.
+ */
+export const scheduleSchema = z.union(
+  [
+    oneOf(['constant', 'inverse-sqrt', 'step'])
+      .transform((name) => ({ name }))
+      .pipe(scheduleObject),
+    scheduleObject,
+  ],
+  { error: SCHEDULE_FORMS },
+) satisfies z.ZodType<ScheduleConfig>;
+
+/** The defaults of the training fields (mlp-width's); each preset may override some. */
+export const TRAINING_DEFAULTS = {
   dataset: 'mnist',
   n: 4000,
   nTest: 5000,
   labelNoise: 0.2,
-  family: 'mlp',
+  family: 'mlp' as const,
   depth: 1,
   widths: [1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 192, 256, 512],
   epochs: 200,
   batchSize: 128,
-  optimizer: 'adam',
+  optimizer: 'adam' as OptimizerName,
   lr: 0.001,
   momentum: 0,
   weightDecay: 0,
-  schedule: { name: 'constant' },
-  loss: 'cross-entropy',
-  init: 'he',
+  schedule: { name: 'constant' } as ScheduleConfig,
+  loss: 'cross-entropy' as LossKind,
+  init: 'he' as InitScheme,
   evalEvery: 5,
   reuse: false,
-  probes: [],
+  probes: [] as ('rig' | 'sharpness')[],
   seed: 1,
 };
 
-export function resolveTrainingConfig(c: Record<string, unknown>): TrainingConfig {
-  if (c.reuse === true && !(c.family === 'mlp' && c.depth === 1)) {
-    throw new Error(
-      `reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`,
-    );
-  }
-  const optimizer = oneOf('optimizer', c.optimizer, OPTIMIZERS);
-  const lr = numberIn('lr', c.lr, 0, Infinity, true);
+type TrainingDefaults = typeof TRAINING_DEFAULTS;
+
+/** The training fields with defaults (TRAINING_DEFAULTS, overridden by `overrides`). */
+export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
+  const d = { ...TRAINING_DEFAULTS, ...overrides };
   return {
-    dataset: nonEmptyString('dataset', c.dataset),
-    n: positiveInteger('n', c.n),
-    nTest: positiveInteger('nTest', c.nTest),
-    labelNoise: numberIn('labelNoise', c.labelNoise, 0, 1),
-    family: oneOf('family', c.family, ['mlp', 'cnn'] as const),
-    depth: positiveInteger('depth', c.depth),
-    widths: resolveWidths(c.widths),
-    epochs: positiveInteger('epochs', c.epochs),
-    batchSize: positiveInteger('batchSize', c.batchSize),
-    optimizer,
-    lr,
-    momentum: numberIn('momentum', c.momentum, 0, 1),
-    weightDecay: numberIn('weightDecay', c.weightDecay, 0, Infinity),
-    schedule: resolveSchedule(c.schedule),
-    loss: oneOf('loss', c.loss, ['cross-entropy', 'squared'] as const),
-    init: oneOf('init', c.init, INIT_SCHEMES),
-    evalEvery: positiveInteger('evalEvery', c.evalEvery),
-    reuse: boolean('reuse', c.reuse),
-    probes: probeList(c.probes),
-    seed: integer('seed', c.seed),
+    dataset: nonEmptyString()
+      .default(d.dataset)
+      .describe(
+        "'mnist' (shipped), 'fashion-mnist', or a folder of MNIST-format IDX files or CIFAR-10 binary batches",
+      ),
+    n: positiveInteger().default(d.n).describe('training points, drawn at random (seeded)'),
+    nTest: positiveInteger().default(d.nTest).describe('test points, drawn at random from the test split'),
+    labelNoise: numberIn(0, 1)
+      .default(d.labelNoise)
+      .describe('fraction of training labels replaced, once, by a uniformly random wrong class'),
+    family: oneOf(FAMILIES)
+      .default(d.family)
+      .describe(
+        "mlp: `depth` ReLU layers of k units; cnn: Nakkiran's 5-layer CNN, 3×3 conv layers k, 2k, 4k, 8k, max-pool after layers 2 and 3, global max-pool, a linear head",
+      ),
+    depth: positiveInteger()
+      .default(d.depth)
+      .describe('MLP: hidden layers of width k (the CNN always has four)'),
+    widths: gridInput('widths')
+      .transform((v) => expandGrid(v))
+      .default(d.widths)
+      .describe("hidden widths k: a list, or count log-spaced widths 'start:stop:count'"),
+    epochs: positiveInteger().default(d.epochs).describe('training epochs'),
+    batchSize: positiveInteger()
+      .default(d.batchSize)
+      .describe('minibatch size (the last partial batch is kept)'),
+    optimizer: oneOf(OPTIMIZER_NAMES)
+      .default(d.optimizer)
+      .describe('sgd (with momentum) or adam (β = 0.9, 0.999, ε = 10⁻⁸), in PyTorch conventions'),
+    lr: numberIn(0, Infinity, { low: true }).default(d.lr).describe('learning rate'),
+    momentum: numberIn(0, 1, { high: true }).default(d.momentum).describe('SGD momentum'),
+    weightDecay: numberIn(0, Infinity).default(d.weightDecay).describe('adds wd·θ to the gradient'),
+    schedule: scheduleSchema
+      .default(d.schedule)
+      .describe(
+        "'constant'; 'inverse-sqrt' = γ₀/√(1 + ⌊t/every⌋) over steps t ({name: inverse-sqrt, every: 512}); {name: step, every: 10, factor: 0.1} over epochs",
+      ),
+    loss: oneOf(LOSSES)
+      .default(d.loss)
+      .describe('softmax cross-entropy, or squared loss on one-hot targets (summed over classes)'),
+    init: oneOf(INITS)
+      .default(d.init)
+      .describe('he: W ~ N(0, 2/fan_in); glorot: U(±√(6/(fan_in + fan_out))); biases 0'),
+    evalEvery: positiveInteger()
+      .default(d.evalEvery)
+      .describe('evaluate train and test every k epochs (and at the end)'),
+    reuse: flag()
+      .default(d.reuse)
+      .describe(
+        "Belkin's weight reuse (one hidden layer): below the threshold each width starts from the trained next-narrower net",
+      ),
+    probes: z
+      .array(oneOf(TRAINING_PROBES), { error: `must be a list of ${TRAINING_PROBES.join(', ')}` })
+      .transform((v) => [...new Set(v)])
+      .default(d.probes)
+      .describe('rig (R_IG and its minibatch estimate) and/or sharpness, measured at every evaluation'),
+    seed: integer()
+      .default(d.seed)
+      .describe('draws the subset, the label noise, the initialisation and the minibatch order'),
   };
 }
 
-function probeList(v: unknown): TrainingProbe[] {
-  if (!Array.isArray(v))
-    throw new Error(`probes must be a list of ${TRAINING_PROBES.join(', ')}, got ${JSON.stringify(v)}`);
-  return [...new Set(v.map((p, i) => oneOf(`probes[${i}]`, p, TRAINING_PROBES)))];
-}
-
-function boolean(field: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new Error(`${field} must be true or false, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** A list of widths, or 'start:stop:count' (log-spaced integers). */
-export function resolveWidths(v: unknown): number[] {
-  if (typeof v === 'string') {
-    const m = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v);
-    if (!m) throw new Error(`widths must be a list of positive integers or 'start:stop:count', got '${v}'`);
-    const [start, stop, count] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (start < 1 || stop < start || count < 1)
-      throw new Error(`widths '${v}': need 1 ≤ start ≤ stop and count ≥ 1`);
-    return logSpacedFeatures(start, stop, count);
+/** Cross-field checks of the training fields (reported as whole sentences). */
+export function checkTraining(
+  c: { reuse?: boolean; family: string; depth: number },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (c.reuse === true && !(c.family === 'mlp' && c.depth === 1)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reuse'],
+      params: { whole: true },
+      message: `reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`,
+    });
   }
-  if (!Array.isArray(v) || v.length === 0)
-    throw new Error(`widths must be a non-empty list, got ${JSON.stringify(v)}`);
-  v.forEach((w, i) => positiveInteger(`widths[${i}]`, w));
-  return [...new Set(v as number[])].sort((a, b) => a - b);
 }
+
+/** The schema of the plain training preset (mlp-width and the epoch-wise presets). */
+export function trainingSchema(overrides: Partial<TrainingDefaults> = {}) {
+  return z.strictObject(trainingFields(overrides)).superRefine(checkTraining);
+}
+
+export type TrainingConfig = z.output<ReturnType<typeof trainingSchema>>;
 
 /** The network of width k of this configuration's family. */
 export function networkShapeOf(config: Pick<TrainingConfig, 'family' | 'depth'>, k: number): NetworkShape {
   return networkShape(config.family, config.depth, k);
 }
 
-export function optimizerConfig(config: TrainingConfig): OptimizerConfig {
+/** The fields that set the training procedure (everything but the data and the widths). */
+export type TrainingProcedure = Pick<
+  TrainingConfig,
+  | 'optimizer'
+  | 'lr'
+  | 'momentum'
+  | 'weightDecay'
+  | 'schedule'
+  | 'loss'
+  | 'init'
+  | 'epochs'
+  | 'batchSize'
+  | 'evalEvery'
+  | 'seed'
+>;
+
+export function optimizerConfig(config: TrainingProcedure): OptimizerConfig {
   return {
     ...DEFAULT_OPTIMIZER,
     name: config.optimizer,
@@ -167,7 +198,7 @@ export function optimizerConfig(config: TrainingConfig): OptimizerConfig {
   };
 }
 
-export function trainSettings(config: TrainingConfig): TrainSettings {
+export function trainSettings(config: TrainingProcedure): TrainSettings {
   return {
     loss: config.loss,
     optimizer: optimizerConfig(config),

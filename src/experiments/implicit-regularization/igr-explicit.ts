@@ -6,77 +6,33 @@ import { EnsembleTrainer } from '../../fit/train/trainer.js';
 import { probeGradientRegularization } from '../../probes/gradient-regularization.js';
 import { parameterCount } from '../../models/network.js';
 import { alignedLines } from '../common/aligned-lines.js';
-import { knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-import type { Preset, Row } from '../preset.js';
-import {
-  networkShapeOf,
-  resolveTrainingConfig,
-  TRAINING_KEYS,
-  trainingData,
-  trainSettings,
-  type TrainingConfig,
-  TRAINING_DEFAULTS,
-} from '../common/training-config.js';
+import { z } from 'zod';
+import { listOf, numberIn, omitFields, positiveInteger, sortedUnique } from '../common/fields.js';
+import { definePreset, type Row } from '../preset.js';
+import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 
-export type IgrExplicitConfig = Omit<TrainingConfig, 'widths' | 'lr' | 'optimizer'> & {
-  width: number;
-  smallLr: number;
-  largeLr: number;
-  /** Explicit strengths s ≥ 0, μ = s·m/4. */
-  strengths: number[];
-  targetLoss: number;
-};
+export const igrExplicitSchema = z.strictObject({
+  ...omitFields(
+    trainingFields({ n: 500, nTest: 2000, labelNoise: 0, batchSize: 32, epochs: 400, evalEvery: 5 }),
+    ['widths', 'lr', 'optimizer', 'reuse', 'probes'],
+  ),
+  width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
+  smallLr: numberIn(0, Infinity, { low: true })
+    .default(0.02)
+    .describe('learning rate of the explicitly regularized runs'),
+  largeLr: numberIn(0, Infinity, { low: true })
+    .default(0.32)
+    .describe('learning rate of the plain run (implicit λ = hm/4)'),
+  strengths: listOf(numberIn(0, Infinity), 'strengths s ≥ 0')
+    .transform(sortedUnique)
+    .default([0, 0.02, 0.04, 0.08, 0.16, 0.32])
+    .describe('explicit strengths s, μ = s·m/4: the λ that plain GD at step s would carry'),
+  targetLoss: numberIn(0, Infinity, { low: true })
+    .default(0.01)
+    .describe('stop a run when its training loss is at most this'),
+});
 
-const KEYS = [
-  ...TRAINING_KEYS.filter((k) => !['widths', 'lr', 'optimizer'].includes(k)),
-  'width',
-  'smallLr',
-  'largeLr',
-  'strengths',
-  'targetLoss',
-];
-
-export const IGR_EXPLICIT_DEFAULTS: IgrExplicitConfig = {
-  ...(({ widths: _w, lr: _l, optimizer: _o, ...rest }) => rest)(TRAINING_DEFAULTS),
-  n: 500,
-  nTest: 2000,
-  labelNoise: 0,
-  width: 100,
-  batchSize: 32,
-  epochs: 400,
-  evalEvery: 5,
-  smallLr: 0.02,
-  largeLr: 0.32,
-  strengths: [0, 0.02, 0.04, 0.08, 0.16, 0.32],
-  targetLoss: 0.01,
-};
-
-export function resolveIgrExplicit(c: Partial<IgrExplicitConfig>): IgrExplicitConfig {
-  knownKeys('igr-explicit', c, KEYS);
-  const m = { ...IGR_EXPLICIT_DEFAULTS, ...c } as IgrExplicitConfig;
-  const { width, smallLr, largeLr, strengths, targetLoss, ...rest } = m;
-  const {
-    widths: _w,
-    lr: _l,
-    optimizer: _o,
-    ...base
-  } = resolveTrainingConfig({ ...rest, widths: [width], lr: 1, optimizer: 'sgd' });
-  if (!Array.isArray(strengths) || strengths.length === 0) {
-    throw new Error(`strengths must be a non-empty list, got ${JSON.stringify(strengths)}`);
-  }
-  return {
-    ...base,
-    width: positiveInteger('width', width),
-    smallLr: numberIn('smallLr', smallLr, 0, Infinity, true),
-    largeLr: numberIn('largeLr', largeLr, 0, Infinity, true),
-    strengths: [
-      ...new Set(
-        strengths.map((s, i) => numberIn(`strengths[${i}] (μ = s·m/4 must be ≥ 0)`, s, 0, Infinity)),
-      ),
-    ].sort((a, b) => a - b),
-    targetLoss: numberIn('targetLoss', targetLoss, 0, Infinity, true),
-  };
-}
+export type IgrExplicitConfig = z.output<typeof igrExplicitSchema>;
 
 /** Plain SGD at `lr` on E + μ·R_IG until the target loss or the epoch limit; then the probes. */
 async function trainOne(
@@ -85,7 +41,7 @@ async function trainOne(
   lr: number,
   mu: number,
 ): Promise<Row> {
-  const training = { ...config, widths: [config.width], lr, optimizer: 'sgd' as const };
+  const training = { ...config, lr, optimizer: 'sgd' as const };
   const trainer = await EnsembleTrainer.create(
     [{ shape: networkShapeOf(training, config.width), seed: config.seed, lr }],
     data,
@@ -154,13 +110,12 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
   };
 }
 
-export const igrExplicitPreset: Preset<IgrExplicitConfig> = {
+export const igrExplicitPreset = definePreset<IgrExplicitConfig>({
   name: 'igr-explicit',
   description:
     'explicit gradient regularization E + μR_IG at a small learning rate vs implicit at a large one (Barrett & Dherin 2020)',
-  defaults: IGR_EXPLICIT_DEFAULTS,
+  schema: igrExplicitSchema,
   indexKeys: ['kind', 'strength', 'lr'],
-  resolve: resolveIgrExplicit,
   async run(config, context) {
     const dataset = context.loadDataset(config.dataset);
     const data = trainingData(dataset, config, config.n);
@@ -178,4 +133,4 @@ export const igrExplicitPreset: Preset<IgrExplicitConfig> = {
     return { points: rows, ...summarize(rows) };
   },
   summarizeRows: (_c, rows) => summarize(rows),
-};
+});

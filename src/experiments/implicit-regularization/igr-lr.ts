@@ -7,86 +7,39 @@
 import { EnsembleTrainer, type Member } from '../../fit/train/trainer.js';
 import { probeGradientRegularization } from '../../probes/gradient-regularization.js';
 import { alignedLines } from '../common/aligned-lines.js';
-import { knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-import type { Preset, Row } from '../preset.js';
+import { z } from 'zod';
+import { listOf, numberIn, omitFields, positiveInteger, sortedUnique } from '../common/fields.js';
+import { definePreset, type Row } from '../preset.js';
 import { rankCorrelation } from '../common/rank-correlation.js';
-import {
-  networkShapeOf,
-  resolveTrainingConfig,
-  TRAINING_KEYS,
-  trainingData,
-  trainSettings,
-  type TrainingConfig,
-  TRAINING_DEFAULTS,
-} from '../common/training-config.js';
+import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 
-export type IgrLrConfig = Omit<TrainingConfig, 'widths' | 'lr' | 'epochs' | 'batchSize' | 'optimizer'> & {
-  width: number;
-  /** Learning rates h (log-spaced 'start:stop:count' or a list). */
-  lrs: number[];
-  /** Minibatch of the SGD mode (the GD mode uses the whole training set). */
-  sgdBatch: number;
-  /** Stop a member when its training loss is at most this. */
-  targetLoss: number;
-  /** At most this many GD steps / SGD epochs. */
-  maxGdSteps: number;
-  maxSgdEpochs: number;
-  /** Power iterations for the sharpness. */
-  sharpnessIterations: number;
-};
+export const igrLrSchema = z.strictObject({
+  ...omitFields(trainingFields({ n: 500, nTest: 2000, labelNoise: 0, evalEvery: 10 }), [
+    'widths',
+    'lr',
+    'epochs',
+    'batchSize',
+    'optimizer',
+    'reuse',
+    'probes',
+  ]),
+  width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
+  lrs: listOf(numberIn(0, Infinity, { low: true }), 'learning rates > 0')
+    .transform(sortedUnique)
+    .default([0.04, 0.06, 0.1, 0.16, 0.25, 0.4])
+    .describe('learning rates h, a list (each mode trains them all as one ensemble)'),
+  sgdBatch: positiveInteger()
+    .default(32)
+    .describe('minibatch of the SGD mode (GD uses the whole training set)'),
+  targetLoss: numberIn(0, Infinity, { low: true })
+    .default(0.01)
+    .describe('freeze a member when its training loss is at most this'),
+  maxGdSteps: positiveInteger().default(5000).describe('at most this many GD steps'),
+  maxSgdEpochs: positiveInteger().default(300).describe('at most this many SGD epochs'),
+  sharpnessIterations: positiveInteger().default(20).describe('power iterations for the sharpness'),
+});
 
-const KEYS = [
-  ...TRAINING_KEYS.filter((k) => !['widths', 'lr', 'epochs', 'batchSize', 'optimizer'].includes(k)),
-  'width',
-  'lrs',
-  'sgdBatch',
-  'targetLoss',
-  'maxGdSteps',
-  'maxSgdEpochs',
-  'sharpnessIterations',
-];
-
-export const IGR_LR_DEFAULTS: IgrLrConfig = {
-  ...(({ widths: _w, lr: _l, epochs: _e, batchSize: _b, optimizer: _o, ...rest }) => rest)(TRAINING_DEFAULTS),
-  n: 500,
-  nTest: 2000,
-  labelNoise: 0,
-  evalEvery: 10,
-  width: 100,
-  lrs: [0.04, 0.06, 0.1, 0.16, 0.25, 0.4],
-  sgdBatch: 32,
-  targetLoss: 0.01,
-  maxGdSteps: 5000,
-  maxSgdEpochs: 300,
-  sharpnessIterations: 20,
-};
-
-export function resolveIgrLr(c: Partial<IgrLrConfig>): IgrLrConfig {
-  knownKeys('igr-lr', c, KEYS);
-  const m = { ...IGR_LR_DEFAULTS, ...c } as IgrLrConfig;
-  const { width, lrs, sgdBatch, targetLoss, maxGdSteps, maxSgdEpochs, sharpnessIterations, ...rest } = m;
-  const training = resolveTrainingConfig({
-    ...rest,
-    widths: [width],
-    lr: 1,
-    epochs: 1,
-    batchSize: 1,
-    optimizer: 'sgd',
-  });
-  if (!Array.isArray(lrs) || lrs.length === 0)
-    throw new Error(`lrs must be a non-empty list, got ${JSON.stringify(lrs)}`);
-  const { widths: _w, lr: _l, epochs: _e, batchSize: _b, optimizer: _o, ...base } = training;
-  return {
-    ...base,
-    width: positiveInteger('width', width),
-    lrs: [...new Set(lrs.map((h, i) => numberIn(`lrs[${i}]`, h, 0, Infinity, true)))].sort((a, b) => a - b),
-    sgdBatch: positiveInteger('sgdBatch', sgdBatch),
-    targetLoss: numberIn('targetLoss', targetLoss, 0, Infinity, true),
-    maxGdSteps: positiveInteger('maxGdSteps', maxGdSteps),
-    maxSgdEpochs: positiveInteger('maxSgdEpochs', maxSgdEpochs),
-    sharpnessIterations: positiveInteger('sharpnessIterations', sharpnessIterations),
-  };
-}
+export type IgrLrConfig = z.output<typeof igrLrSchema>;
 
 export const MODES = ['GD', 'SGD'] as const;
 
@@ -100,7 +53,7 @@ async function runMode(
   const n = data.labelsTrain.length;
   const batchSize = mode === 0 ? n : Math.min(config.sgdBatch, n);
   const epochs = mode === 0 ? config.maxGdSteps : config.maxSgdEpochs;
-  const training = { ...config, widths: [config.width], lr: 1, epochs, batchSize, optimizer: 'sgd' as const };
+  const training = { ...config, lr: 1, epochs, batchSize, optimizer: 'sgd' as const };
   const members: Member[] = config.lrs.map((lr) => ({
     shape: networkShapeOf(training, config.width),
     seed: config.seed,
@@ -184,13 +137,12 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
   return { summary: { modes }, summaryLines: alignedLines(lines) };
 }
 
-export const igrLrPreset: Preset<IgrLrConfig> = {
+export const igrLrPreset = definePreset<IgrLrConfig>({
   name: 'igr-lr',
   description:
     'implicit gradient regularization (Barrett & Dherin 2020): R_IG, sharpness and test accuracy against λ = hm/4',
-  defaults: IGR_LR_DEFAULTS,
+  schema: igrLrSchema,
   indexKeys: ['mode', 'batchSize', 'lr'],
-  resolve: resolveIgrLr,
   async run(config, context) {
     const data = trainingData(context.loadDataset(config.dataset), config, config.n);
     const rows: Row[] = [];
@@ -200,4 +152,4 @@ export const igrLrPreset: Preset<IgrLrConfig> = {
     return { points: rows, ...summarize(rows) };
   },
   summarizeRows: (_c, rows) => summarize(rows),
-};
+});

@@ -9,81 +9,49 @@ import { hessianVectorProduct } from '../../fit/train/hessian.js';
 import { flattenParameters, unflattenParameters } from '../../fit/train/parameter-math.js';
 import { EnsembleTrainer } from '../../fit/train/trainer.js';
 import { alignedLines } from '../common/aligned-lines.js';
-import { integer, knownKeys, nonEmptyString, numberIn, positiveInteger } from '../common/config-checks.js';
-import type { Preset, Row } from '../preset.js';
+import { z } from 'zod';
+import { integer, integerAtLeast, nonEmptyString, numberIn, positiveInteger } from '../common/fields.js';
+import { definePreset, type Row } from '../preset.js';
 import { networkShapeOf, TRAINING_DEFAULTS, trainSettings, trainingData } from '../common/training-config.js';
 
-export type ModifiedFlowConfig = {
-  /** Step sizes h of the two-parameter example: `count` log-spaced from hMin to hMax. */
-  hMin: number;
-  hMax: number;
-  /**
-   * Step sizes of the tiny MLP. ReLU networks are only piecewise smooth: the expansion behind the
-   * theorem holds while no hidden unit crosses its kink during the step, which at this
-   * initialisation needs h ≲ 5·10⁻⁴ (at h = 10⁻³ a unit flips and both distances jump).
-   */
-  mlpHMin: number;
-  mlpHMax: number;
-  count: number;
-  /** RK4 substeps per flow. */
-  substeps: number;
-  dataset: string;
-  /** Training points and hidden width of the tiny MLP. */
-  n: number;
-  width: number;
-  seed: number;
-};
+const stepSize = () => numberIn(0, Infinity, { low: true });
 
-const KEYS = [
-  'hMin',
-  'hMax',
-  'mlpHMin',
-  'mlpHMax',
-  'count',
-  'substeps',
-  'dataset',
-  'n',
-  'width',
-  'seed',
-] as const;
+export const modifiedFlowSchema = z
+  .strictObject({
+    hMin: stepSize().default(1e-3).describe('smallest step h of the two-parameter example'),
+    hMax: stepSize().default(1e-1).describe('largest step h of the two-parameter example'),
+    // ReLU networks are only piecewise smooth: the expansion behind the theorem holds while no hidden
+    // unit crosses its kink during the step, which at this initialisation needs h ≲ 5·10⁻⁴ (at
+    // h = 10⁻³ a unit flips and both distances jump).
+    mlpHMin: stepSize().default(1e-5).describe('smallest step h of the tiny MLP'),
+    mlpHMax: stepSize()
+      .default(5e-4)
+      .describe('largest step h of the tiny MLP (beyond ~5e-4 a ReLU unit crosses its kink within a step)'),
+    count: integerAtLeast(2, 'an integer ≥ 2 (a slope needs two step sizes)')
+      .default(9)
+      .describe('step sizes per model, log-spaced between the min and the max'),
+    substeps: positiveInteger().default(200).describe('RK4 substeps per flow'),
+    dataset: nonEmptyString().default('mnist').describe('images for the tiny MLP'),
+    n: positiveInteger().default(32).describe('training images of the tiny MLP'),
+    width: positiveInteger().default(4).describe('hidden width of the tiny MLP'),
+    seed: integer().default(1).describe('draws the images and the initialisation'),
+  })
+  .superRefine((c, ctx) => {
+    for (const [low, high] of [
+      ['hMin', 'hMax'],
+      ['mlpHMin', 'mlpHMax'],
+    ] as const) {
+      if (c[high] <= c[low])
+        ctx.addIssue({
+          code: 'custom',
+          path: [high],
+          params: { whole: true },
+          message: `${high} must be above ${low}, got ${c[low]}..${c[high]}`,
+        });
+    }
+  });
 
-export const MODIFIED_FLOW_DEFAULTS: ModifiedFlowConfig = {
-  hMin: 1e-3,
-  hMax: 1e-1,
-  mlpHMin: 1e-5,
-  mlpHMax: 5e-4,
-  count: 9,
-  substeps: 200,
-  dataset: 'mnist',
-  n: 32,
-  width: 4,
-  seed: 1,
-};
-
-export function resolveModifiedFlow(c: Partial<ModifiedFlowConfig>): ModifiedFlowConfig {
-  knownKeys('igr-modified-flow', c, KEYS);
-  const m = { ...MODIFIED_FLOW_DEFAULTS, ...c };
-  const range = (low: 'hMin' | 'mlpHMin', high: 'hMax' | 'mlpHMax') => {
-    const a = numberIn(low, m[low], 0, Infinity, true);
-    const b = numberIn(high, m[high], 0, Infinity, true);
-    if (b <= a) throw new Error(`${high} must be above ${low}, got ${a}..${b}`);
-    return [a, b];
-  };
-  const [hMin, hMax] = range('hMin', 'hMax');
-  const [mlpHMin, mlpHMax] = range('mlpHMin', 'mlpHMax');
-  return {
-    hMin,
-    hMax,
-    mlpHMin,
-    mlpHMax,
-    count: positiveInteger('count', m.count),
-    substeps: positiveInteger('substeps', m.substeps),
-    dataset: nonEmptyString('dataset', m.dataset),
-    n: positiveInteger('n', m.n),
-    width: positiveInteger('width', m.width),
-    seed: integer('seed', m.seed),
-  };
-}
+export type ModifiedFlowConfig = z.output<typeof modifiedFlowSchema>;
 
 /** A loss with its gradient and Hessian-vector product, on flat parameter vectors. */
 export interface FlowModel {
@@ -135,15 +103,16 @@ export async function stepVersusFlows(
 /** The tiny MLP's full-batch cross-entropy, in f64 (gradients by the engine, H·v by differences). */
 export async function tinyMlpModel(data: Dataset, config: ModifiedFlowConfig): Promise<FlowModel> {
   const training = { ...TRAINING_DEFAULTS, n: config.n, nTest: 1, labelNoise: 0, seed: config.seed };
+  const input = trainingData(data, training, config.n);
   const trainer = await EnsembleTrainer.create(
     [{ shape: networkShapeOf(training, config.width), seed: config.seed, lr: 1 }],
-    trainingData(data, training, config.n),
+    input,
     { ...trainSettings(training), dtype: 'float64' },
   );
   const like = trainer.parameters();
   const unflat = (t: Float64Array) => unflattenParameters(t, like);
   return {
-    name: `MLP 784-${config.width}-10 on ${config.n} images`,
+    name: `MLP ${input.input.dim}-${config.width}-${input.input.classes} on ${config.n} images`,
     start: flattenParameters(like),
     gradient: async (t) => flattenParameters((await trainer.lossGradient(undefined, unflat(t))).grads),
     hessianTimes: async (t, v) =>
@@ -178,13 +147,12 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
   return { summary: { slopes }, summaryLines: lines };
 }
 
-export const igrModifiedFlowPreset: Preset<ModifiedFlowConfig> = {
+export const igrModifiedFlowPreset = definePreset<ModifiedFlowConfig>({
   name: 'igr-modified-flow',
   description:
     'one GD step vs the gradient flows of E and of the modified loss E + λR_IG (Barrett & Dherin 2020)',
-  defaults: MODIFIED_FLOW_DEFAULTS,
+  schema: modifiedFlowSchema,
   indexKeys: ['model', 'h'],
-  resolve: resolveModifiedFlow,
   async run(config, context) {
     const models = [twoParameterModel(), await tinyMlpModel(context.loadDataset(config.dataset), config)];
     const ranges = [
@@ -196,7 +164,7 @@ export const igrModifiedFlowPreset: Preset<ModifiedFlowConfig> = {
     for (const [model, m] of models.entries()) {
       const [low, high] = ranges[model];
       for (let i = 0; i < config.count; i++) {
-        const h = config.count === 1 ? low : low * (high / low) ** (i / (config.count - 1));
+        const h = low * (high / low) ** (i / (config.count - 1));
         rows.push({ model, h, ...(await stepVersusFlows(m, h, config.substeps)) });
         context.onProgress?.(++done, models.length * config.count);
       }
@@ -204,4 +172,4 @@ export const igrModifiedFlowPreset: Preset<ModifiedFlowConfig> = {
     return { points: rows, ...summarize(rows) };
   },
   summarizeRows: (_c, rows) => summarize(rows),
-};
+});

@@ -4,61 +4,35 @@
 // by interpolating the crossing of ε in log n, and place each width in a regime relative to `n`:
 // under-parameterized (EMC < n/band), critical, or over-parameterized (EMC > n·band).
 import { alignedLines } from '../common/aligned-lines.js';
-import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-import type { Preset, Row } from '../preset.js';
-import {
-  TRAINING_DEFAULTS,
-  trainingBytes,
-  resolveTrainingConfig,
-  TRAINING_KEYS,
-  trainingData,
-  type TrainingConfig,
-} from '../common/training-config.js';
+import { z } from 'zod';
+import { numberIn, positiveInteger, sortedUnique } from '../common/fields.js';
+import { definePreset, type Row } from '../preset.js';
+import { checkTraining, trainingBytes, trainingData, trainingFields } from '../common/training-config.js';
 import { trainWidths } from './width-sweep.js';
 
-export type EmcConfig = TrainingConfig & {
-  /** Grid of training-set sizes searched. */
-  sizes: number[];
-  epsilon: number;
-  /** Initialisations per width and size (their train errors are averaged). */
-  inits: number;
-  /** Half-width, as a factor, of the critical band around n. */
-  band: number;
-};
+export const emcSchema = z
+  .strictObject({
+    ...trainingFields({ widths: [8, 16, 32, 64, 128], epochs: 100, evalEvery: 100 }),
+    sizes: z
+      .array(positiveInteger(), { error: 'must list at least two training-set sizes' })
+      .min(2, { error: 'must list at least two training-set sizes' })
+      .transform(sortedUnique)
+      .default([500, 1000, 2000, 4000, 8000])
+      .describe('grid of training-set sizes searched for the ε crossing'),
+    epsilon: numberIn(0, 1, { low: true }).default(0.1).describe('the train-error level ε of EMC_ε'),
+    inits: positiveInteger()
+      .default(2)
+      .describe('initialisations per width and size (their train errors are averaged)'),
+    band: numberIn(1, Infinity)
+      .default(1.5)
+      .describe('a width is critical when its EMC is within this factor of n'),
+  })
+  .superRefine(checkTraining);
 
-const KEYS = [...TRAINING_KEYS, 'sizes', 'epsilon', 'inits', 'band'];
+export type EmcConfig = z.output<typeof emcSchema>;
 
-export const EMC_DEFAULTS: EmcConfig = {
-  ...TRAINING_DEFAULTS,
-  widths: [8, 16, 32, 64, 128],
-  epochs: 100,
-  evalEvery: 100,
-  sizes: [500, 1000, 2000, 4000, 8000],
-  epsilon: 0.1,
-  inits: 2,
-  band: 1.5,
-};
-
-export function resolveEmc(c: Partial<EmcConfig>): EmcConfig {
-  knownKeys('emc', c, KEYS);
-  const merged = { ...EMC_DEFAULTS, ...c };
-  if (!Array.isArray(merged.sizes) || merged.sizes.length < 2) {
-    throw new Error(`sizes must list at least two training-set sizes, got ${JSON.stringify(merged.sizes)}`);
-  }
-  const sizes = [...new Set(merged.sizes.map((n, i) => positiveInteger(`sizes[${i}]`, n)))].sort(
-    (a, b) => a - b,
-  );
-  const { sizes: _s, epsilon, inits, band, ...rest } = merged;
-  return {
-    ...resolveTrainingConfig(rest),
-    sizes,
-    epsilon: numberIn('epsilon', epsilon, 0, 1, true),
-    inits: positiveInteger('inits', inits),
-    band: numberIn('band', band, 1, Infinity),
-  };
-}
-
-export type Regime = 'under-parameterized' | 'critical' | 'over-parameterized';
+/** 'undetermined': the grid only bounds EMC, and the bound does not settle the regime. */
+export type Regime = 'under-parameterized' | 'critical' | 'over-parameterized' | 'undetermined';
 
 export interface WidthEmc {
   width: number;
@@ -88,7 +62,18 @@ export function estimateEmc(
   return { emc: Math.exp(n0 + ((epsilon - e0) / (e1 - e0)) * (n1 - n0)), bound: 'estimate' };
 }
 
-export function regimeOf(emc: number, n: number, band: number): Regime {
+/**
+ * The regime of a width whose EMC is `emc` relative to n. Off the grid EMC is only bounded (below
+ * its smallest size, or at least its largest), so a regime is given only when the bound settles it.
+ */
+export function regimeOf(
+  emc: number,
+  n: number,
+  band: number,
+  bound: WidthEmc['bound'] = 'estimate',
+): Regime {
+  if (bound === 'below-grid') return emc <= n / band ? 'under-parameterized' : 'undetermined';
+  if (bound === 'above-grid') return emc > n * band ? 'over-parameterized' : 'undetermined';
   if (emc < n / band) return 'under-parameterized';
   if (emc > n * band) return 'over-parameterized';
   return 'critical';
@@ -106,7 +91,7 @@ function summarize(
       at.map((r) => r.trainError),
       config.epsilon,
     );
-    return { width, ...est, regime: regimeOf(est.emc, config.n, config.band) };
+    return { width, ...est, regime: regimeOf(est.emc, config.n, config.band, est.bound) };
   });
   const show = (r: WidthEmc) =>
     r.bound === 'below-grid'
@@ -120,28 +105,33 @@ function summarize(
       `${config.optimizer} lr ${config.lr}, ${config.epochs} epochs, label noise ${config.labelNoise}`,
     ],
     ...results.map(
-      (r) => [`width ${r.width}`, `EMC ${show(r)} → ${r.regime} at n = ${config.n}`] as [string, string],
+      (r) =>
+        [
+          `width ${r.width}`,
+          r.regime === 'undetermined'
+            ? `EMC ${show(r)} → regime at n = ${config.n} undetermined (widen sizes)`
+            : `EMC ${show(r)} → ${r.regime} at n = ${config.n}`,
+        ] as [string, string],
     ),
   ]);
   return { summary: { epsilon: config.epsilon, n: config.n, widths: results }, summaryLines: lines };
 }
 
-export const emcPreset: Preset<EmcConfig> = {
+export const emcPreset = definePreset<EmcConfig>({
   name: 'emc',
   description: 'effective model complexity EMC_ε (Nakkiran et al. 2019) of each width, and its regime at n',
-  defaults: EMC_DEFAULTS,
+  schema: emcSchema,
   indexKeys: ['width', 'parameters', 'samples'],
-  resolve: resolveEmc,
   async run(config, context) {
     const dataset = context.loadDataset(config.dataset);
-    const inits = Array.from({ length: config.inits }, (_, i) => integer('seed', config.seed) + 1000 * i);
+    const inits = Array.from({ length: config.inits }, (_, i) => config.seed + 1000 * i);
     const rows: Row[] = [];
-    const total = config.sizes.length * config.epochs;
+    const sizes = config.sizes.length;
     for (const [i, samples] of config.sizes.entries()) {
       const training = { ...config, n: samples };
       const runs = await trainWidths(training, trainingData(dataset, training, samples), {
         seeds: inits,
-        onEpoch: (done) => context.onProgress?.(i * config.epochs + done, total),
+        onEpoch: (done, total) => context.onProgress?.(i * total + done, sizes * total),
       });
       for (const width of config.widths) {
         const mine = runs.filter((r) => r.width === width).map((r) => r.records[r.records.length - 1]);
@@ -160,4 +150,4 @@ export const emcPreset: Preset<EmcConfig> = {
   estimateBytes: (c) =>
     trainingBytes({ ...c, n: Math.max(...c.sizes), widths: c.widths.flatMap((w) => Array(c.inits).fill(w)) }),
   summarizeRows: summarize,
-};
+});

@@ -2,16 +2,13 @@
 // test error along training for networks of several widths. Both presets train the widths as one
 // ensemble and keep a row per (width, evaluated epoch).
 import { alignedLines } from '../common/aligned-lines.js';
-import { knownKeys } from '../common/config-checks.js';
 import { peakBeyondMinimum, widthSeries } from './width-curve.js';
-import type { Preset, Row } from '../preset.js';
+import { definePreset, type Preset, type Row } from '../preset.js';
 import {
-  resolveTrainingConfig,
-  TRAINING_KEYS,
-  trainingData,
-  type TrainingConfig,
-  TRAINING_DEFAULTS,
   trainingBytes,
+  trainingData,
+  trainingSchema,
+  type TrainingConfig,
 } from '../common/training-config.js';
 import { trainWidths, type WidthRun } from './width-sweep.js';
 
@@ -118,18 +115,14 @@ function heatmapLines(s: HeatmapSummary): string[] {
 function trainingPreset(
   name: string,
   description: string,
-  defaults: TrainingConfig,
+  defaults: Parameters<typeof trainingSchema>[0],
   summarize: (rows: Row[]) => { summary: Record<string, unknown>; summaryLines: string[] },
 ): Preset<TrainingConfig> {
-  return {
+  return definePreset<TrainingConfig>({
     name,
     description,
-    defaults,
+    schema: trainingSchema(defaults),
     indexKeys: ['width', 'parameters', 'epoch'],
-    resolve(c) {
-      knownKeys(name, c, TRAINING_KEYS);
-      return resolveTrainingConfig({ ...defaults, ...c });
-    },
     async run(config, context) {
       const data = trainingData(context.loadDataset(config.dataset), config, config.n);
       const runs = await trainWidths(config, data, { onEpoch: context.onProgress });
@@ -138,13 +131,13 @@ function trainingPreset(
     },
     estimateBytes: trainingBytes,
     summarizeRows: (_config, rows) => summarize(rows),
-  };
+  });
 }
 
 export const epochwisePreset = trainingPreset(
   'epochwise',
   'epoch-wise double descent (Nakkiran et al. 2019): test error against epoch for a small, a critical and a large width',
-  { ...TRAINING_DEFAULTS, widths: [8, 48, 512], evalEvery: 2 },
+  { widths: [8, 48, 512], evalEvery: 2 },
   (rows) => {
     const s = summarizeEpochs(rows);
     return { summary: { ...s }, summaryLines: epochwiseLines(s) };
@@ -154,7 +147,7 @@ export const epochwisePreset = trainingPreset(
 export const widthEpochHeatmapPreset = trainingPreset(
   'width-epoch-heatmap',
   'test error over width × epoch (Nakkiran et al. 2019, Fig. 2)',
-  { ...TRAINING_DEFAULTS, widths: [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 256, 512], evalEvery: 5 },
+  { widths: [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 256, 512], evalEvery: 5 },
   (rows) => {
     const s = summarizeHeatmap(rows);
     return { summary: { ...s }, summaryLines: heatmapLines(s) };

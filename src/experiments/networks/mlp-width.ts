@@ -1,29 +1,22 @@
 // Model-wise double descent in neural networks (Nakkiran et al. 2019, Fig. 1/4; Belkin et al. 2018,
 // Fig. 6 for two-layer nets): test error against width at the last epoch and at the best epoch
 // (optimal early stopping), on an MNIST subset with label noise.
-import type { Preset } from '../preset.js';
-import { knownKeys } from '../common/config-checks.js';
+import { definePreset } from '../preset.js';
 import {
-  resolveTrainingConfig,
-  TRAINING_DEFAULTS,
-  TRAINING_KEYS,
   trainingBytes,
   trainingData,
+  trainingSchema,
   type TrainingConfig,
 } from '../common/training-config.js';
 import { summarizeWidths, widthRows, widthSeries, widthSummaryLines } from './width-curve.js';
 import { trainWidths } from './width-sweep.js';
 
-export const mlpWidthPreset: Preset<TrainingConfig> = {
+export const mlpWidthPreset = definePreset<TrainingConfig>({
   name: 'mlp-width',
   description:
     'model-wise double descent of neural networks (Nakkiran et al. 2019): test error against width',
-  defaults: TRAINING_DEFAULTS,
+  schema: trainingSchema(),
   indexKeys: ['width', 'parameters'],
-  resolve(c) {
-    knownKeys('mlp-width', c, TRAINING_KEYS);
-    return resolveTrainingConfig({ ...TRAINING_DEFAULTS, ...c });
-  },
   async run(config, context) {
     const data = trainingData(context.loadDataset(config.dataset), config, config.n);
     const runs = await trainWidths(config, data, { onEpoch: context.onProgress });
@@ -43,4 +36,4 @@ export const mlpWidthPreset: Preset<TrainingConfig> = {
     const summary = summarizeWidths(config, rows);
     return { summary: { ...summary }, summaryLines: widthSummaryLines(summary, config) };
   },
-};
+});

@@ -2,46 +2,31 @@
 // training-set sizes. More data moves the interpolation threshold to wider networks, so near the
 // threshold the larger training set can give the *higher* test error.
 import { alignedLines } from '../common/aligned-lines.js';
-import { knownKeys, positiveInteger } from '../common/config-checks.js';
+import { z } from 'zod';
+import { positiveInteger, sortedUnique } from '../common/fields.js';
 import { peakBeyondMinimum, widthRows } from './width-curve.js';
-import type { Preset, Row, SeriesPoint } from '../preset.js';
-import {
-  resolveTrainingConfig,
-  TRAINING_KEYS,
-  trainingData,
-  type TrainingConfig,
-  TRAINING_DEFAULTS,
-  trainingBytes,
-} from '../common/training-config.js';
+import { definePreset, type Row, type SeriesPoint } from '../preset.js';
+import { checkTraining, trainingBytes, trainingData, trainingFields } from '../common/training-config.js';
 import { trainWidths } from './width-sweep.js';
 
-export type SamplewiseConfig = Omit<TrainingConfig, 'n'> & {
-  /** Training-set sizes, smallest first (two in the paper's figure). */
-  sizes: number[];
-};
-
-const KEYS = [...TRAINING_KEYS.filter((k) => k !== 'n'), 'sizes'];
-
-export const SAMPLEWISE_DEFAULTS: SamplewiseConfig = {
-  ...(({ n: _n, ...rest }) => rest)(TRAINING_DEFAULTS),
-  sizes: [2000, 4000],
+const { n: _n, ...fieldsWithoutN } = trainingFields({
   widths: [4, 8, 16, 24, 32, 40, 48, 64, 96, 128, 256],
   epochs: 150,
-};
+});
 
-export function resolveSamplewise(c: Partial<SamplewiseConfig>): SamplewiseConfig {
-  knownKeys('samplewise', c, KEYS);
-  const merged = { ...SAMPLEWISE_DEFAULTS, ...c };
-  if (!Array.isArray(merged.sizes) || merged.sizes.length < 2) {
-    throw new Error(`sizes must list at least two training-set sizes, got ${JSON.stringify(merged.sizes)}`);
-  }
-  const sizes = [...new Set(merged.sizes.map((n, i) => positiveInteger(`sizes[${i}]`, n)))].sort(
-    (a, b) => a - b,
-  );
-  const { sizes: _s, ...rest } = merged;
-  const { n: _n, ...training } = resolveTrainingConfig({ ...rest, n: sizes[0] });
-  return { ...training, sizes };
-}
+export const samplewiseSchema = z
+  .strictObject({
+    ...fieldsWithoutN,
+    sizes: z
+      .array(positiveInteger(), { error: 'must list at least two training-set sizes' })
+      .min(2, { error: 'must list at least two training-set sizes' })
+      .transform(sortedUnique)
+      .default([2000, 4000])
+      .describe('training-set sizes n, each trained with every width'),
+  })
+  .superRefine(checkTraining);
+
+export type SamplewiseConfig = z.output<typeof samplewiseSchema>;
 
 /** The row of the next smaller training-set size at the same width, if any. */
 function smallerNRow(rows: Row[], r: Row): Row | undefined {
@@ -93,22 +78,21 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
   return { summary: { peaks, moreDataHurtsWidths: hurts.map((r) => r.width) }, summaryLines: lines };
 }
 
-export const samplewisePreset: Preset<SamplewiseConfig> = {
+export const samplewisePreset = definePreset<SamplewiseConfig>({
   name: 'samplewise',
   description:
     'sample-wise double descent (Nakkiran et al. 2019): where more training data gives worse test error',
-  defaults: SAMPLEWISE_DEFAULTS,
+  schema: samplewiseSchema,
   indexKeys: ['n', 'width', 'parameters'],
-  resolve: resolveSamplewise,
   async run(config, context) {
     const dataset = context.loadDataset(config.dataset);
     const rows: Row[] = [];
     const series: SeriesPoint[] = [];
-    const total = config.sizes.length * config.epochs;
+    const sizes = config.sizes.length;
     for (const [i, n] of config.sizes.entries()) {
       const training = { ...config, n };
       const runs = await trainWidths(training, trainingData(dataset, training, n), {
-        onEpoch: (done) => context.onProgress?.(i * config.epochs + done, total),
+        onEpoch: (done, total) => context.onProgress?.(i * total + done, sizes * total),
       });
       rows.push(...widthRows(runs).map((r) => ({ n, ...r })));
       for (const r of runs) {
@@ -121,4 +105,4 @@ export const samplewisePreset: Preset<SamplewiseConfig> = {
   },
   estimateBytes: (c) => trainingBytes({ ...c, n: Math.max(...c.sizes) }),
   summarizeRows: (_config, rows) => summarize(rows),
-};
+});

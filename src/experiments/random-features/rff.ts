@@ -5,98 +5,72 @@ import type { Dataset } from '../../data/dataset.js';
 import { labelNoise, oneHot, subset } from '../../data/transforms.js';
 import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
-import type { FeatureKind } from '../../models/feature-map.js';
+import { RANDOM_FEATURE_KINDS } from '../../models/feature-map.js';
 import { randomFeatures } from '../../models/random-features.js';
 import { squaredLoss, zeroOneError } from '../../probes/classification.js';
 import type { CurvePoint } from '../../probes/curve-point.js';
-import {
-  integer,
-  knownKeys,
-  nonEmptyString,
-  numberIn,
-  oneOf,
-  positiveInteger,
-} from '../common/config-checks.js';
+import { z } from 'zod';
+import { integer, nonEmptyString, numberIn, oneOf, positiveInteger } from '../common/fields.js';
+import { expandGrid, gridInput, logSpacedFeatures } from '../common/grid.js';
 import { summarizeCurve, type CurveSummary } from './curve-summary.js';
 import { summaryLines } from './curve-summary-text.js';
-import type { Preset } from '../preset.js';
-import { logSpacedFeatures } from '../common/grid.js';
-
-export type RffConfig = {
-  /** 'mnist' (shipped) or a folder of MNIST-format IDX files. */
-  dataset: string;
-  n: number;
-  nTest: number;
-  kind: FeatureKind;
-  sigma: number;
-  features: number[];
-  ridge: number;
-  labelNoise: number;
-  seed: number;
-};
-
-/** In a config file, `features` may also be 'start:stop:count' (log-spaced, plus N = n) or 'auto'. */
-export type RffConfigInput = Omit<RffConfig, 'features'> & { features: number[] | string };
-
-const KEYS = ['dataset', 'n', 'nTest', 'kind', 'sigma', 'features', 'ridge', 'labelNoise', 'seed'] as const;
+import { definePreset } from '../preset.js';
 
 /** 'auto': 30 log-spaced sizes from n/10 to 20n, plus N = n. */
 export function autoFeatures(n: number): number[] {
   return logSpacedFeatures(Math.max(1, Math.round(n / 10)), 20 * n, 30, n);
 }
 
-export const RFF_DEFAULTS: RffConfig = {
-  dataset: 'mnist',
-  n: 1000,
-  nTest: 2000,
-  kind: 'rff',
-  sigma: 5,
-  features: autoFeatures(1000),
-  ridge: 0,
-  labelNoise: 0,
-  seed: 1,
-};
+export const rffSchema = z
+  .strictObject({
+    dataset: nonEmptyString()
+      .default('mnist')
+      .describe(
+        "'mnist' (shipped), 'fashion-mnist' (Debian's dataset-fashion-mnist), or a folder of MNIST-format IDX files (plain or .gz) or CIFAR-10 binary batches",
+      ),
+    n: positiveInteger()
+      .default(1000)
+      .describe('training points, drawn at random (seeded); the interpolation threshold is N = n'),
+    nTest: positiveInteger().default(2000).describe('test points, drawn at random from the test split'),
+    kind: oneOf(RANDOM_FEATURE_KINDS)
+      .default('rff')
+      .describe(
+        'rff: random Fourier features sqrt(2/N)·cos(⟨v,x⟩+b), v ~ N(0, σ⁻²I), b ~ U[0, 2π); relu: sqrt(1/N)·max(0, ⟨v,x⟩), v uniform on the sphere',
+      ),
+    sigma: numberIn(0, Infinity, { low: true })
+      .default(5)
+      .describe('RFF bandwidth σ (pixels are scaled to [0, 1])'),
+    features: gridInput('model sizes', { auto: true })
+      .default('auto')
+      .describe(
+        "model sizes N: a list, or count log-spaced sizes 'start:stop:count' (plus N = n when inside); 'auto' = n/10:20n:30",
+      ),
+    ridge: numberIn(0, Infinity)
+      .default(0)
+      .describe(
+        'ridge λ in ‖Y − Za‖² + λ‖a‖²; 0 gives least squares below the threshold and the minimum-norm interpolant at and above it',
+      ),
+    labelNoise: numberIn(0, 1)
+      .default(0)
+      .describe('fraction of training labels replaced, once, by a uniformly random wrong class'),
+    seed: integer()
+      .default(1)
+      .describe(
+        'one seed for the subset, the label noise and the features: same seed and config, same numbers',
+      ),
+  })
+  .transform((c) => ({
+    ...c,
+    features: expandGrid(c.features, { include: c.n, auto: () => autoFeatures(c.n) }),
+  }));
 
-export function resolveRffConfig(input: Partial<RffConfigInput>): RffConfig {
-  knownKeys('rff', input, KEYS);
-  const c = { ...RFF_DEFAULTS, features: 'auto', ...input } as RffConfigInput;
-  const n = positiveInteger('n', c.n);
-  return {
-    dataset: nonEmptyString('dataset', c.dataset),
-    n,
-    nTest: positiveInteger('nTest', c.nTest),
-    kind: oneOf('kind', c.kind, ['rff', 'relu'] as const),
-    sigma: numberIn('sigma', c.sigma, 0, Infinity, true),
-    features: resolveFeatureList(c.features, n),
-    ridge: numberIn('ridge', c.ridge, 0, Infinity),
-    labelNoise: numberIn('labelNoise', c.labelNoise, 0, 1),
-    seed: integer('seed', c.seed),
-  };
-}
+export type RffConfig = z.output<typeof rffSchema>;
 
-function resolveFeatureList(v: unknown, n: number): number[] {
-  if (v === 'auto') return autoFeatures(n);
-  if (typeof v === 'string') {
-    const m = /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v);
-    if (!m) throw new Error(`features must be a list of sizes, 'start:stop:count' or 'auto', got '${v}'`);
-    const [start, stop, count] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (start < 1 || stop < start || count < 1) {
-      throw new Error(`features '${v}': need 1 ≤ start ≤ stop and count ≥ 1`);
-    }
-    return logSpacedFeatures(start, stop, count, n);
-  }
-  if (!Array.isArray(v) || v.length === 0)
-    throw new Error(`features must be a non-empty list, got ${JSON.stringify(v)}`);
-  v.forEach((f, i) => positiveInteger(`features[${i}]`, f));
-  return [...new Set(v as number[])].sort((a, b) => a - b);
-}
-
-export const rffPreset: Preset<RffConfig> = {
+export const rffPreset = definePreset<RffConfig>({
   name: 'rff',
   description: 'random-features double descent on MNIST (Belkin et al. 2018)',
-  defaults: RFF_DEFAULTS,
+  schema: rffSchema,
   indexKeys: ['features', 'parameters'],
-  resolve: (c) => resolveRffConfig(c as Partial<RffConfigInput>),
   async run(config, context) {
     const { points, summary } = await runRff(config, context.loadDataset(config.dataset), context.onProgress);
     return { points, summary: { ...summary }, summaryLines: summaryLines(summary) };
@@ -111,7 +85,10 @@ export const rffPreset: Preset<RffConfig> = {
     const summary = summarizeCurve(rows as CurvePoint[], config.n);
     return { summary: { ...summary }, summaryLines: summaryLines(summary) };
   },
-};
+});
+
+/** The defaults, resolved (the README's `ddlab run rff`). */
+export const RFF_DEFAULTS: RffConfig = rffPreset.resolve({});
 
 export interface RffResult {
   points: CurvePoint[];

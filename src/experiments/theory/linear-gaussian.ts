@@ -22,39 +22,12 @@ import {
   ridgeRisk,
   type LinearTarget,
 } from '../../theory/isotropic-least-squares.js';
-import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-import { logSpacedFeatures } from '../common/grid.js';
-import type { Preset, PresetResult, Row } from '../preset.js';
-import { checkRepetitions, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { z } from 'zod';
+import { integer, listOf, numberIn, positiveInteger } from '../common/fields.js';
+import { expandGrid, gridInput } from '../common/grid.js';
+import { definePreset, type PresetResult, type Row } from '../preset.js';
+import { MAX_REPETITIONS, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
-
-export type RidgeSetting = number | 'optimal';
-
-export type LinearGaussianConfig = {
-  /** Training points. */
-  n: number;
-  /** Fresh test points per problem (for the test MSE column). */
-  nTest: number;
-  /** Model dimensions p (the sweep), increasing; |p − n| ≤ 1 is excluded (infinite expected risk). */
-  p: number[];
-  /** Ridge penalties λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention; 'optimal' is λ* = σ²γ/r² per p. */
-  ridges: RidgeSetting[];
-  /** ‖β‖. */
-  r: number;
-  /** Noise standard deviation σ. */
-  sigma: number;
-  /** Problems drawn per point: repetition r uses seed·2²⁰ + r (repetitionSeed). */
-  seeds: number;
-  seed: number;
-};
-
-/**
- * In a config, `p` may also be 'auto' (p = round(γn) on a fixed grid of γ from 0.1 to 5) or
- * 'start:stop:count' (count log-spaced dimensions, those within 1 of n left out).
- */
-export type LinearGaussianConfigInput = Omit<LinearGaussianConfig, 'p'> & { p: number[] | string };
-
-const KEYS = ['n', 'nTest', 'p', 'ridges', 'r', 'sigma', 'seeds', 'seed'] as const;
 
 const AUTO_GAMMAS = [
   0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 1.025, 1.05, 1.1, 1.2, 1.35, 1.5, 1.75, 2, 2.5, 3,
@@ -67,73 +40,69 @@ export function autoDimensions(n: number): number[] {
   return [...new Set(ps)].sort((a, b) => a - b);
 }
 
-export const LINEAR_GAUSSIAN_DEFAULTS: LinearGaussianConfig = {
-  n: 200,
-  nTest: 500,
-  p: autoDimensions(200),
-  ridges: [0, 'optimal'],
-  r: 1,
-  sigma: 0.5,
-  seeds: 40,
-  seed: 1,
-};
-
-export function resolveLinearGaussianConfig(input: Partial<LinearGaussianConfigInput>): LinearGaussianConfig {
-  knownKeys('linear-gaussian', input, KEYS);
-  const c = { ...LINEAR_GAUSSIAN_DEFAULTS, p: 'auto', ...input } as LinearGaussianConfigInput;
-  const n = positiveInteger('n', c.n);
-  const r = numberIn('r', c.r, 0, Infinity);
-  const ridges = resolveRidges(c.ridges);
-  if (r === 0 && ridges.includes('optimal')) {
-    throw new Error(`ridges: 'optimal' needs r > 0 (λ* = σ²γ/r²), got r = 0`);
-  }
-  const seeds = positiveInteger('seeds', c.seeds);
-  const seed = integer('seed', c.seed);
-  checkRepetitions(seed, seeds);
-  return {
-    n,
-    nTest: positiveInteger('nTest', c.nTest),
-    p: resolveDimensions(c.p, n),
-    ridges,
-    r,
-    sigma: numberIn('sigma', c.sigma, 0, Infinity),
-    seeds,
-    seed,
-  };
-}
-
-function resolveDimensions(v: unknown, n: number): number[] {
-  if (v === 'auto') return autoDimensions(n);
-  const range = typeof v === 'string' ? /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v) : null;
-  if (range) {
-    const ps = logSpacedFeatures(Number(range[1]), Number(range[2]), Number(range[3]));
-    const kept = ps.filter((p) => Math.abs(p - n) > 1);
-    if (kept.length === 0) throw new Error(`p '${v}' leaves no dimension away from n = ${n}`);
-    return kept;
-  }
-  if (!Array.isArray(v) || v.length === 0) {
-    throw new Error(
-      `p must be a non-empty list of dimensions, 'start:stop:count' or 'auto', got ${JSON.stringify(v)}`,
-    );
-  }
-  v.forEach((p, i) => {
-    positiveInteger(`p[${i}]`, p);
-    if (Math.abs(p - n) <= 1) {
-      throw new Error(
-        `p[${i}] = ${p} is within 1 of n = ${n}, where the expected ridgeless risk is infinite; leave it out`,
-      );
+export const linearGaussianSchema = z
+  .strictObject({
+    n: positiveInteger().default(200).describe('training points'),
+    nTest: positiveInteger().default(500).describe('fresh test points per problem (for the test MSE column)'),
+    p: gridInput('dimensions', { auto: true })
+      .default('auto')
+      .describe(
+        "model dimensions p: a list, 'start:stop:count' (log-spaced) or 'auto' (γ = p/n from 0.1 to 5); |p − n| ≤ 1 is excluded (infinite expected risk)",
+      ),
+    ridges: listOf(
+      z.union([numberIn(0, Infinity), z.literal('optimal')], { error: "must be a λ ≥ 0 or 'optimal'" }),
+      "λ ≥ 0 or 'optimal'",
+    )
+      .transform((v) => [...new Set(v)])
+      .default([0, 'optimal'])
+      .describe("ridge penalties λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention; 'optimal' is λ* = σ²γ/r² per p"),
+    signal: numberIn(0, Infinity).default(1).describe('‖β‖ = r (alias: r)'),
+    noise: numberIn(0, Infinity).default(0.5).describe('noise standard deviation σ (alias: sigma)'),
+    seeds: positiveInteger()
+      .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
+      .default(40)
+      .describe('problems drawn per point: repetition r uses seed·2²⁰ + r'),
+    seed: integer()
+      .refine((s) => Math.abs(s) < 2 ** 32, { error: 'must be an integer with |seed| < 2³²' })
+      .default(1)
+      .describe('base seed'),
+  })
+  .transform((c, ctx) => {
+    if (c.signal === 0 && c.ridges.includes('optimal')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ridges'],
+        params: { whole: true },
+        message: `ridges: 'optimal' needs r > 0 (the signal ‖β‖; λ* = σ²γ/r²), got r = 0`,
+      });
+      return z.NEVER;
     }
+    const p = expandGrid(c.p, { auto: () => autoDimensions(c.n) });
+    const near = p.findIndex((d) => Math.abs(d - c.n) <= 1);
+    if (Array.isArray(c.p) && near >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['p'],
+        params: { whole: true },
+        message: `p[${c.p.indexOf(p[near])}] = ${p[near]} is within 1 of n = ${c.n}, where the expected ridgeless risk is infinite; leave it out`,
+      });
+      return z.NEVER;
+    }
+    const kept = p.filter((d) => Math.abs(d - c.n) > 1);
+    if (kept.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['p'],
+        params: { whole: true },
+        message: `p '${String(c.p)}' leaves no dimension away from n = ${c.n}`,
+      });
+      return z.NEVER;
+    }
+    return { ...c, p: kept };
   });
-  return [...new Set(v as number[])].sort((a, b) => a - b);
-}
 
-function resolveRidges(v: unknown): RidgeSetting[] {
-  if (!Array.isArray(v) || v.length === 0) {
-    throw new Error(`ridges must be a non-empty list of λ ≥ 0 or 'optimal', got ${JSON.stringify(v)}`);
-  }
-  const out = v.map((x, i) => (x === 'optimal' ? 'optimal' : numberIn(`ridges[${i}]`, x, 0, Infinity)));
-  return [...new Set(out)];
-}
+export type LinearGaussianConfig = z.output<typeof linearGaussianSchema>;
+export type RidgeSetting = LinearGaussianConfig['ridges'][number];
 
 /** Per-seed measurements of every (λ, p): risks[c][k][s] for ridges[c], p[k], seed + s. */
 export interface LinearGaussianTrials {
@@ -148,7 +117,7 @@ export function solverRidge(setting: RidgeSetting, p: number, config: LinearGaus
 
 function lambdaAt(setting: RidgeSetting, p: number, config: LinearGaussianConfig): number {
   return setting === 'optimal'
-    ? optimalRidgeLambda(p / config.n, { r: config.r, sigma: config.sigma })
+    ? optimalRidgeLambda(p / config.n, { r: config.signal, sigma: config.noise })
     : setting;
 }
 
@@ -168,8 +137,8 @@ export async function linearGaussianTrials(
         d: p,
         n,
         nTest,
-        r: config.r,
-        sigma: config.sigma,
+        r: config.signal,
+        sigma: config.noise,
         seed: repetitionSeed(config.seed, s),
       });
       // Test inputs, then the basis vectors e_1 … e_p: the predictions there are β̂ itself.
@@ -208,7 +177,7 @@ async function fitOne(xTrain: Matrix, y: Float64Array, xTest: Matrix, ridge: num
 
 /** Rows of the run: one per (λ setting, p), λ settings in config order, p increasing. */
 export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearGaussianTrials): Row[] {
-  const target: LinearTarget = { r: config.r, sigma: config.sigma };
+  const target: LinearTarget = { r: config.signal, sigma: config.noise };
   const { n } = config;
   return config.ridges.flatMap((setting, c) =>
     config.p.map((p, k) => {
@@ -319,7 +288,7 @@ export function linearGaussianSummaryLines(config: LinearGaussianConfig, s: Line
   const lines: [string, string][] = [
     [
       'model',
-      `x ~ N(0, I_p), ‖β‖ = ${config.r}, σ = ${config.sigma}, n = ${config.n}, ${config.seeds} seeds; risk = ‖β̂ − β‖²`,
+      `x ~ N(0, I_p), ‖β‖ = ${config.signal}, σ = ${config.noise}, n = ${config.n}, ${config.seeds} seeds; risk = ‖β̂ − β‖²`,
     ],
   ];
   for (const c of s.curves) {
@@ -357,12 +326,12 @@ export async function runLinearGaussian(
   return { points: rows, summary: { ...summary }, summaryLines: linearGaussianSummaryLines(config, summary) };
 }
 
-export const linearGaussianPreset: Preset<LinearGaussianConfig> = {
+export const linearGaussianPreset = definePreset<LinearGaussianConfig>({
   name: 'linear-gaussian',
   description: 'min-norm and ridge least squares on isotropic Gaussian data vs Hastie et al. 2019 theory',
-  defaults: LINEAR_GAUSSIAN_DEFAULTS,
+  schema: linearGaussianSchema,
+  aliases: { r: 'signal', sigma: 'noise' },
   indexKeys: ['gamma', 'p', 'n', 'lambda', 'optimalRidge'],
-  resolve: (c) => resolveLinearGaussianConfig(c as Partial<LinearGaussianConfigInput>),
   run: (config, context) => runLinearGaussian(config, context.onProgress),
   estimateBytes(config) {
     // At the largest p: the problem (inputs n × p, test inputs plus basis vectors (nTest + p) × p),
@@ -375,4 +344,4 @@ export const linearGaussianPreset: Preset<LinearGaussianConfig> = {
     const summary = summarizeLinearGaussian(config, rows);
     return { summary: { ...summary }, summaryLines: linearGaussianSummaryLines(config, summary) };
   },
-};
+});

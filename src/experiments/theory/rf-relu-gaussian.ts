@@ -13,39 +13,12 @@ import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { randomFeatures } from '../../models/random-features.js';
 import { randomFeaturesRisk } from '../../theory/random-features-relu.js';
-import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
-import type { Preset, PresetResult, Row } from '../preset.js';
-import { logSpacedFeatures } from '../common/grid.js';
-import { checkRepetitions, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { z } from 'zod';
+import { integer, numberIn, positiveInteger } from '../common/fields.js';
+import { definePreset, type PresetResult, type Row } from '../preset.js';
+import { expandGrid, gridInput, logSpacedFeatures } from '../common/grid.js';
+import { MAX_REPETITIONS, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
-
-export type RfReluGaussianConfig = {
-  /** Input dimension d. */
-  d: number;
-  /** Training points n (ψ2 = n/d). */
-  n: number;
-  /** Fresh test points per seed. */
-  nTest: number;
-  /** Model sizes N (ψ1 = N/d), increasing; N = n is excluded (the theory is infinite there). */
-  features: number[];
-  /** F1 = ‖β‖. */
-  signal: number;
-  /** τ: the label-noise standard deviation. */
-  noise: number;
-  /** Repetitions (repetition r uses seed·2²⁰ + r): data, test set and features are redrawn for each. */
-  seeds: number;
-  seed: number;
-};
-
-/**
- * `features` may also be 'auto' (see autoRfFeatures) or 'start:stop:count' (count log-spaced sizes,
- * N = n left out).
- */
-export type RfReluGaussianConfigInput = Omit<RfReluGaussianConfig, 'features'> & {
-  features: number[] | 'auto';
-};
-
-const KEYS = ['d', 'n', 'nTest', 'features', 'signal', 'noise', 'seeds', 'seed'] as const;
 
 /** 'auto': 24 log-spaced N from d/10 to 30d, plus N = 0.9n, 0.95n, 1.05n, 1.1n; never N = n. */
 export function autoRfFeatures(d: number, n: number): number[] {
@@ -54,60 +27,58 @@ export function autoRfFeatures(d: number, n: number): number[] {
   return [...new Set([...grid, ...near])].filter((N) => N >= 1 && N !== n).sort((a, b) => a - b);
 }
 
-export const RF_RELU_GAUSSIAN_DEFAULTS: RfReluGaussianConfig = {
-  d: 200,
-  n: 600,
-  nTest: 2000,
-  features: autoRfFeatures(200, 600),
-  signal: 1,
-  noise: 0.5,
-  seeds: 10,
-  seed: 1,
-};
-
-export function resolveRfReluGaussianConfig(input: Partial<RfReluGaussianConfigInput>): RfReluGaussianConfig {
-  knownKeys('rf-relu-gaussian', input, KEYS);
-  const c = { ...RF_RELU_GAUSSIAN_DEFAULTS, features: 'auto', ...input } as RfReluGaussianConfigInput;
-  const d = positiveInteger('d', c.d);
-  const n = positiveInteger('n', c.n);
-  const seeds = positiveInteger('seeds', c.seeds);
-  const seed = integer('seed', c.seed);
-  checkRepetitions(seed, seeds);
-  return {
-    d,
-    n,
-    nTest: positiveInteger('nTest', c.nTest),
-    features: resolveFeatures(c.features, d, n),
-    signal: numberIn('signal', c.signal, 0, Infinity),
-    noise: numberIn('noise', c.noise, 0, Infinity),
-    seeds,
-    seed,
-  };
-}
-
-function resolveFeatures(v: unknown, d: number, n: number): number[] {
-  if (v === 'auto') return autoRfFeatures(d, n);
-  const range = typeof v === 'string' ? /^\s*(\d+):(\d+):(\d+)\s*$/.exec(v) : null;
-  if (range) {
-    const sizes = logSpacedFeatures(Number(range[1]), Number(range[2]), Number(range[3])).filter(
-      (N) => N !== n,
-    );
-    if (sizes.length === 0) throw new Error(`features '${v}' leaves no model size besides N = n`);
-    return sizes;
-  }
-  if (!Array.isArray(v) || v.length === 0) {
-    throw new Error(
-      `features must be a non-empty list of model sizes, 'start:stop:count' or 'auto', got ${JSON.stringify(v)}`,
-    );
-  }
-  v.forEach((N, i) => {
-    positiveInteger(`features[${i}]`, N);
-    if (N === n) {
-      throw new Error(`features[${i}] = ${N} equals n: the theory's risk is infinite at N = n; leave it out`);
+export const rfReluGaussianSchema = z
+  .strictObject({
+    d: positiveInteger().default(200).describe('input dimension d'),
+    n: positiveInteger().default(600).describe('training points n (ψ2 = n/d)'),
+    nTest: positiveInteger().default(2000).describe('fresh test points per seed'),
+    features: gridInput('model sizes', { auto: true })
+      .default('auto')
+      .describe(
+        "model sizes N (ψ1 = N/d): a list, 'start:stop:count' or 'auto' (24 log-spaced from d/10 to 30d, plus 0.9n … 1.1n); N = n is excluded (the theory is infinite there)",
+      ),
+    signal: numberIn(0, Infinity).default(1).describe('F1 = ‖β‖'),
+    noise: numberIn(0, Infinity).default(0.5).describe('τ: the label-noise standard deviation'),
+    seeds: positiveInteger()
+      .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
+      .default(10)
+      .describe(
+        'repetitions (repetition r uses seed·2²⁰ + r): data, test set and features are redrawn for each',
+      ),
+    seed: integer()
+      .refine((s) => Math.abs(s) < 2 ** 32, { error: 'must be an integer with |seed| < 2³²' })
+      .default(1)
+      .describe('base seed'),
+  })
+  .transform((c, ctx) => {
+    if (Array.isArray(c.features)) {
+      const i = c.features.indexOf(c.n);
+      if (i >= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i],
+          params: { whole: true },
+          message: `features[${i}] = ${c.n} equals n: the theory's risk is infinite at N = n; leave it out`,
+        });
+        return z.NEVER;
+      }
     }
+    const features = expandGrid(c.features, { auto: () => autoRfFeatures(c.d, c.n) }).filter(
+      (N) => N !== c.n,
+    );
+    if (features.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        params: { whole: true },
+        message: `features '${String(c.features)}' leaves no model size besides N = n`,
+      });
+      return z.NEVER;
+    }
+    return { ...c, features };
   });
-  return [...new Set(v as number[])].sort((a, b) => a - b);
-}
+
+export type RfReluGaussianConfig = z.output<typeof rfReluGaussianSchema>;
 
 /** Per-seed excess risks and test MSEs: risk[k][s] for features[k], seed + s. */
 export interface RfReluGaussianTrials {
@@ -253,12 +224,12 @@ export async function runRfReluGaussian(
   return { points: rows, summary: { ...summary }, summaryLines: rfReluGaussianSummaryLines(config, summary) };
 }
 
-export const rfReluGaussianPreset: Preset<RfReluGaussianConfig> = {
+export const rfReluGaussianPreset = definePreset<RfReluGaussianConfig>({
   name: 'rf-relu-gaussian',
   description: 'random ReLU features on Gaussian inputs, linear target, vs Mei & Montanari 2019 theory',
-  defaults: RF_RELU_GAUSSIAN_DEFAULTS,
+  schema: rfReluGaussianSchema,
+  aliases: { r: 'signal', sigma: 'noise' },
   indexKeys: ['psi1', 'features', 'psi2', 'd', 'n'],
-  resolve: (c) => resolveRfReluGaussianConfig(c as Partial<RfReluGaussianConfigInput>),
   run: (config, context) => runRfReluGaussian(config, context.onProgress),
   estimateBytes(config) {
     // As rff: stored train and test features, the weights, the data and a few n × n matrices.
@@ -270,4 +241,4 @@ export const rfReluGaussianPreset: Preset<RfReluGaussianConfig> = {
     const summary = summarizeRfReluGaussian(config, rows);
     return { summary: { ...summary }, summaryLines: rfReluGaussianSummaryLines(config, summary) };
   },
-};
+});
