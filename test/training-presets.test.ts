@@ -50,6 +50,9 @@ describe('mlp-width', () => {
       9 * (1 * k + k * 2 * k + 2 * k * 4 * k + 4 * k * 8 * k) + 15 * k + 8 * k * 10 + 10;
     expect(result.points.map((r) => r.parameters)).toEqual([count(1), count(2)]);
     for (const r of result.points) expect(r.testError).toBeLessThan(1);
+    // n·K parameters has no width formula for the CNN: no threshold in the summary or its lines.
+    expect(result.summary.thresholdWidth).toBeNull();
+    expect(result.summaryLines.join('\n')).not.toMatch(/threshold/);
   });
 
   it('the summary finds the classical minimum, the peak after it and the early-stopped bump', () => {
@@ -127,6 +130,11 @@ describe('effective model complexity', () => {
     expect(regimeOf(100, 400, 1.5)).toBe('under-parameterized');
     expect(regimeOf(350, 400, 1.5)).toBe('critical');
     expect(regimeOf(700, 400, 1.5)).toBe('over-parameterized');
+    // Off the grid EMC is only bounded: a regime only where the bound settles it.
+    expect(regimeOf(100, 400, 1.5, 'below-grid')).toBe('under-parameterized');
+    expect(regimeOf(300, 400, 1.5, 'below-grid')).toBe('undetermined');
+    expect(regimeOf(800, 400, 1.5, 'above-grid')).toBe('over-parameterized');
+    expect(regimeOf(500, 400, 1.5, 'above-grid')).toBe('undetermined');
   });
 
   it('a wider network has the larger EMC', async () => {

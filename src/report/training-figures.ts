@@ -264,8 +264,7 @@ export const trainingFigures: Record<string, (config: Config, result: PresetResu
   'mlp-width': (config, result) =>
     widthFigureSpec(result.points, {
       title: `Model-wise double descent: ${describe(config)}`,
-      thresholdWidth:
-        config.family === 'mlp' && config.depth === 1 ? (result.summary.thresholdWidth as number) : undefined,
+      thresholdWidth: (result.summary.thresholdWidth as number | null) ?? undefined,
     }),
   epochwise: (config, result) =>
     epochFigureSpec(result.points, { title: `Epoch-wise double descent: ${describe(config)}` }),

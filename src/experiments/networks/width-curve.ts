@@ -42,7 +42,8 @@ export function widthSeries(runs: WidthRun[]): SeriesPoint[] {
 }
 
 export interface WidthSummary {
-  thresholdWidth: number;
+  /** Width where a one-hidden-layer MLP's parameters reach n·K; null for other networks (no such formula). */
+  thresholdWidth: number | null;
   interpolationWidth: number | null;
   /** The bottom of the classical U: the lowest final test error up to the interpolation width. */
   classicalMinimum: { width: number; testError: number };
@@ -82,7 +83,8 @@ export function summarizeWidths(config: TrainingConfig, rows: Row[]): WidthSumma
   const wider = sorted.filter((r) => r.width > final.top.width);
   const last = sorted[sorted.length - 1];
   return {
-    thresholdWidth: thresholdFromRows(config.n, sorted),
+    thresholdWidth:
+      config.family === 'mlp' && config.depth === 1 ? thresholdFromRows(config.n, sorted) : null,
     interpolationWidth: interpolating ? interpolating.width : null,
     classicalMinimum: { width: final.bottom.width, testError: final.bottom.testError },
     peak: { width: final.top.width, testError: final.top.testError, bestTestError: final.top.bestTestError },
@@ -111,7 +113,7 @@ export function widthSummaryLines(s: WidthSummary, config: TrainingConfig): stri
     config.family === 'cnn' ? 'CNN' : `MLP (${config.depth} hidden layer${config.depth > 1 ? 's' : ''})`;
   return alignedLines([
     ['network', `${family}, n = ${config.n}, label noise ${config.labelNoise}, ${config.epochs} epochs`],
-    ...(config.family === 'mlp' && config.depth === 1
+    ...(s.thresholdWidth !== null
       ? [['threshold (params = n·K)', `width ≈ ${s.thresholdWidth.toFixed(1)}`] as [string, string]]
       : []),
     [
