@@ -96,12 +96,64 @@ describe('ddlab run rff', () => {
     [['--kind', 'tanh'], /--kind.*tanh.*rff, relu/],
     [['--n', '70000'], /n = 70000 is larger than the 60000 training images of mnist/],
     [['--dataset', '/nonexistent/dir'], /\/nonexistent\/dir/],
+    // Only decimal numbers: Number('0x10') would read 16.
+    [['--sigma', '0x10'], /--sigma must be a number in \(0, ∞\), got '0x10'/],
+    [['--set', 'ridge=0x10'], /--set ridge: expected a number, got '0x10'/],
+    [['--set', 'sigmaa=3'], /rff: unknown config field 'sigmaa'/],
   ])('rejects %j with a message naming it, writing nothing', async (bad, message) => {
     const out = join(tmp(), 'run');
     const r = await ddlab(['run', 'rff', '--no-progress', '--features', '10,20', '--out', out, ...bad]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('reads --set values by the field type: text stays text, numbers and lists are parsed', async () => {
+    const r = await ddlab([
+      'run',
+      'rff',
+      '--print-spec',
+      '--set',
+      'kind=relu',
+      '--set',
+      'ridge=1e-3',
+      '--set',
+      'features=10:1000:3',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/kind: relu/);
+    expect(r.stdout).toMatch(/ridge: 0.001/);
+    expect(r.stdout).toMatch(/features:\n\s+- 10\n\s+- 100\n\s+- 1000\n/);
+    const list = await ddlab([
+      'run',
+      'mlp-width',
+      '--print-spec',
+      '--set',
+      'widths=[8,2]',
+      '--set',
+      'reuse=true',
+    ]);
+    expect(list.stdout).toMatch(/widths:\n\s+- 2\n\s+- 8\n/);
+    expect(list.stdout).toMatch(/reuse: true/);
+  });
+
+  it('`run PRESET --help` lists the fields from the schema; `schema PRESET` prints JSON Schema', async () => {
+    const help = await ddlab(['run', 'igr-lr', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ddlab run igr-lr: /);
+    expect(help.stdout).toMatch(/lrs\s+default \[0\.04,0\.06,0\.1,0\.16,0\.25,0\.4\]; list of number > 0/);
+    expect(help.stdout).toMatch(/sgdBatch\s+default 32; integer ≥ 1\n\s+minibatch of the SGD mode/);
+    const schema = await ddlab(['schema', 'emc']);
+    expect(schema.code).toBe(0);
+    const json = JSON.parse(schema.stdout) as {
+      title: string;
+      properties: Record<string, { default: unknown }>;
+    };
+    expect(json.title).toBe('emc');
+    expect(json.properties.band.default).toBe(1.5);
+    const bad = await ddlab(['schema', 'nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/preset must be one of rff, /);
   });
 
   it('rejects an unknown preset', async () => {

@@ -1,9 +1,11 @@
 // The `ddlab` command line.
 import { Command, Option } from 'commander';
 import type { Config } from '../experiments/preset.js';
-import { PRESETS } from '../experiments/presets.js';
+import { presetJsonSchema } from '../experiments/preset-json-schema.js';
+import { PRESETS, presetNamed } from '../experiments/presets.js';
 import { defaultWorkers } from '../sweep/local-executor.js';
 import { featureSpec, integer, numberInRange, positiveInteger, setting, widthSpec } from './options.js';
+import { FLAG_OF, presetHelp } from './preset-docs.js';
 import { ddlabVersion } from './provenance.js';
 import { registerResultCommands } from './result-commands.js';
 import { runCommand } from './run-command.js';
@@ -15,23 +17,14 @@ const program = new Command('ddlab')
   .version(ddlabVersion())
   .showHelpAfterError();
 
-// Named options map onto config fields of the same name; a preset rejects fields it does not have.
-const FIELD_OF: Record<string, string> = {
-  dataset: 'dataset',
-  n: 'n',
-  nTest: 'nTest',
-  kind: 'kind',
-  sigma: 'sigma',
-  features: 'features',
-  ridge: 'ridge',
-  labelNoise: 'labelNoise',
-  seed: 'seed',
-  widths: 'widths',
-  epochs: 'epochs',
-  lr: 'lr',
-  optimizer: 'optimizer',
-  family: 'family',
-};
+// `ddlab run PRESET --help` prints the preset's fields (from its schema) rather than the run options.
+const [command, target] = process.argv.slice(2);
+if (command === 'run' && target && Object.hasOwn(PRESETS, target)) {
+  if (process.argv.slice(4).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(presetHelp(PRESETS[target]));
+    process.exit(0);
+  }
+}
 
 program
   .command('run')
@@ -94,7 +87,7 @@ program
   )
   .option(
     '--set <field=value...>',
-    'set any config field (value as JSON, else a string); repeatable',
+    "set any config field; the value is read by the field's type (numbers, text, JSON lists); repeatable",
     setting,
     {},
   )
@@ -109,14 +102,18 @@ program
   )
   .option('--redis <url>', 'run the trials on `ddlab worker` processes through Redis (redis://host:port)')
   .option('--no-progress', 'do not show the progress bar')
-  .addHelpText('after', '\nDefaults come from the preset: see them with `ddlab run <preset> --print-spec`.')
+  .addHelpText(
+    'after',
+    "\nA preset's fields, defaults and meanings: `ddlab run <preset> --help`; its full configuration: `ddlab run <preset> --print-spec`.",
+  )
   .action(async (target: string, o: Record<string, unknown>) => {
-    const overrides: Config = { ...(o.set as Config) };
-    for (const [option, field] of Object.entries(FIELD_OF))
-      if (o[option] !== undefined) overrides[field] = o[option];
+    // Named options carry the config field of their name; a preset rejects fields it does not have.
+    const overrides: Config = {};
+    for (const field of Object.keys(FLAG_OF)) if (o[field] !== undefined) overrides[field] = o[field];
     if ((o.workers as number) < 0) throw new Error(`--workers must be ≥ 0, got ${o.workers}`);
     process.exitCode = await runCommand(target, {
       overrides,
+      settings: o.set as Record<string, string>,
       seeds: o.seeds as number | undefined,
       printSpec: Boolean(o.printSpec),
       out: o.out as string | undefined,
@@ -125,6 +122,14 @@ program
       redis: o.redis as string | undefined,
       progress: o.progress as boolean,
     });
+  });
+
+program
+  .command('schema')
+  .description("print a preset's fields as JSON Schema (for forms and editors)")
+  .argument('<preset>', `one of ${Object.keys(PRESETS).join(', ')}`)
+  .action((name: string) => {
+    process.stdout.write(`${JSON.stringify(presetJsonSchema(presetNamed(name)), null, 2)}\n`);
   });
 
 registerResultCommands(program);

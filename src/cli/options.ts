@@ -1,5 +1,7 @@
 // Parsers for command-line values: each error names the option and the value at fault.
 import { InvalidArgumentError } from 'commander';
+import { presetJsonSchema } from '../experiments/preset-json-schema.js';
+import type { Preset } from '../experiments/preset.js';
 
 export function positiveInteger(option: string) {
   return (value: string): number => {
@@ -21,10 +23,13 @@ export function integer(option: string) {
   };
 }
 
+/** A decimal number as people write it: no hex, binary or octal forms, no empty string. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 export function numberInRange(option: string, low: number, high: number, lowOpen = false) {
   return (value: string): number => {
     const x = Number(value);
-    const ok = value.trim() !== '' && Number.isFinite(x) && (lowOpen ? x > low : x >= low) && x <= high;
+    const ok = DECIMAL.test(value) && Number.isFinite(x) && (lowOpen ? x > low : x >= low) && x <= high;
     if (!ok) {
       const range = `${lowOpen ? '(' : '['}${low}, ${high === Infinity ? '∞)' : `${high}]`}`;
       throw new InvalidArgumentError(`${option} must be a number in ${range}, got '${value}'`);
@@ -60,16 +65,36 @@ function sizeList(option: string, value: string): number[] | string {
   return ints(value.split(','));
 }
 
-/** `--set field=value`, accumulated into an object; the value is parsed as JSON when it can be. */
-export function setting(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+/** `--set field=value`, accumulated as text; `settingValue` reads it by the preset's field type. */
+export function setting(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`--set expects field=value, got '${value}'`);
-  const raw = value.slice(eq + 1);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = raw;
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/**
+ * The value of `--set field=text` for a preset, read by the field's type in its JSON Schema: a
+ * number field takes a decimal number, a text field the text as it stands, any other (lists,
+ * objects, alternatives) JSON — or the text, for forms like 'start:stop:count' and names.
+ */
+export function settingValue(preset: Preset, field: string, text: string): unknown {
+  const properties = (presetJsonSchema(preset) as { properties: Record<string, { type?: string }> })
+    .properties;
+  const target = preset.aliases?.[field] ?? field;
+  const type = Object.hasOwn(properties, target) ? properties[target].type : undefined;
+  if (type === 'number' || type === 'integer') {
+    if (!DECIMAL.test(text)) throw new Error(`--set ${field}: expected a number, got '${text}'`);
+    return Number(text);
   }
-  return { ...previous, [value.slice(0, eq)]: parsed };
+  if (type === 'boolean') {
+    if (text !== 'true' && text !== 'false')
+      throw new Error(`--set ${field}: expected true or false, got '${text}'`);
+    return text === 'true';
+  }
+  if (type === 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

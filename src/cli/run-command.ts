@@ -14,11 +14,15 @@ import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
 import { stepBar, trialBar } from './progress.js';
+import { settingValue } from './options.js';
 import { provenance } from './provenance.js';
 import { writeSweepOutput } from './sweep-output.js';
 
 export interface RunCommandOptions {
+  /** Config fields from the named options. */
   overrides: Config;
+  /** `--set field=text`, read by the preset's field types. */
+  settings?: Record<string, string>;
   seeds?: number;
   printSpec: boolean;
   out?: string;
@@ -29,13 +33,22 @@ export interface RunCommandOptions {
   progress: boolean;
 }
 
-export function specFor(target: string, overrides: Config, seeds?: number): Experiment {
+export function specFor(
+  target: string,
+  overrides: Config,
+  seeds?: number,
+  settings: Record<string, string> = {},
+): Experiment {
   let spec: Experiment;
-  if (target in PRESETS) spec = validateSpec({ preset: target }, `preset ${target}`);
+  if (Object.hasOwn(PRESETS, target)) spec = validateSpec({ preset: target }, `preset ${target}`);
   else if (existsSync(target)) spec = readSpecFile(target);
   else
     throw new Error(`'${target}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a spec file`);
-  return { ...spec, config: { ...spec.config, ...overrides }, seeds: seeds ?? spec.seeds };
+  const preset = presetNamed(spec.preset);
+  const set = Object.fromEntries(
+    Object.entries(settings).map(([field, text]) => [field, settingValue(preset, field, text)]),
+  );
+  return { ...spec, config: { ...spec.config, ...set, ...overrides }, seeds: seeds ?? spec.seeds };
 }
 
 /** One worker per core, but no more than fit in 80% of the memory at the largest trial's estimate. */
@@ -47,7 +60,7 @@ function workersThatFit(preset: Preset, sweep: Sweep): number {
 }
 
 export async function runCommand(target: string, o: RunCommandOptions): Promise<number> {
-  const spec = specFor(target, o.overrides, o.seeds);
+  const spec = specFor(target, o.overrides, o.seeds, o.settings);
   const preset = presetNamed(spec.preset);
   if (o.printSpec) {
     // The preset's full configuration, so users can start from it and edit.

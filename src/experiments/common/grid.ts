@@ -24,14 +24,17 @@ export function parseRange(text: string): GridRange | null {
  */
 export function gridInput(what: string, options: { auto?: boolean } = {}) {
   const forms = `a non-empty list of ${what}, 'start:stop:count'${options.auto ? " or 'auto'" : ''}`;
-  const text = z.string().refine(
-    (s) => {
-      if (options.auto && s === 'auto') return true;
-      const r = parseRange(s);
-      return r !== null && r.start >= 1 && r.stop >= r.start && r.count >= 1;
-    },
-    { error: `must be ${forms} (with 1 ≤ start ≤ stop, count ≥ 1)` },
-  );
+  const text = z
+    .string()
+    .refine(
+      (s) => {
+        if (options.auto && s === 'auto') return true;
+        const r = parseRange(s);
+        return r !== null && r.start >= 1 && r.stop >= r.start && r.count >= 1;
+      },
+      { error: `must be ${forms} (with 1 ≤ start ≤ stop, count ≥ 1)` },
+    )
+    .describe(options.auto ? "'start:stop:count' or 'auto'" : "'start:stop:count'");
   const list = z
     .array(positiveInteger(), { error: `must be ${forms}` })
     .min(1, { error: `must be ${forms}` });

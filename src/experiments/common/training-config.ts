@@ -103,8 +103,8 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
       .default(d.depth)
       .describe('MLP: hidden layers of width k (the CNN always has four)'),
     widths: gridInput('widths')
-      .transform((v) => expandGrid(v))
       .default(d.widths)
+      .transform((v) => expandGrid(v))
       .describe("hidden widths k: a list, or count log-spaced widths 'start:stop:count'"),
     epochs: positiveInteger().default(d.epochs).describe('training epochs'),
     batchSize: positiveInteger()
@@ -137,8 +137,8 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
       ),
     probes: z
       .array(oneOf(TRAINING_PROBES), { error: `must be a list of ${TRAINING_PROBES.join(', ')}` })
-      .transform((v) => [...new Set(v)])
       .default(d.probes)
+      .transform((v) => [...new Set(v)])
       .describe('rig (R_IG and its minibatch estimate) and/or sharpness, measured at every evaluation'),
     seed: integer()
       .default(d.seed)

@@ -24,8 +24,8 @@ export const igrExplicitSchema = z.strictObject({
     .default(0.32)
     .describe('learning rate of the plain run (implicit λ = hm/4)'),
   strengths: listOf(numberIn(0, Infinity), 'strengths s ≥ 0')
-    .transform(sortedUnique)
     .default([0, 0.02, 0.04, 0.08, 0.16, 0.32])
+    .transform(sortedUnique)
     .describe('explicit strengths s, μ = s·m/4: the λ that plain GD at step s would carry'),
   targetLoss: numberIn(0, Infinity, { low: true })
     .default(0.01)

@@ -25,8 +25,8 @@ export const igrLrSchema = z.strictObject({
   ]),
   width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
   lrs: listOf(numberIn(0, Infinity, { low: true }), 'learning rates > 0')
-    .transform(sortedUnique)
     .default([0.04, 0.06, 0.1, 0.16, 0.25, 0.4])
+    .transform(sortedUnique)
     .describe('learning rates h, a list (each mode trains them all as one ensemble)'),
   sgdBatch: positiveInteger()
     .default(32)

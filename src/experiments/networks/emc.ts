@@ -16,8 +16,8 @@ export const emcSchema = z
     sizes: z
       .array(positiveInteger(), { error: 'must list at least two training-set sizes' })
       .min(2, { error: 'must list at least two training-set sizes' })
-      .transform(sortedUnique)
       .default([500, 1000, 2000, 4000, 8000])
+      .transform(sortedUnique)
       .describe('grid of training-set sizes searched for the ε crossing'),
     epsilon: numberIn(0, 1, { low: true }).default(0.1).describe('the train-error level ε of EMC_ε'),
     inits: positiveInteger()

@@ -20,8 +20,8 @@ export const samplewiseSchema = z
     sizes: z
       .array(positiveInteger(), { error: 'must list at least two training-set sizes' })
       .min(2, { error: 'must list at least two training-set sizes' })
-      .transform(sortedUnique)
       .default([2000, 4000])
+      .transform(sortedUnique)
       .describe('training-set sizes n, each trained with every width'),
   })
   .superRefine(checkTraining);

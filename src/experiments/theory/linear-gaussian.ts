@@ -53,8 +53,8 @@ export const linearGaussianSchema = z
       z.union([numberIn(0, Infinity), z.literal('optimal')], { error: "must be a λ ≥ 0 or 'optimal'" }),
       "λ ≥ 0 or 'optimal'",
     )
-      .transform((v) => [...new Set(v)])
       .default([0, 'optimal'])
+      .transform((v) => [...new Set(v)])
       .describe("ridge penalties λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention; 'optimal' is λ* = σ²γ/r² per p"),
     signal: numberIn(0, Infinity).default(1).describe('‖β‖ = r (alias: r)'),
     noise: numberIn(0, Infinity).default(0.5).describe('noise standard deviation σ (alias: sigma)'),
