@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/random.js';
 import { ensemblePlan } from '../src/fit/train/ensemble-plan.js';
-import { hessianVectorProduct, sharpness } from '../src/fit/train/hessian.js';
+import { hessianVectorProduct } from '../src/fit/train/hessian.js';
 import { initialParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import {
@@ -13,6 +13,7 @@ import {
   type TrainSettings,
 } from '../src/fit/train/trainer.js';
 import { probeGradientRegularization, rigOf } from '../src/probes/gradient-regularization.js';
+import { sharpness } from '../src/probes/sharpness.js';
 import { symmetricEigen } from '../src/theory/symmetric-eigen.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';

@@ -67,6 +67,27 @@ describe('ensembles in one graph', () => {
     expect(three.stepCount).toBe(one.stepCount);
     expect(maxRelativeDifference(one.parameters(), three.parameters())).toBeLessThan(1e-12);
   });
+
+  it('train({ stopWhen }) freezes each member when its predicate holds and ends when all have stopped', async () => {
+    // 32 points in batches of 8: 4 steps per epoch; member 0 stops at epoch 2, member 1 at epoch 3.
+    const data = randomData(32, 6, 3, 13);
+    const t = await EnsembleTrainer.create(members.slice(0, 2), data, settings({ epochs: 10 }));
+    const seen: number[] = [];
+    const series = await t.train({
+      stopWhen: (record, m) => record.epoch >= 2 + m,
+      onRecord: (epoch) => seen.push(epoch),
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(t.stepCount).toBe(12);
+    expect([t.frozenAtStep(0), t.frozenAtStep(1)]).toEqual([8, 12]);
+    expect(series.map((records) => records.map((r) => r.epoch))).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    // A frozen member no longer moves; the other one still did.
+    expect(series[0][2].trainLoss).toBe(series[0][1].trainLoss);
+    expect(series[1][2].trainLoss).not.toBe(series[1][1].trainLoss);
+  });
 });
 
 describe('optimizers follow their update formulas', () => {

@@ -72,10 +72,13 @@ export async function trainWidths(
         : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
     const trainer = await EnsembleTrainer.create(group, data, settings, start);
     const probe = config.probes.length ? epochProbe(config.probes, config.batchSize, config.seed) : undefined;
-    const series = await trainer.train(() => {
-      done += config.evalEvery;
-      options.onEpoch?.(Math.min(done, total), total);
-    }, probe);
+    const series = await trainer.train({
+      onRecord: () => {
+        done += config.evalEvery;
+        options.onEpoch?.(Math.min(done, total), total);
+      },
+      probe,
+    });
     if (grownFrom !== undefined || grown.includes(m0.shape.widths[0])) {
       trained.set(`${m0.shape.widths[0]} ${m0.seed}`, trainer.parameters());
     }
