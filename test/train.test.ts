@@ -225,6 +225,22 @@ describe('training on MNIST', () => {
       /training diverged: the loss of the network of width 8 \(learning rate 1000000, seed 1\) became (NaN|Infinity|-Infinity) at step \d+ .*lower the learning rate/,
     );
   });
+
+  it('a step that leaves non-finite parameters is caught at the evaluation with the same error', async () => {
+    // One full-batch step: its loss (at the start) is finite, the parameters after it are not.
+    const data = randomData(32, 5, 3, 15);
+    const t = await EnsembleTrainer.create(
+      [{ shape: mlp(8), seed: 1, lr: 1e300 }],
+      data,
+      settings({ loss: 'squared', epochs: 1, batchSize: 32 }),
+    );
+    const err = await t.train().catch((e: unknown) => e);
+    expect(t.stepCount).toBe(1);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect(String(err)).toMatch(
+      /training diverged: the loss of the network of width 8 \(learning rate 1e\+300, seed 1\) became (NaN|Infinity) at step 1 \(epoch 1\) on the training set; lower the learning rate/,
+    );
+  });
 });
 
 describe('bad training configurations are rejected with the field named', () => {

@@ -229,16 +229,9 @@ export class EnsembleTrainer implements TrainedNetworks {
     });
     const out = await session.run(feeds);
     const losses = batches.map((_, s) => Float64Array.from(out[subStep('loss', s)].data as Floats));
-    losses.forEach((loss, s) => {
-      const bad = loss.findIndex((v) => !Number.isFinite(v));
-      if (bad < 0) return;
-      const m = this.members[bad];
-      throw new TrainingDivergedError(
-        `training diverged: the loss of the network of width ${m.shape.widths.join('-')} ` +
-          `(learning rate ${m.lr}, seed ${m.seed}) became ${loss[bad]} at step ${this.stepCount + s + 1} ` +
-          `(epoch ${epoch + 1}); lower the learning rate`,
-      );
-    });
+    losses.forEach((loss, s) =>
+      this.checkFinite(loss, `at step ${this.stepCount + s + 1} (epoch ${epoch + 1})`),
+    );
     for (const name of this.params.keys()) this.params.set(name, out[nextName(name)]);
     this.stepCount += batches.length;
     return losses;
@@ -303,6 +296,10 @@ export class EnsembleTrainer implements TrainedNetworks {
     const train = await lossAndError(this, 'train');
     const test = await lossAndError(this, 'test');
     const norms = parameterNorms(this);
+    // The last step's loss was taken before its update: non-finite parameters show up only here.
+    const when = `at step ${this.stepCount} (epoch ${epoch})`;
+    this.checkFinite(train.loss, `${when} on the training set`);
+    this.checkFinite(test.loss, `${when} on the test set`);
     return this.members.map((_, m) => ({
       epoch,
       step: this.stepCount,
@@ -312,6 +309,17 @@ export class EnsembleTrainer implements TrainedNetworks {
       testError: test.error[m],
       paramNorm: norms[m],
     }));
+  }
+
+  /** Throws TrainingDivergedError naming the first member whose loss is not finite. */
+  private checkFinite(loss: Float64Array, when: string): void {
+    const bad = loss.findIndex((v) => !Number.isFinite(v));
+    if (bad < 0) return;
+    const m = this.members[bad];
+    throw new TrainingDivergedError(
+      `training diverged: the loss of the network of width ${m.shape.widths.join('-')} ` +
+        `(learning rate ${m.lr}, seed ${m.seed}) became ${loss[bad]} ${when}; lower the learning rate`,
+    );
   }
 
   /**
