@@ -2,9 +2,9 @@
 // R_IG against its definition, the explicit-GR gradient against finite differences of E + μ·R_IG.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/random.js';
-import { ensemblePlan } from '../src/fit/train/ensemble-plan.js';
+import { ensemblePlan, parameterOwners, weightMask } from '../src/fit/train/ensemble-plan.js';
 import { hessianVectorProduct } from '../src/fit/train/hessian.js';
-import { initialParameters, type Parameters } from '../src/fit/train/initialize.js';
+import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import {
   EnsembleTrainer,
@@ -106,6 +106,31 @@ describe('Hessian-vector products by central differences of gradients', () => {
     const t = await tinyTrainer(data, settings({ loss: 'squared', dtype: 'float32' }));
     const hv = await hessianVectorProduct(t, v);
     expect(relativeError(flat(hv), exactHv(t.parameters(), v, data))).toBeLessThan(1e-3);
+  });
+
+  it('H·0 = 0 exactly (no 0/0 from a zero step)', async () => {
+    const t = await tinyTrainer(data, settings({ loss: 'squared' }));
+    const hv = await hessianVectorProduct(t, unflat(Array(P).fill(0)));
+    expect(flat(hv).every((x) => x === 0)).toBe(true);
+    // In an ensemble, a member with v = 0 gets 0 while the other's product is unchanged.
+    const pair = await EnsembleTrainer.create(
+      [member, { ...member, seed: 4 }],
+      data,
+      settings({ loss: 'squared' }),
+    );
+    const owners = parameterOwners(pair.plan);
+    // Random in member 1's own blocks only (the weights between members stay zero).
+    const masks = pair.plan.layers.map((layer) => weightMask(layer, 2));
+    const p = pair.parameters();
+    const w: Parameters = {
+      w: p.w.map((t, l) => t.map((_, i) => (owners.w[l][i] === 1 && masks[l]?.[i] !== 0 ? rng.normal() : 0))),
+      b: p.b.map((t, l) => t.map((_, i) => (owners.b[l][i] === 1 ? rng.normal() : 0))),
+    };
+    const both = await hessianVectorProduct(pair, w);
+    const alone = await EnsembleTrainer.create([{ ...member, seed: 4 }], data, settings({ loss: 'squared' }));
+    const second = await hessianVectorProduct(alone, memberParameters(pair.plan, w, 1));
+    expect(flat(memberParameters(pair.plan, both, 0)).every((x) => x === 0)).toBe(true);
+    expect(relativeError(flat(memberParameters(pair.plan, both, 1)), flat(second))).toBeLessThan(1e-6);
   });
 
   it('power iteration finds the largest eigenvalue of the exact Hessian (sharpness)', async () => {

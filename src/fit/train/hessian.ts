@@ -28,6 +28,8 @@ export async function hessianVectorProduct(
   const owners = parameterOwners(nets.plan);
   const theta = options.at ?? nets.parameters();
   const step = hvpSteps(theta, v, owners, UNIT_ROUNDOFF[nets.settings.dtype]);
+  // A member with v = 0 has step 0 and H·0 = 0 exactly (not 0/0).
+  if (step.every((s) => s === 0)) return mapParameters(v, () => 0, owners);
   const plus = await nets.lossGradient(options.indices, addScaled(theta, v, step, owners));
   const minus = await nets.lossGradient(
     options.indices,
@@ -39,9 +41,9 @@ export async function hessianVectorProduct(
     ),
   );
   return addScaled(
-    mapParameters(plus.grads, (g, m) => g / (2 * step[m]), owners),
+    mapParameters(plus.grads, (g, m) => (step[m] > 0 ? g / (2 * step[m]) : 0), owners),
     minus.grads,
-    step.map((s) => -1 / (2 * s)),
+    step.map((s) => (s > 0 ? -1 / (2 * s) : 0)),
     owners,
   );
 }
