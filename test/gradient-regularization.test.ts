@@ -207,6 +207,32 @@ describe('explicit gradient regularization', () => {
     }
   });
 
+  it('from all-zero parameters: a finite step, (1 + 4μ/m)·the plain one on the output bias', async () => {
+    // At θ = 0 only the output bias b₂ has a gradient, g = 2(b₂ − ȳ) = −2ȳ, and on b₂ the squared
+    // loss is quadratic with H = 2I (no other parameter moves the logits while W₂ = 0 and h = 0):
+    // g + (2μ/m)·Hg = (1 + 4μ/m)·g, so one step gives b₂ = 2·lr·(1 + 4μ/m)·ȳ and leaves the rest 0.
+    const data = randomData(12, D, C, 25);
+    const [mu, lr] = [0.5, 0.1];
+    const zero = initialParameters(ensemblePlan([member.shape], data.input), [member.seed], 'he');
+    [...zero.w, ...zero.b].forEach((t) => t.fill(0));
+    const t = await EnsembleTrainer.create(
+      [{ ...member, lr }],
+      data,
+      settings({ loss: 'squared', gradientPenalty: mu, batchSize: 12 }),
+      zero,
+    );
+    await t.step(
+      Int32Array.from({ length: 12 }, (_, i) => i),
+      0,
+    );
+    const p = t.parameters();
+    const m = D * K + K + K * C + C;
+    const mean = Array.from({ length: C }, (_, c) => data.labelsTrain.filter((l) => l === c).length / 12);
+    expect(flat(p).every(Number.isFinite)).toBe(true);
+    [...p.w[0], ...p.w[1], ...p.b[0]].forEach((v) => expect(v).toBe(0));
+    p.b[1].forEach((v, c) => expect(v).toBeCloseTo(2 * lr * (1 + (4 * mu) / m) * mean[c], 9));
+  });
+
   it('rejects μ < 0 and ensembles', async () => {
     const data = randomData(6, D, C, 24);
     await expect(EnsembleTrainer.create([member], data, settings({ gradientPenalty: -1 }))).rejects.toThrow(

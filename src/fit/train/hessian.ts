@@ -1,8 +1,13 @@
 // Hessian-vector products by central differences of gradients (DESIGN.md; Karakida et al. 2023):
-//   H v ≈ (∇E(θ + εv) − ∇E(θ − εv)) / 2ε,   ε = u^{1/3} · ‖θ‖ / ‖v‖   (per ensemble member)
+//   H v ≈ (∇E(θ + εv) − ∇E(θ − εv)) / 2ε,   ε = u^{1/3} · max(‖θ‖, 1) / ‖v‖   (per ensemble member)
 // with u the unit roundoff of the graph's precision (2⁻²⁴ in f32, 2⁻⁵³ in f64). The step balances
 // the O(ε²) truncation error against the O(u/ε) rounding error of the gradients; scaling by
 // ‖θ‖/‖v‖ makes it a relative perturbation of the parameters whatever the length of v.
+// The floor 1 (the usual "typical size" of finite differences, h = u^{1/3}·max(|x|, 1)): the
+// gradients do not shrink with θ (at θ = 0 the output bias still has ∇E = 2(b − ȳ) = −2ȳ), so their
+// rounding error stays near u·‖∇E‖ and a step shrinking with ‖θ‖ would drown in it, down to 0/0 at
+// θ = 0. Inputs in [0, 1] and one-hot targets put the curvature's scale near 1; trained networks
+// have ‖θ‖ ≫ 1 (He initialisation alone gives ‖θ‖² ≈ 2 per unit), where the floor is inert.
 // Sharpness (the largest Hessian eigenvalue) follows by power iteration on these products
 // (src/probes/sharpness.ts).
 import { parameterOwners, type ParameterOwners } from './ensemble-plan.js';
@@ -48,7 +53,7 @@ export async function hessianVectorProduct(
   );
 }
 
-/** ε per member: u^{1/3}·‖θ‖/‖v‖ (u^{1/3} alone when θ = 0; 0 where v = 0). */
+/** ε per member: u^{1/3}·max(‖θ‖, 1)/‖v‖ (0 where v = 0: H·0 = 0). */
 export function hvpSteps(
   theta: Parameters,
   v: Parameters,
@@ -58,5 +63,5 @@ export function hvpSteps(
   const base = Math.cbrt(unitRoundoff);
   const thetaNorms = memberNorms(theta, owners);
   const vNorms = memberNorms(v, owners);
-  return thetaNorms.map((t, m) => (vNorms[m] > 0 ? (base * (t > 0 ? t : 1)) / vNorms[m] : 0));
+  return thetaNorms.map((t, m) => (vNorms[m] > 0 ? (base * Math.max(t, 1)) / vNorms[m] : 0));
 }
