@@ -141,7 +141,9 @@ export const emcPreset: Preset<EmcConfig> = {
       const training = { ...config, n: samples };
       const runs = await trainWidths(training, trainingData(dataset, training, samples), {
         seeds: inits,
-        onEpoch: (done) => context.onProgress?.(i * config.epochs + done, total),
+        // trainWidths counts epochs of all its groups: rescale to this size's share of `total`.
+        onEpoch: (done, of) =>
+          context.onProgress?.(i * config.epochs + Math.floor((done * config.epochs) / of), total),
       });
       for (const width of config.widths) {
         const mine = runs.filter((r) => r.width === width).map((r) => r.records[r.records.length - 1]);

@@ -108,7 +108,9 @@ export const samplewisePreset: Preset<SamplewiseConfig> = {
     for (const [i, n] of config.sizes.entries()) {
       const training = { ...config, n };
       const runs = await trainWidths(training, trainingData(dataset, training, n), {
-        onEpoch: (done) => context.onProgress?.(i * config.epochs + done, total),
+        // trainWidths counts epochs of all its groups: rescale to this size's share of `total`.
+        onEpoch: (done, of) =>
+          context.onProgress?.(i * config.epochs + Math.floor((done * config.epochs) / of), total),
       });
       rows.push(...widthRows(runs).map((r) => ({ n, ...r })));
       for (const r of runs) {
