@@ -1,6 +1,6 @@
 // Probes of implicit gradient regularization (Barrett & Dherin 2020): gradient descent with step h
 // follows the flow of E + λ·R_IG with R_IG = (1/m)·Σᵢ(∂E/∂θᵢ)² and λ = h·m/4.
-import { Rng } from '../engine/random.js';
+import { Rng, Streams } from '../engine/random.js';
 import { parameterOwners } from '../fit/train/ensemble-plan.js';
 import { memberDots } from '../fit/train/parameter-math.js';
 import type { EpochProbe, TrainedNetworks } from '../fit/train/trained-networks.js';
@@ -63,7 +63,7 @@ export function epochProbe(names: readonly TrainingProbe[], batchSize: number, s
 async function minibatchRig(nets: TrainedNetworks, batchSize: number, seed: number): Promise<Float64Array> {
   const owners = parameterOwners(nets.plan);
   const sums = new Float64Array(owners.counts.length);
-  const order = new Rng(seed, 41).permutation(nets.trainCount);
+  const order = new Rng(seed, Streams.minibatchRigOrder).permutation(nets.trainCount);
   let batches = 0;
   for (let start = 0; start < order.length; start += batchSize) {
     const { grads } = await nets.lossGradient(

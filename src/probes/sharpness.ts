@@ -1,6 +1,6 @@
 // Sharpness: the largest Hessian eigenvalue of the training loss of each member, by power
 // iteration on Hessian-vector products (src/fit/train/hessian.ts).
-import { Rng } from '../engine/random.js';
+import { Rng, Streams } from '../engine/random.js';
 import { parameterOwners, weightMask } from '../fit/train/ensemble-plan.js';
 import { hessianVectorProduct, type HvpOptions } from '../fit/train/hessian.js';
 import type { Parameters } from '../fit/train/initialize.js';
@@ -16,7 +16,7 @@ export async function sharpness(
   options: HvpOptions & { iterations?: number; seed?: number } = {},
 ): Promise<Float64Array> {
   const owners = parameterOwners(nets.plan);
-  const rng = new Rng(options.seed ?? 1, 40);
+  const rng = new Rng(options.seed ?? 1, Streams.sharpnessStart);
   const masks = nets.plan.layers.map((layer) => weightMask(layer, nets.plan.members.length));
   const theta = options.at ?? nets.parameters();
   let v: Parameters = {
