@@ -103,9 +103,9 @@ describe('optimizers follow their update formulas', () => {
       settings({ optimizer: opt }),
     );
     const theta0 = t.parameters();
-    const g0 = (await t.gradients(batch)).grads;
+    const g0 = (await t.lossGradient(batch)).grads;
     await t.step(batch, 0);
-    const g1 = (await t.gradients(batch)).grads;
+    const g1 = (await t.lossGradient(batch)).grads;
     await t.step(batch, 0);
     return { theta0, g0, g1, theta2: t.parameters() };
   }
@@ -171,7 +171,7 @@ describe('learning-rate schedules', () => {
     const s = settings({ schedule: { name: 'step', every: 1, factor: 0.25 } });
     const t = await EnsembleTrainer.create([{ shape: mlp(4), seed: 5, lr: 0.2 }], data, s);
     const before = t.parameters();
-    const g = (await t.gradients(batch)).grads;
+    const g = (await t.lossGradient(batch)).grads;
     await t.step(batch, 2); // epoch index 2: factor 0.25²
     const after = t.parameters();
     after.w[0].forEach((v, i) => expect(v).toBeCloseTo(before.w[0][i] - 0.2 * 0.0625 * g.w[0][i], 13));

@@ -347,11 +347,6 @@ export class EnsembleTrainer implements TrainedNetworks {
     return series;
   }
 
-  /** Loss and gradients of every member on the given training points (no update). */
-  async gradients(indices: Int32Array): Promise<{ loss: Float64Array; grads: Parameters }> {
-    return this.lossGradient(indices);
-  }
-
   /**
    * Mean loss and gradient of every member over `indices` (default: the whole training set), at
    * the parameters `at` (default: the current ones), in chunks of EVAL_CHUNK points.
@@ -394,22 +389,9 @@ export class EnsembleTrainer implements TrainedNetworks {
     if (!this.frozen.has(m)) this.frozen.set(m, this.stepCount);
   }
 
-  get frozenCount(): number {
-    return this.frozen.size;
-  }
-
   /** The step count at which member m was frozen (undefined while it trains). */
   frozenAtStep(m: number): number | undefined {
     return this.frozen.get(m);
-  }
-
-  /** Replaces the parameters (the optimizer state is kept). */
-  setParameters(p: Parameters): void {
-    const { dtype } = this.settings;
-    this.plan.layers.forEach((layer, l) => {
-      this.params.set(weightName(l), tensor(dtype, p.w[l], weightShape(layer)));
-      this.params.set(biasName(l), tensor(dtype, p.b[l], [layer.outTotal]));
-    });
   }
 }
 
