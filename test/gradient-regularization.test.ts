@@ -2,9 +2,9 @@
 // R_IG against its definition, the explicit-GR gradient against finite differences of E + μ·R_IG.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/random.js';
-import { ensemblePlan } from '../src/fit/train/ensemble-plan.js';
-import { hessianVectorProduct, sharpness } from '../src/fit/train/hessian.js';
-import { initialParameters, type Parameters } from '../src/fit/train/initialize.js';
+import { ensemblePlan, parameterOwners, weightMask } from '../src/fit/train/ensemble-plan.js';
+import { hessianVectorProduct } from '../src/fit/train/hessian.js';
+import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import {
   EnsembleTrainer,
@@ -13,6 +13,7 @@ import {
   type TrainSettings,
 } from '../src/fit/train/trainer.js';
 import { probeGradientRegularization, rigOf } from '../src/probes/gradient-regularization.js';
+import { sharpness } from '../src/probes/sharpness.js';
 import { symmetricEigen } from '../src/theory/symmetric-eigen.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
@@ -107,6 +108,31 @@ describe('Hessian-vector products by central differences of gradients', () => {
     expect(relativeError(flat(hv), exactHv(t.parameters(), v, data))).toBeLessThan(1e-3);
   });
 
+  it('H·0 = 0 exactly (no 0/0 from a zero step)', async () => {
+    const t = await tinyTrainer(data, settings({ loss: 'squared' }));
+    const hv = await hessianVectorProduct(t, unflat(Array(P).fill(0)));
+    expect(flat(hv).every((x) => x === 0)).toBe(true);
+    // In an ensemble, a member with v = 0 gets 0 while the other's product is unchanged.
+    const pair = await EnsembleTrainer.create(
+      [member, { ...member, seed: 4 }],
+      data,
+      settings({ loss: 'squared' }),
+    );
+    const owners = parameterOwners(pair.plan);
+    // Random in member 1's own blocks only (the weights between members stay zero).
+    const masks = pair.plan.layers.map((layer) => weightMask(layer, 2));
+    const p = pair.parameters();
+    const w: Parameters = {
+      w: p.w.map((t, l) => t.map((_, i) => (owners.w[l][i] === 1 && masks[l]?.[i] !== 0 ? rng.normal() : 0))),
+      b: p.b.map((t, l) => t.map((_, i) => (owners.b[l][i] === 1 ? rng.normal() : 0))),
+    };
+    const both = await hessianVectorProduct(pair, w);
+    const alone = await EnsembleTrainer.create([{ ...member, seed: 4 }], data, settings({ loss: 'squared' }));
+    const second = await hessianVectorProduct(alone, memberParameters(pair.plan, w, 1));
+    expect(flat(memberParameters(pair.plan, both, 0)).every((x) => x === 0)).toBe(true);
+    expect(relativeError(flat(memberParameters(pair.plan, both, 1)), flat(second))).toBeLessThan(1e-6);
+  });
+
   it('power iteration finds the largest eigenvalue of the exact Hessian (sharpness)', async () => {
     const t = await tinyTrainer(data, settings({ loss: 'squared' }));
     const p = t.parameters();
@@ -179,6 +205,32 @@ describe('explicit gradient regularization', () => {
       const fd = ((await F(up)) - (await F(down))) / (2 * h);
       expect(Math.abs(fd - G[i])).toBeLessThan(1e-6 * Math.max(...G.map(Math.abs)));
     }
+  });
+
+  it('from all-zero parameters: a finite step, (1 + 4μ/m)·the plain one on the output bias', async () => {
+    // At θ = 0 only the output bias b₂ has a gradient, g = 2(b₂ − ȳ) = −2ȳ, and on b₂ the squared
+    // loss is quadratic with H = 2I (no other parameter moves the logits while W₂ = 0 and h = 0):
+    // g + (2μ/m)·Hg = (1 + 4μ/m)·g, so one step gives b₂ = 2·lr·(1 + 4μ/m)·ȳ and leaves the rest 0.
+    const data = randomData(12, D, C, 25);
+    const [mu, lr] = [0.5, 0.1];
+    const zero = initialParameters(ensemblePlan([member.shape], data.input), [member.seed], 'he');
+    [...zero.w, ...zero.b].forEach((t) => t.fill(0));
+    const t = await EnsembleTrainer.create(
+      [{ ...member, lr }],
+      data,
+      settings({ loss: 'squared', gradientPenalty: mu, batchSize: 12 }),
+      zero,
+    );
+    await t.step(
+      Int32Array.from({ length: 12 }, (_, i) => i),
+      0,
+    );
+    const p = t.parameters();
+    const m = D * K + K + K * C + C;
+    const mean = Array.from({ length: C }, (_, c) => data.labelsTrain.filter((l) => l === c).length / 12);
+    expect(flat(p).every(Number.isFinite)).toBe(true);
+    [...p.w[0], ...p.w[1], ...p.b[0]].forEach((v) => expect(v).toBe(0));
+    p.b[1].forEach((v, c) => expect(v).toBeCloseTo(2 * lr * (1 + (4 * mu) / m) * mean[c], 9));
   });
 
   it('rejects μ < 0 and ensembles', async () => {

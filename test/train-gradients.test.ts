@@ -82,7 +82,7 @@ describe('gradients of the training graphs against finite differences', () => {
       const data = randomData(8, 6, 3, 1);
       const members = [{ shape: { family: 'mlp', widths: [5, 4] } as Shape, seed: 3, lr: 0.1 }];
       const trainer = await trainerWithBiases(members, data, settings({ loss }));
-      const { grads } = await trainer.gradients(everyIndex(8));
+      const { grads } = await trainer.lossGradient(everyIndex(8));
       expect(worstGradientError(trainer, grads, data, 0, loss, 1000)).toBeLessThan(1e-6);
     });
   }
@@ -95,7 +95,7 @@ describe('gradients of the training graphs against finite differences', () => {
       lr: 0.1,
     }));
     const trainer = await trainerWithBiases(members, data, settings());
-    const { grads, loss } = await trainer.gradients(everyIndex(8));
+    const { grads, loss } = await trainer.lossGradient(everyIndex(8));
     for (let m = 0; m < 3; m++) {
       expect(worstGradientError(trainer, grads, data, m, 'cross-entropy', 1000)).toBeLessThan(1e-6);
       const net = referenceNet(trainer.plan, m);
@@ -126,7 +126,7 @@ describe('gradients of the training graphs against finite differences', () => {
       const data = randomData(4, 128, 3, 3, image);
       const members = [{ shape: { family: 'cnn', widths: [2, 3, 3, 4] } as Shape, seed: 4, lr: 0.1 }];
       const trainer = await trainerWithBiases(members, data, settings({ loss, dtype: 'float32' }));
-      const { grads } = await trainer.gradients(everyIndex(4));
+      const { grads } = await trainer.lossGradient(everyIndex(4));
       expect(worstGradientError(trainer, grads, data, 0, loss, 40)).toBeLessThan(1e-3);
     });
   }
@@ -140,7 +140,7 @@ describe('gradients of the training graphs against finite differences', () => {
       lr: 0.1,
     }));
     const trainer = await trainerWithBiases(members, data, settings({ dtype: 'float32' }));
-    const { grads } = await trainer.gradients(everyIndex(4));
+    const { grads } = await trainer.lossGradient(everyIndex(4));
     for (let m = 0; m < 2; m++)
       expect(worstGradientError(trainer, grads, data, m, 'cross-entropy', 30)).toBeLessThan(1e-3);
   });

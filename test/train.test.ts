@@ -67,6 +67,27 @@ describe('ensembles in one graph', () => {
     expect(three.stepCount).toBe(one.stepCount);
     expect(maxRelativeDifference(one.parameters(), three.parameters())).toBeLessThan(1e-12);
   });
+
+  it('train({ stopWhen }) freezes each member when its predicate holds and ends when all have stopped', async () => {
+    // 32 points in batches of 8: 4 steps per epoch; member 0 stops at epoch 2, member 1 at epoch 3.
+    const data = randomData(32, 6, 3, 13);
+    const t = await EnsembleTrainer.create(members.slice(0, 2), data, settings({ epochs: 10 }));
+    const seen: number[] = [];
+    const series = await t.train({
+      stopWhen: (record, m) => record.epoch >= 2 + m,
+      onRecord: (epoch) => seen.push(epoch),
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(t.stepCount).toBe(12);
+    expect([t.frozenAtStep(0), t.frozenAtStep(1)]).toEqual([8, 12]);
+    expect(series.map((records) => records.map((r) => r.epoch))).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    // A frozen member no longer moves; the other one still did.
+    expect(series[0][2].trainLoss).toBe(series[0][1].trainLoss);
+    expect(series[1][2].trainLoss).not.toBe(series[1][1].trainLoss);
+  });
 });
 
 describe('optimizers follow their update formulas', () => {
@@ -82,9 +103,9 @@ describe('optimizers follow their update formulas', () => {
       settings({ optimizer: opt }),
     );
     const theta0 = t.parameters();
-    const g0 = (await t.gradients(batch)).grads;
+    const g0 = (await t.lossGradient(batch)).grads;
     await t.step(batch, 0);
-    const g1 = (await t.gradients(batch)).grads;
+    const g1 = (await t.lossGradient(batch)).grads;
     await t.step(batch, 0);
     return { theta0, g0, g1, theta2: t.parameters() };
   }
@@ -146,7 +167,7 @@ describe('learning-rate schedules', () => {
     const s = settings({ schedule: { name: 'step', every: 1, factor: 0.25 } });
     const t = await EnsembleTrainer.create([{ shape: mlp(4), seed: 5, lr: 0.2 }], data, s);
     const before = t.parameters();
-    const g = (await t.gradients(batch)).grads;
+    const g = (await t.lossGradient(batch)).grads;
     await t.step(batch, 2); // epoch index 2: factor 0.25²
     const after = t.parameters();
     after.w[0].forEach((v, i) => expect(v).toBeCloseTo(before.w[0][i] - 0.2 * 0.0625 * g.w[0][i], 13));
@@ -198,6 +219,22 @@ describe('training on MNIST', () => {
     expect(err).toBeInstanceOf(TrainingDivergedError);
     expect(String(err)).toMatch(
       /training diverged: the loss of the network of width 8 \(learning rate 1000000, seed 1\) became (NaN|Infinity|-Infinity) at step \d+ .*lower the learning rate/,
+    );
+  });
+
+  it('a step that leaves non-finite parameters is caught at the evaluation with the same error', async () => {
+    // One full-batch step: its loss (at the start) is finite, the parameters after it are not.
+    const data = randomData(32, 5, 3, 15);
+    const t = await EnsembleTrainer.create(
+      [{ shape: mlp(8), seed: 1, lr: 1e300 }],
+      data,
+      settings({ loss: 'squared', epochs: 1, batchSize: 32 }),
+    );
+    const err = await t.train().catch((e: unknown) => e);
+    expect(t.stepCount).toBe(1);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect(String(err)).toMatch(
+      /training diverged: the loss of the network of width 8 \(learning rate 1e\+300, seed 1\) became (NaN|Infinity) at step 1 \(epoch 1\) on the training set; lower the learning rate/,
     );
   });
 });

@@ -218,3 +218,41 @@ describe('IGR probes in any training run', () => {
     );
   });
 });
+
+describe('progress', () => {
+  async function progress(name: string, config: Config): Promise<[number, number][]> {
+    const preset = presetNamed(name);
+    const calls: [number, number][] = [];
+    await preset.run(preset.resolve(config), {
+      loadDataset: loadDatasetByName,
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    return calls;
+  }
+
+  it('counts each group of widths once: done never passes total and reaches it exactly at the end', async () => {
+    // 3 epochs, evaluated at 2 and 3: each group (one CNN width; one grown width) reports twice.
+    const cnn = { ...TINY, n: 64, nTest: 64, epochs: 3, evalEvery: 2, family: 'cnn', widths: [1, 2] };
+    expect(await progress('mlp-width', cnn)).toEqual([2, 3, 5, 6].map((d) => [d, 6]));
+    // Widths 1 and 2 (below n·K = 2000 parameters) grow one from the other; 16 trains alone.
+    const reuse = { ...TINY, epochs: 3, evalEvery: 2, widths: [1, 2, 16], reuse: true };
+    expect(await progress('mlp-width', reuse)).toEqual([2, 3, 5, 6, 8, 9].map((d) => [d, 9]));
+  });
+
+  it('samplewise with reuse: a different number of groups per size still ends at exactly total', async () => {
+    const { n: _n, ...tiny } = TINY;
+    const calls = await progress('samplewise', {
+      ...tiny,
+      epochs: 3,
+      evalEvery: 2,
+      sizes: [100, 200],
+      widths: [1, 2, 16],
+      reuse: true,
+    });
+    const total = 2 * 3;
+    expect(calls.every(([, t]) => t === total)).toBe(true);
+    calls.forEach(([d], i) => expect(d).toBeGreaterThanOrEqual(i > 0 ? calls[i - 1][0] : 0));
+    expect(Math.max(...calls.map(([d]) => d))).toBe(total);
+    expect(calls[calls.length - 1][0]).toBe(total);
+  });
+});

@@ -9,7 +9,7 @@
 import { matrix, type Matrix } from '../engine/matrix.js';
 import { Rng } from '../engine/random.js';
 
-// Random streams of this generator: src/engine/random.ts's Streams holds 1–4, regression-1d 30–36.
+// Random streams of this generator: src/engine/random.ts's Streams holds 1–7 and 40–41, regression-1d 30–36.
 const STREAM_BETA = 10; // direction of β
 const STREAM_TRAIN_X = 11;
 const STREAM_TRAIN_NOISE = 12;

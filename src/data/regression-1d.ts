@@ -62,7 +62,7 @@ export interface Regression1d {
   readonly grid: Sample1d;
 }
 
-// Random streams of this generator (src/engine/random.ts's Streams holds 1–4). Each purpose has its
+// Random streams of this generator (src/engine/random.ts's Streams holds 1–7, 40–41). Each purpose has its
 // own stream, so e.g. a larger test set never changes the training set or the random target.
 const STREAM_TARGET = 30; // coefficients of the random Fourier target
 const STREAM_TRAIN_X = 31;

@@ -123,4 +123,8 @@ export const Streams = {
   batchOrder: 6,
   /** New units of a wider network grown from a trained narrower one (Belkin's weight reuse). */
   grownUnits: 7,
+  /** The random start vector of the sharpness power iteration (src/probes/sharpness.ts). */
+  sharpnessStart: 40,
+  /** The minibatch order of the minibatch R_IG probe (src/probes/gradient-regularization.ts). */
+  minibatchRigOrder: 41,
 } as const;

@@ -1,10 +1,11 @@
 // Probes of implicit gradient regularization (Barrett & Dherin 2020): gradient descent with step h
 // follows the flow of E + λ·R_IG with R_IG = (1/m)·Σᵢ(∂E/∂θᵢ)² and λ = h·m/4.
-import { Rng } from '../engine/random.js';
+import { Rng, Streams } from '../engine/random.js';
 import { parameterOwners } from '../fit/train/ensemble-plan.js';
-import { sharpness } from '../fit/train/hessian.js';
 import { memberDots } from '../fit/train/parameter-math.js';
-import type { EnsembleTrainer, EpochProbe } from '../fit/train/trainer.js';
+import type { EpochProbe, TrainedNetworks } from '../fit/train/trained-networks.js';
+import { parameterNorms } from './parameter-norm.js';
+import { sharpness } from './sharpness.js';
 
 export interface GradientRegularizationProbe {
   /** R_IG of the full training loss, per member. */
@@ -19,22 +20,22 @@ export interface GradientRegularizationProbe {
 }
 
 export async function probeGradientRegularization(
-  trainer: EnsembleTrainer,
+  nets: TrainedNetworks,
   options: { batchSize: number; seed: number; sharpnessIterations?: number },
 ): Promise<GradientRegularizationProbe> {
-  const owners = parameterOwners(trainer.plan);
+  const owners = parameterOwners(nets.plan);
   const m = owners.counts;
-  const full = await trainer.lossGradient();
+  const full = await nets.lossGradient();
   const rig = memberDots(full.grads, full.grads, owners).map((s, k) => s / m[k]);
   return {
     rig,
-    rigMinibatch: await minibatchRig(trainer, options.batchSize, options.seed),
-    lambda: Float64Array.from(trainer.members, (member, k) => (member.lr * m[k]) / 4),
-    sharpness: await sharpness(trainer, {
+    rigMinibatch: await minibatchRig(nets, options.batchSize, options.seed),
+    lambda: Float64Array.from(nets.members, (member, k) => (member.lr * m[k]) / 4),
+    sharpness: await sharpness(nets, {
       iterations: options.sharpnessIterations ?? 20,
       seed: options.seed,
     }),
-    paramNorm: trainer.parameterNorms(),
+    paramNorm: parameterNorms(nets),
   };
 }
 
@@ -46,30 +47,26 @@ export type TrainingProbe = (typeof TRAINING_PROBES)[number];
  * largest Hessian eigenvalue (20 power iterations, 40 full-batch gradients: the costly one).
  */
 export function epochProbe(names: readonly TrainingProbe[], batchSize: number, seed: number): EpochProbe {
-  return async (trainer) => {
+  return async (nets) => {
     const out: Record<string, Float64Array> = {};
     if (names.includes('rig')) {
-      const owners = parameterOwners(trainer.plan);
-      const full = await trainer.lossGradient();
+      const owners = parameterOwners(nets.plan);
+      const full = await nets.lossGradient();
       out.rig = memberDots(full.grads, full.grads, owners).map((s, k) => s / owners.counts[k]);
-      out.rigMinibatch = await minibatchRig(trainer, batchSize, seed);
+      out.rigMinibatch = await minibatchRig(nets, batchSize, seed);
     }
-    if (names.includes('sharpness')) out.sharpness = await sharpness(trainer, { seed });
+    if (names.includes('sharpness')) out.sharpness = await sharpness(nets, { seed });
     return out;
   };
 }
 
-async function minibatchRig(
-  trainer: EnsembleTrainer,
-  batchSize: number,
-  seed: number,
-): Promise<Float64Array> {
-  const owners = parameterOwners(trainer.plan);
+async function minibatchRig(nets: TrainedNetworks, batchSize: number, seed: number): Promise<Float64Array> {
+  const owners = parameterOwners(nets.plan);
   const sums = new Float64Array(owners.counts.length);
-  const order = new Rng(seed, 41).permutation(trainer.trainCount);
+  const order = new Rng(seed, Streams.minibatchRigOrder).permutation(nets.trainCount);
   let batches = 0;
   for (let start = 0; start < order.length; start += batchSize) {
-    const { grads } = await trainer.lossGradient(
+    const { grads } = await nets.lossGradient(
       order.subarray(start, Math.min(order.length, start + batchSize)),
     );
     memberDots(grads, grads, owners).forEach((s, k) => (sums[k] += s / owners.counts[k]));

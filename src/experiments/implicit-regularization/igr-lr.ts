@@ -60,20 +60,11 @@ async function runMode(
     lr,
   }));
   const trainer = await EnsembleTrainer.create(members, data, trainSettings(training));
-  const steps = new Float64Array(members.length);
-  for (let epoch = 0; epoch < epochs && trainer.frozenCount < members.length; epoch++) {
-    await trainer.runEpoch(epoch);
-    if ((epoch + 1) % config.evalEvery !== 0 && epoch !== epochs - 1) continue;
-    const records = await trainer.evaluate(epoch + 1);
-    records.forEach((r, m) => {
-      if (steps[m] === 0 && r.trainLoss <= config.targetLoss) {
-        trainer.freeze(m);
-        steps[m] = trainer.stepCount;
-      }
-    });
-    onProgress?.(epoch + 1, epochs);
-  }
-  const final = await trainer.evaluate(epochs);
+  const series = await trainer.train({
+    stopWhen: (record) => record.trainLoss <= config.targetLoss,
+    onRecord: (epoch) => onProgress?.(epoch, epochs),
+  });
+  const final = series.map((records) => records[records.length - 1]);
   const probe = await probeGradientRegularization(trainer, {
     batchSize: Math.min(config.sgdBatch, n),
     seed: config.seed,
@@ -84,8 +75,8 @@ async function runMode(
     batchSize,
     lr: member.lr,
     lambda: probe.lambda[m],
-    steps: steps[m] || trainer.stepCount,
-    converged: steps[m] > 0 ? 1 : 0,
+    steps: trainer.frozenAtStep(m) ?? trainer.stepCount,
+    converged: trainer.frozenAtStep(m) === undefined ? 0 : 1,
     trainLoss: final[m].trainLoss,
     testAccuracy: 1 - final[m].testError,
     testLoss: final[m].testLoss,

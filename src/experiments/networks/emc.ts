@@ -126,12 +126,14 @@ export const emcPreset = definePreset<EmcConfig>({
     const dataset = context.loadDataset(config.dataset);
     const inits = Array.from({ length: config.inits }, (_, i) => config.seed + 1000 * i);
     const rows: Row[] = [];
-    const sizes = config.sizes.length;
+    const total = config.sizes.length * config.epochs;
     for (const [i, samples] of config.sizes.entries()) {
       const training = { ...config, n: samples };
       const runs = await trainWidths(training, trainingData(dataset, training, samples), {
         seeds: inits,
-        onEpoch: (done, total) => context.onProgress?.(i * total + done, sizes * total),
+        // trainWidths counts epochs of all its groups: rescale to this size's share of `total`.
+        onEpoch: (done, of) =>
+          context.onProgress?.(i * config.epochs + Math.floor((done * config.epochs) / of), total),
       });
       for (const width of config.widths) {
         const mine = runs.filter((r) => r.width === width).map((r) => r.records[r.records.length - 1]);

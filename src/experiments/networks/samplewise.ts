@@ -88,11 +88,13 @@ export const samplewisePreset = definePreset<SamplewiseConfig>({
     const dataset = context.loadDataset(config.dataset);
     const rows: Row[] = [];
     const series: SeriesPoint[] = [];
-    const sizes = config.sizes.length;
+    const total = config.sizes.length * config.epochs;
     for (const [i, n] of config.sizes.entries()) {
       const training = { ...config, n };
       const runs = await trainWidths(training, trainingData(dataset, training, n), {
-        onEpoch: (done, total) => context.onProgress?.(i * total + done, sizes * total),
+        // trainWidths counts epochs of all its groups: rescale to this size's share of `total`.
+        onEpoch: (done, of) =>
+          context.onProgress?.(i * config.epochs + Math.floor((done * config.epochs) / of), total),
       });
       rows.push(...widthRows(runs).map((r) => ({ n, ...r })));
       for (const r of runs) {

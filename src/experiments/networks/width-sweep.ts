@@ -60,11 +60,11 @@ export async function trainWidths(
         : []),
   ];
   const settings = trainSettings(config);
+  // Progress in epochs: each group counts its own epochs, so done reaches total at the very end.
   const total = groups.length * config.epochs;
-  let done = 0;
   const runs: WidthRun[] = [];
   const trained = new Map<string, Parameters>();
-  for (const { members: group, grownFrom } of groups) {
+  for (const [g, { members: group, grownFrom }] of groups.entries()) {
     const m0 = group[0];
     const start =
       grownFrom === undefined
@@ -72,10 +72,10 @@ export async function trainWidths(
         : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
     const trainer = await EnsembleTrainer.create(group, data, settings, start);
     const probe = config.probes.length ? epochProbe(config.probes, config.batchSize, config.seed) : undefined;
-    const series = await trainer.train(() => {
-      done += config.evalEvery;
-      options.onEpoch?.(Math.min(done, total), total);
-    }, probe);
+    const series = await trainer.train({
+      onRecord: (epoch) => options.onEpoch?.(g * config.epochs + epoch, total),
+      probe,
+    });
     if (grownFrom !== undefined || grown.includes(m0.shape.widths[0])) {
       trained.set(`${m0.shape.widths[0]} ${m0.seed}`, trainer.parameters());
     }

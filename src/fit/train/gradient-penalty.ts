@@ -1,8 +1,9 @@
 // Explicit gradient regularization (Barrett & Dherin 2020): train on E + μ·R_IG with
 // R_IG = (1/m)·‖∇E‖². Its gradient is ∇E + (2μ/m)·H∇E, and H∇E comes from one central difference
 // of gradients inside the step graph:
-//   ε = u^{1/3}·‖θ‖/‖g‖,  H g ≈ (∇E(θ + εg) − ∇E(θ − εg)) / 2ε
-// (the step rule of hessian.ts), so a step costs three forward/backward passes instead of one.
+//   ε = u^{1/3}·max(‖θ‖, 1)/‖g‖,  H g ≈ (∇E(θ + εg) − ∇E(θ − εg)) / 2ε
+// (the step rule of hessian.ts, where the floor 1 is explained), so a step costs three
+// forward/backward passes instead of one.
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
 import type { EnsemblePlan } from './ensemble-plan.js';
 import {
@@ -36,11 +37,12 @@ export function emitPenalizedGradients(
       'Sum',
       all(p).map((t) => g.node('ReduceSumSquare', [t], { keepdims: 0 })),
     );
-  const thetaNorm = g.node('Sqrt', [sumSquares(params)]);
+  // max(‖θ‖, 1): a zero-initialised network still gets a finite-difference step (see hessian.ts).
+  const thetaScale = g.node('Max', [g.node('Sqrt', [sumSquares(params)]), g.scalar(dtype, 1)]);
   // A zero gradient has a zero Hessian product: any finite step gives it, so keep ε finite.
   const gradNorm = g.node('Max', [g.node('Sqrt', [sumSquares(grads)]), g.scalar(dtype, 1e-30)]);
   const eps = g.node('Div', [
-    g.node('Mul', [thetaNorm, g.scalar(dtype, Math.cbrt(UNIT_ROUNDOFF[dtype]))]),
+    g.node('Mul', [thetaScale, g.scalar(dtype, Math.cbrt(UNIT_ROUNDOFF[dtype]))]),
     gradNorm,
   ]);
   const shifted = (sign: 1 | -1): Gradients => {

@@ -94,6 +94,37 @@ export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, para
   return { logits: a, saved };
 }
 
+export interface LossSum {
+  /** The logits as (batch, members, classes). */
+  out: string;
+  /** Per-member loss summed over the batch, (members). */
+  sum: string;
+  /** dSum/dOut up to the squared loss's factor 2: softmax − y, or out − y (emitted when called). */
+  residual: () => string;
+}
+
+/**
+ * The one in-graph loss: softmax cross-entropy, or squared loss summed over classes, per member
+ * and summed over the batch (training averages it, evaluation accumulates it over chunks).
+ */
+export function emitLossSum(
+  g: GraphBuilder,
+  plan: EnsemblePlan,
+  kind: LossKind,
+  logits: string,
+  y: string,
+): LossSum {
+  const out = g.node('Reshape', [logits, g.ints([0, plan.members.length, plan.input.classes])]);
+  const perMember = (t: string) => g.node('ReduceSum', [t, g.ints([0, 2])], { keepdims: 0 });
+  if (kind === 'cross-entropy') {
+    const logP = g.node('LogSoftmax', [out], { axis: 2 });
+    const sum = g.node('Neg', [perMember(g.node('Mul', [y, logP]))]);
+    return { out, sum, residual: () => g.node('Sub', [g.node('Exp', [logP]), y]) };
+  }
+  const diff = g.node('Sub', [out, y]);
+  return { out, sum: perMember(g.node('Mul', [diff, diff])), residual: () => diff };
+}
+
 export interface LossOutputs {
   /** Per-member mean loss over the batch, (members). */
   loss: string;
@@ -102,8 +133,8 @@ export interface LossOutputs {
 }
 
 /**
- * Softmax cross-entropy, or squared loss summed over classes; both averaged over the batch, one
- * value per member (the members' losses are independent, so the sum's gradient is each one's own).
+ * The loss of emitLossSum averaged over the batch, one value per member (the members' losses are
+ * independent, so the sum's gradient is each one's own), and its gradient with respect to the logits.
  */
 export function emitLoss(
   g: GraphBuilder,
@@ -113,23 +144,13 @@ export function emitLoss(
   logits: string,
   inputs: Pick<NetworkInputs, 'y' | 'invBatch'>,
 ): LossOutputs {
-  const m = plan.members.length;
-  const k = plan.input.classes;
-  const out = g.node('Reshape', [logits, g.ints([0, m, k])]);
-  const perMember = (t: string) => g.node('ReduceSum', [t, g.ints([0, 2])], { keepdims: 0 });
-  let loss: string;
-  let dOut: string;
-  if (kind === 'cross-entropy') {
-    const logP = g.node('LogSoftmax', [out], { axis: 2 });
-    const nll = g.node('Neg', [perMember(g.node('Mul', [inputs.y, logP]))]);
-    loss = g.node('Mul', [nll, inputs.invBatch]);
-    dOut = g.node('Mul', [g.node('Sub', [g.node('Exp', [logP]), inputs.y]), inputs.invBatch]);
-  } else {
-    const diff = g.node('Sub', [out, inputs.y]);
-    loss = g.node('Mul', [perMember(g.node('Mul', [diff, diff])), inputs.invBatch]);
-    dOut = g.node('Mul', [diff, g.node('Mul', [inputs.invBatch, g.scalar(dtype, 2)])]);
-  }
-  return { loss, dLogits: g.node('Reshape', [dOut, g.ints([0, m * k])]) };
+  const terms = emitLossSum(g, plan, kind, logits, inputs.y);
+  const loss = g.node('Mul', [terms.sum, inputs.invBatch]);
+  const scale =
+    kind === 'cross-entropy' ? inputs.invBatch : g.node('Mul', [inputs.invBatch, g.scalar(dtype, 2)]);
+  const dOut = g.node('Mul', [terms.residual(), scale]);
+  const width = plan.members.length * plan.input.classes;
+  return { loss, dLogits: g.node('Reshape', [dOut, g.ints([0, width])]) };
 }
 
 export interface Gradients {

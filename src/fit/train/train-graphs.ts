@@ -1,7 +1,7 @@
-// The three graphs of training, each built once per ensemble layout and cached as a session:
+// The two graphs of training, each built once per ensemble layout and cached as a session:
 //   step      forward + backward + optimizer update: parameters in, updated parameters out
 //   gradient  forward + backward: loss and gradients (tests, Hessian-vector products, probes)
-//   evaluation  per-member loss and correct predictions on labelled points
+// (The evaluation graph, per-member loss and correct predictions, is in src/probes/evaluation.ts.)
 import { GraphBuilder } from '../../engine/onnx-graph.js';
 import { cachedSession } from '../../engine/session-cache.js';
 import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
@@ -19,7 +19,7 @@ import { emitPenalizedGradients } from './gradient-penalty.js';
 import { ADAM_SCALE_INPUT, emitUpdate, stateSlots, type OptimizerConfig } from './optimizer.js';
 
 /** The key of a layout: the members' shapes and the input; equal keys mean equal graphs. */
-function layoutKey(plan: EnsemblePlan): string {
+export function layoutKey(plan: EnsemblePlan): string {
   return JSON.stringify([plan.members, plan.input]);
 }
 
@@ -175,41 +175,6 @@ export function gradientSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKind
       g.output(grads.b[l], gradName(biasName(l)), dtype, [layer.outTotal]);
     });
     g.output(lossOut.loss, 'loss', dtype, [plan.members.length]);
-    return g;
-  });
-}
-
-/**
- * Evaluation: per member, the summed loss and the number of correct predictions (arg-max of the
- * logits, first maximum on ties) over a chunk of labelled points — computed in the graph, so only
- * 2·members numbers come back instead of every logit.
- */
-export function evaluationSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKind) {
-  return cachedSession(`evaluation ${layoutKey(plan)} ${dtype} ${loss}`, () => {
-    const g = new GraphBuilder('evaluation');
-    const x =
-      plan.family === 'cnn'
-        ? g.input('X', dtype, ['batch', ...(plan.input.image as readonly number[])])
-        : g.input('X', dtype, ['batch', plan.input.dim]);
-    const y = g.input('Y', dtype, ['batch', 1, plan.input.classes]);
-    const params = {
-      w: plan.layers.map((layer, l) => g.input(weightName(l), dtype, weightShape(layer))),
-      b: plan.layers.map((layer, l) => g.input(biasName(l), dtype, [layer.outTotal])),
-    };
-    const forward = emitForward(g, plan, x, params);
-    const out = g.node('Reshape', [forward.logits, g.ints([0, plan.members.length, plan.input.classes])]);
-    const perMember = (t: string) => g.node('ReduceSum', [t, g.ints([0, 2])], { keepdims: 0 });
-    const lossSum =
-      loss === 'cross-entropy'
-        ? g.node('Neg', [perMember(g.node('Mul', [y, g.node('LogSoftmax', [out], { axis: 2 })]))])
-        : perMember(g.node('Pow', [g.node('Sub', [out, y]), g.scalar(dtype, 2)]));
-    const predicted = g.node('ArgMax', [out], { axis: 2, keepdims: 0 });
-    const label = g.node('ArgMax', [y], { axis: 2, keepdims: 0 });
-    const hits = g.node('Cast', [g.node('Equal', [predicted, label])], { to: dtype === 'float32' ? 1 : 11 });
-    g.output(lossSum, 'lossSum', dtype, [plan.members.length]);
-    g.output(g.node('ReduceSum', [hits, g.ints([0])], { keepdims: 0 }), 'correct', dtype, [
-      plan.members.length,
-    ]);
     return g;
   });
 }

@@ -4,6 +4,8 @@
 // initialisation seed and learning rate. An ensemble of one is plain training of one network.
 import { Tensor } from '../../engine/ort.js';
 import { Rng, Streams } from '../../engine/random.js';
+import { lossAndError } from '../../probes/evaluation.js';
+import { parameterNorms } from '../../probes/parameter-norm.js';
 import {
   ensemblePlan,
   weightMask,
@@ -13,11 +15,19 @@ import {
   type NetworkShape,
 } from './ensemble-plan.js';
 import { initialParameters, type InitScheme, type Parameters } from './initialize.js';
+import {
+  inDtype,
+  inputDims,
+  oneHotFeed,
+  parameterFeeds,
+  tensor,
+  type Floats,
+  type OrtTensor,
+} from './graph-tensors.js';
 import { biasName, maskName, weightName, type Dtype, type LossKind } from './network-graph.js';
 import { ADAM_SCALE_INPUT, adamRateFactor, stateSlots, type OptimizerConfig } from './optimizer.js';
 import { scheduleFactor, type ScheduleConfig } from './schedule.js';
 import {
-  evaluationSession,
   gradientSession,
   lrBiasName,
   lrWeightName,
@@ -27,9 +37,8 @@ import {
   subStep,
   trainStepSession,
 } from './train-graphs.js';
+import type { EpochProbe, Split, TrainedNetworks } from './trained-networks.js';
 
-type OrtTensor = InstanceType<typeof Tensor>;
-type Floats = Float32Array | Float64Array;
 type Session = Awaited<ReturnType<typeof trainStepSession>>;
 
 export interface TrainingData {
@@ -80,14 +89,23 @@ export interface EpochRecord {
   probes?: Record<string, number>;
 }
 
-/** Measures every member at an evaluation: named values, one per member. */
-export type EpochProbe = (trainer: EnsembleTrainer) => Promise<Record<string, ArrayLike<number>>>;
+export interface TrainOptions {
+  /** Called after every evaluation with its epoch (1-based) and every member's record. */
+  onRecord?: (epoch: number, records: EpochRecord[]) => void;
+  /** Extra measurements at every evaluation, kept in each record's `probes`. */
+  probe?: EpochProbe;
+  /**
+   * Asked at every evaluation for each member still training: true stops member m there (it is
+   * frozen, see freeze; the others go on). Training ends when every member has stopped.
+   */
+  stopWhen?: (record: EpochRecord, member: number) => boolean;
+}
 
 export class TrainingDivergedError extends Error {}
 
 const EVAL_CHUNK = 8192;
 
-export class EnsembleTrainer {
+export class EnsembleTrainer implements TrainedNetworks {
   readonly plan: EnsemblePlan;
   /** Completed optimizer steps. */
   stepCount = 0;
@@ -96,7 +114,8 @@ export class EnsembleTrainer {
   private readonly xTrain: Floats;
   private readonly xTest: Floats;
   private readonly order: Rng;
-  private readonly frozen = new Set<number>();
+  /** Frozen members, with the step count at which each was frozen. */
+  private readonly frozen = new Map<number, number>();
 
   private constructor(
     readonly members: Member[],
@@ -109,8 +128,8 @@ export class EnsembleTrainer {
       data.input,
     );
     const { dtype } = settings;
-    this.xTrain = convert(data.xTrain, dtype);
-    this.xTest = convert(data.xTest, dtype);
+    this.xTrain = inDtype(data.xTrain, dtype);
+    this.xTest = inDtype(data.xTest, dtype);
     this.order = new Rng(settings.dataSeed, Streams.batchOrder);
     this.plan.layers.forEach((layer, l) => {
       const shape = weightShape(layer);
@@ -155,6 +174,12 @@ export class EnsembleTrainer {
 
   get trainCount(): number {
     return this.data.labelsTrain.length;
+  }
+
+  split(which: Split): { x: Floats; labels: Uint8Array } {
+    return which === 'train'
+      ? { x: this.xTrain, labels: this.data.labelsTrain }
+      : { x: this.xTest, labels: this.data.labelsTest };
   }
 
   /** One epoch of minibatch steps in a fresh seeded order; the last partial batch is kept. */
@@ -204,16 +229,9 @@ export class EnsembleTrainer {
     });
     const out = await session.run(feeds);
     const losses = batches.map((_, s) => Float64Array.from(out[subStep('loss', s)].data as Floats));
-    losses.forEach((loss, s) => {
-      const bad = loss.findIndex((v) => !Number.isFinite(v));
-      if (bad < 0) return;
-      const m = this.members[bad];
-      throw new TrainingDivergedError(
-        `training diverged: the loss of the network of width ${m.shape.widths.join('-')} ` +
-          `(learning rate ${m.lr}, seed ${m.seed}) became ${loss[bad]} at step ${this.stepCount + s + 1} ` +
-          `(epoch ${epoch + 1}); lower the learning rate`,
-      );
-    });
+    losses.forEach((loss, s) =>
+      this.checkFinite(loss, `at step ${this.stepCount + s + 1} (epoch ${epoch + 1})`),
+    );
     for (const name of this.params.keys()) this.params.set(name, out[nextName(name)]);
     this.stepCount += batches.length;
     return losses;
@@ -226,18 +244,17 @@ export class EnsembleTrainer {
 
   private batchFeeds(indices: Int32Array): Record<string, OrtTensor> {
     const { dtype } = this.settings;
-    const { dim, classes, image } = this.data.input;
+    const { dim, classes } = this.data.input;
     const size = indices.length;
     const x = dtype === 'float32' ? new Float32Array(size * dim) : new Float64Array(size * dim);
-    const y = dtype === 'float32' ? new Float32Array(size * classes) : new Float64Array(size * classes);
-    indices.forEach((r, i) => {
-      x.set(this.xTrain.subarray(r * dim, (r + 1) * dim), i * dim);
-      y[i * classes + this.data.labelsTrain[r]] = 1;
-    });
-    const xShape = this.plan.family === 'cnn' && image ? [size, ...image] : [size, dim];
+    indices.forEach((r, i) => x.set(this.xTrain.subarray(r * dim, (r + 1) * dim), i * dim));
     return {
-      X: new Tensor(dtype, x, xShape),
-      Y: new Tensor(dtype, y, [size, 1, classes]),
+      X: new Tensor(dtype, x, inputDims(this.plan, size)),
+      Y: oneHotFeed(
+        dtype,
+        Array.from(indices, (r) => this.data.labelsTrain[r]),
+        classes,
+      ),
       invBatch: tensor(dtype, [1 / size], []),
     };
   }
@@ -257,6 +274,15 @@ export class EnsembleTrainer {
     return feeds;
   }
 
+  /** The current weight and bias tensors, by graph input name. */
+  private currentParameters(): Record<string, OrtTensor> {
+    const feeds: Record<string, OrtTensor> = {};
+    this.plan.layers.forEach((_, l) => {
+      for (const name of [weightName(l), biasName(l)]) feeds[name] = this.params.get(name) as OrtTensor;
+    });
+    return feeds;
+  }
+
   /** The current parameters (f64 copies) in the ensemble layout. */
   parameters(): Parameters {
     return {
@@ -267,9 +293,13 @@ export class EnsembleTrainer {
 
   /** Losses, zero-one errors and parameter norms of every member on the train and test sets. */
   async evaluate(epoch: number): Promise<EpochRecord[]> {
-    const train = await this.lossAndError(this.xTrain, this.data.labelsTrain);
-    const test = await this.lossAndError(this.xTest, this.data.labelsTest);
-    const norms = this.parameterNorms();
+    const train = await lossAndError(this, 'train');
+    const test = await lossAndError(this, 'test');
+    const norms = parameterNorms(this);
+    // The last step's loss was taken before its update: non-finite parameters show up only here.
+    const when = `at step ${this.stepCount} (epoch ${epoch})`;
+    this.checkFinite(train.loss, `${when} on the training set`);
+    this.checkFinite(test.loss, `${when} on the test set`);
     return this.members.map((_, m) => ({
       epoch,
       step: this.stepCount,
@@ -281,79 +311,40 @@ export class EnsembleTrainer {
     }));
   }
 
-  /** Trains for settings.epochs, evaluating on schedule; returns each member's records. */
-  async train(
-    onRecord?: (epoch: number, records: EpochRecord[]) => void,
-    probe?: EpochProbe,
-  ): Promise<EpochRecord[][]> {
+  /** Throws TrainingDivergedError naming the first member whose loss is not finite. */
+  private checkFinite(loss: Float64Array, when: string): void {
+    const bad = loss.findIndex((v) => !Number.isFinite(v));
+    if (bad < 0) return;
+    const m = this.members[bad];
+    throw new TrainingDivergedError(
+      `training diverged: the loss of the network of width ${m.shape.widths.join('-')} ` +
+        `(learning rate ${m.lr}, seed ${m.seed}) became ${loss[bad]} ${when}; lower the learning rate`,
+    );
+  }
+
+  /**
+   * Trains for settings.epochs, evaluating every settings.evalEvery epochs and after the last one;
+   * stops early when `stopWhen` has stopped every member. Returns each member's records.
+   */
+  async train(options: TrainOptions = {}): Promise<EpochRecord[][]> {
+    const { onRecord, probe, stopWhen } = options;
     const series: EpochRecord[][] = this.members.map(() => []);
     const { epochs, evalEvery } = this.settings;
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let epoch = 0; epoch < epochs && this.frozen.size < this.members.length; epoch++) {
       await this.runEpoch(epoch);
-      if ((epoch + 1) % evalEvery === 0 || epoch === epochs - 1) {
-        const records = await this.evaluate(epoch + 1);
-        if (probe) {
-          const values = Object.entries(await probe(this));
-          records.forEach((r, m) => (r.probes = Object.fromEntries(values.map(([k, v]) => [k, v[m]]))));
-        }
-        records.forEach((r, m) => series[m].push(r));
-        onRecord?.(epoch + 1, records);
+      if ((epoch + 1) % evalEvery !== 0 && epoch !== epochs - 1) continue;
+      const records = await this.evaluate(epoch + 1);
+      if (probe) {
+        const values = Object.entries(await probe(this));
+        records.forEach((r, m) => (r.probes = Object.fromEntries(values.map(([k, v]) => [k, v[m]]))));
       }
+      records.forEach((r, m) => series[m].push(r));
+      records.forEach((r, m) => {
+        if (stopWhen && !this.frozen.has(m) && stopWhen(r, m)) this.freeze(m);
+      });
+      onRecord?.(epoch + 1, records);
     }
     return series;
-  }
-
-  private async lossAndError(
-    x: Floats,
-    labels: Uint8Array,
-  ): Promise<{ loss: Float64Array; error: Float64Array }> {
-    const { dtype, loss: kind } = this.settings;
-    const { dim, classes, image } = this.data.input;
-    const session = await evaluationSession(this.plan, dtype, kind);
-    const params: Record<string, OrtTensor> = {};
-    this.plan.layers.forEach((_, l) => {
-      params[weightName(l)] = this.params.get(weightName(l)) as OrtTensor;
-      params[biasName(l)] = this.params.get(biasName(l)) as OrtTensor;
-    });
-    const lossSum = new Float64Array(this.members.length);
-    const correct = new Float64Array(this.members.length);
-    const n = labels.length;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, n - start);
-      const chunk = x.subarray(start * dim, (start + size) * dim);
-      const shape = this.plan.family === 'cnn' && image ? [size, ...image] : [size, dim];
-      const y = dtype === 'float32' ? new Float32Array(size * classes) : new Float64Array(size * classes);
-      for (let i = 0; i < size; i++) y[i * classes + labels[start + i]] = 1;
-      const out = await session.run({
-        ...params,
-        X: new Tensor(dtype, chunk, shape),
-        Y: new Tensor(dtype, y, [size, 1, classes]),
-      });
-      (out.lossSum.data as Floats).forEach((v, m) => (lossSum[m] += v));
-      (out.correct.data as Floats).forEach((v, m) => (correct[m] += v));
-    }
-    return { loss: lossSum.map((v) => v / n), error: correct.map((v) => (n - v) / n) };
-  }
-
-  /** ‖θ‖₂ of each member: every weight belongs to the member owning its output unit. */
-  parameterNorms(): Float64Array {
-    const sums = new Float64Array(this.members.length);
-    this.plan.layers.forEach((layer, l) => {
-      const w = this.params.get(weightName(l))?.data as Floats;
-      const b = this.params.get(biasName(l))?.data as Floats;
-      const perUnit = w.length / layer.outTotal;
-      for (let i = 0; i < w.length; i++) {
-        const unit = layer.kind === 'dense' ? i % layer.outTotal : Math.floor(i / perUnit);
-        sums[layer.owner[unit]] += w[i] * w[i];
-      }
-      for (let j = 0; j < b.length; j++) sums[layer.owner[j]] += b[j] * b[j];
-    });
-    return sums.map(Math.sqrt);
-  }
-
-  /** Loss and gradients of every member on the given training points (no update). */
-  async gradients(indices: Int32Array): Promise<{ loss: Float64Array; grads: Parameters }> {
-    return this.lossGradient(indices);
   }
 
   /**
@@ -367,15 +358,7 @@ export class EnsembleTrainer {
     const { dtype, loss: kind } = this.settings;
     const session = await gradientSession(this.plan, dtype, kind);
     const all = indices ?? Int32Array.from({ length: this.trainCount }, (_, i) => i);
-    const params: Record<string, OrtTensor> = {};
-    this.plan.layers.forEach((layer, l) => {
-      params[weightName(l)] = at
-        ? tensor(dtype, at.w[l], weightShape(layer))
-        : (this.params.get(weightName(l)) as OrtTensor);
-      params[biasName(l)] = at
-        ? tensor(dtype, at.b[l], [layer.outTotal])
-        : (this.params.get(biasName(l)) as OrtTensor);
-    });
+    const params = at ? parameterFeeds(this.plan, dtype, at) : this.currentParameters();
     const loss = new Float64Array(this.members.length);
     const grads: Parameters = {
       w: this.plan.layers.map((layer) => new Float64Array(weightShape(layer).reduce((a, b) => a * b, 1))),
@@ -403,31 +386,13 @@ export class EnsembleTrainer {
    * converges" freezes members one by one while the others go on, exactly as if each stopped alone.
    */
   freeze(m: number): void {
-    this.frozen.add(m);
+    if (!this.frozen.has(m)) this.frozen.set(m, this.stepCount);
   }
 
-  get frozenCount(): number {
-    return this.frozen.size;
+  /** The step count at which member m was frozen (undefined while it trains). */
+  frozenAtStep(m: number): number | undefined {
+    return this.frozen.get(m);
   }
-
-  /** Replaces the parameters (the optimizer state is kept). */
-  setParameters(p: Parameters): void {
-    const { dtype } = this.settings;
-    this.plan.layers.forEach((layer, l) => {
-      this.params.set(weightName(l), tensor(dtype, p.w[l], weightShape(layer)));
-      this.params.set(biasName(l), tensor(dtype, p.b[l], [layer.outTotal]));
-    });
-  }
-}
-
-function convert(x: Floats, dtype: Dtype): Floats {
-  if (dtype === 'float32') return x instanceof Float32Array ? x : Float32Array.from(x);
-  return x instanceof Float64Array ? x : Float64Array.from(x);
-}
-
-function tensor(dtype: Dtype, values: ArrayLike<number>, dims: number[]): OrtTensor {
-  const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
-  return new Tensor(dtype, data, dims);
 }
 
 function checkSettings(members: Member[], s: TrainSettings): void {
