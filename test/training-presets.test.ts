@@ -97,6 +97,16 @@ describe('epochwise and the width × epoch heatmap', () => {
   });
 });
 
+describe('epochwise with probes', () => {
+  it('carries the probe columns in its rows, as mlp-width does', async () => {
+    const { result } = await run('epochwise', { ...TINY, widths: [4], probes: ['rig'] });
+    for (const r of result.points) {
+      expect(r.rig).toBeGreaterThan(0);
+      expect(r.rigMinibatch).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('samplewise', () => {
   it('marks exactly the widths where the larger n has the higher test error', async () => {
     const { n: _n, ...tiny } = TINY;

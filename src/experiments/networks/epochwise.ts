@@ -23,6 +23,7 @@ function epochRows(runs: WidthRun[]): Row[] {
       testLoss: rec.testLoss,
       testError: rec.testError,
       paramNorm: rec.paramNorm,
+      ...rec.probes,
     })),
   );
 }
