@@ -1,5 +1,6 @@
 // Parsers for command-line values: each error names the option and the value at fault.
 import { InvalidArgumentError } from 'commander';
+import { parseRange } from '../experiments/common/grid.js';
 import { presetJsonSchema } from '../experiments/preset-json-schema.js';
 import type { Preset } from '../experiments/preset.js';
 
@@ -56,10 +57,10 @@ function sizeList(option: string, value: string): number[] | string {
       return Number(p);
     });
   if (value.includes(':')) {
-    const parts = value.split(':');
-    if (parts.length !== 3) throw bad('expected start:stop:count');
-    const [start, stop] = ints(parts);
-    if (stop < start) throw bad(`stop ${stop} is below start ${start}`);
+    const range = parseRange(value);
+    if (!range) throw bad('expected start:stop:count (positive integers)');
+    if (range.start < 1 || range.count < 1) throw bad('start and count must be positive integers');
+    if (range.stop < range.start) throw bad(`stop ${range.stop} is below start ${range.start}`);
     return value;
   }
   return ints(value.split(','));

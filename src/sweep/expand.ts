@@ -3,6 +3,7 @@
 // same trial is recognised across runs and never run twice for a sweep.
 import { createHash } from 'node:crypto';
 import type { AxisRange, Experiment, Sweep, Trial } from '../experiments/experiment.js';
+import { logSpaced } from '../experiments/common/grid.js';
 import type { Config } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
 import { SpecError } from './spec.js';
@@ -48,11 +49,11 @@ export function expandSpec(spec: Experiment): Sweep {
 function axisPoints(axis: unknown[] | AxisRange): unknown[] {
   if (Array.isArray(axis)) return axis;
   const { from, to, count, scale, integer } = axis;
-  const values = Array.from({ length: count }, (_, i) => {
-    const t = count === 1 ? 0 : i / (count - 1);
-    const v = scale === 'log' ? from * Math.pow(to / from, t) : from + (to - from) * t;
-    return integer ? Math.round(v) : Number(v.toPrecision(12));
-  });
+  const points =
+    scale === 'log'
+      ? logSpaced(from, to, count)
+      : Array.from({ length: count }, (_, i) => from + (to - from) * (count === 1 ? 0 : i / (count - 1)));
+  const values = points.map((v) => (integer ? Math.round(v) : Number(v.toPrecision(12))));
   return [...new Set(values)];
 }
 

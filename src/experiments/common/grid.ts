@@ -56,6 +56,14 @@ export function expandGrid(
   return logSpacedFeatures(r.start, r.stop, r.count, options.include);
 }
 
+/** `count` numbers from `from` to `to` (both > 0), evenly spaced in log: from·(to/from)^(i/(count − 1)). */
+export function logSpaced(from: number, to: number, count: number): number[] {
+  return Array.from(
+    { length: count },
+    (_, i) => from * Math.pow(to / from, count === 1 ? 0 : i / (count - 1)),
+  );
+}
+
 /** `count` log-spaced integers from start to stop, plus `include` (the threshold) if in range. */
 export function logSpacedFeatures(start: number, stop: number, count: number, include?: number): number[] {
   if (!(Number.isInteger(start) && Number.isInteger(stop) && start >= 1 && stop >= start)) {
@@ -63,11 +71,7 @@ export function logSpacedFeatures(start: number, stop: number, count: number, in
   }
   if (!(Number.isInteger(count) && count >= 1))
     throw new Error(`feature count must be a positive integer, got ${count}`);
-  const values = new Set<number>();
-  for (let i = 0; i < count; i++) {
-    const t = count === 1 ? 0 : i / (count - 1);
-    values.add(Math.round(start * Math.pow(stop / start, t)));
-  }
+  const values = new Set(logSpaced(start, stop, count).map(Math.round));
   if (include !== undefined && include >= start && include <= stop) values.add(include);
   return [...values].sort((a, b) => a - b);
 }

@@ -11,6 +11,7 @@ import { EnsembleTrainer } from '../../fit/train/trainer.js';
 import { alignedLines } from '../common/aligned-lines.js';
 import { z } from 'zod';
 import { integer, integerAtLeast, nonEmptyString, numberIn, positiveInteger } from '../common/fields.js';
+import { logSpaced } from '../common/grid.js';
 import { definePreset, type Row } from '../preset.js';
 import { networkShapeOf, TRAINING_DEFAULTS, trainSettings, trainingData } from '../common/training-config.js';
 
@@ -163,8 +164,7 @@ export const igrModifiedFlowPreset = definePreset<ModifiedFlowConfig>({
     let done = 0;
     for (const [model, m] of models.entries()) {
       const [low, high] = ranges[model];
-      for (let i = 0; i < config.count; i++) {
-        const h = low * (high / low) ** (i / (config.count - 1));
+      for (const h of logSpaced(low, high, config.count)) {
         rows.push({ model, h, ...(await stepVersusFlows(m, h, config.substeps)) });
         context.onProgress?.(++done, models.length * config.count);
       }
