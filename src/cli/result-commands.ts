@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { presetNamed } from '../experiments/presets.js';
 import { Store } from '../store/store.js';
-import type { GridAggregate, Stats } from '../sweep/aggregate.js';
+import type { GridAggregate } from '../sweep/aggregate.js';
+import type { Stats } from '../experiments/common/statistics.js';
 import { sweepGrids } from './sweep-output.js';
 
 const DB_OPTION = ['--db <path>', 'the SQLite store', 'ddlab.db'] as const;

@@ -25,7 +25,8 @@ import {
 import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
 import { logSpacedFeatures } from '../common/grid.js';
 import type { Preset, PresetResult, Row } from '../preset.js';
-import { checkRepetitions, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { checkRepetitions, repetitionSeed } from '../common/repetitions.js';
+import { stats } from '../common/statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
 
 export type RidgeSetting = number | 'optimal';
@@ -214,7 +215,7 @@ export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearG
     config.p.map((p, k) => {
       const gamma = p / n;
       const lambda = lambdaAt(setting, p, config);
-      const risk = seedStatistics(trials.risk[c][k]);
+      const risk = stats(trials.risk[c][k]);
       const row: Row = {
         gamma,
         p,
@@ -225,8 +226,8 @@ export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearG
         riskQ1: risk.q1,
         riskQ3: risk.q3,
         riskMean: risk.mean,
-        riskSd: risk.sd,
-        testMseMedian: seedStatistics(trials.testMse[c][k]).median,
+        riskSd: risk.std,
+        testMseMedian: stats(trials.testMse[c][k]).median,
         theory: ridgeRisk(gamma, lambda, target),
       };
       // The finite-n expectation has a closed form for the ridgeless fit only.

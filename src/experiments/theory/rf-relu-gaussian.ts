@@ -16,7 +16,8 @@ import { randomFeaturesRisk } from '../../theory/random-features-relu.js';
 import { integer, knownKeys, numberIn, positiveInteger } from '../common/config-checks.js';
 import type { Preset, PresetResult, Row } from '../preset.js';
 import { logSpacedFeatures } from '../common/grid.js';
-import { checkRepetitions, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { checkRepetitions, repetitionSeed } from '../common/repetitions.js';
+import { stats } from '../common/statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
 
 export type RfReluGaussianConfig = {
@@ -164,7 +165,7 @@ export function rfReluGaussianRows(config: RfReluGaussianConfig, trials: RfReluG
   const psi2 = n / d;
   return config.features.map((N, k) => {
     const psi1 = N / d;
-    const stats = seedStatistics(trials.risk[k]);
+    const risk = stats(trials.risk[k]);
     const theory = randomFeaturesRisk(psi1, psi2, { signal, noise });
     return {
       psi1,
@@ -172,12 +173,12 @@ export function rfReluGaussianRows(config: RfReluGaussianConfig, trials: RfReluG
       psi2,
       d,
       n,
-      riskMedian: stats.median,
-      riskQ1: stats.q1,
-      riskQ3: stats.q3,
-      riskMean: stats.mean,
-      riskSd: stats.sd,
-      testMseMedian: seedStatistics(trials.testMse[k]).median,
+      riskMedian: risk.median,
+      riskQ1: risk.q1,
+      riskQ3: risk.q3,
+      riskMean: risk.mean,
+      riskSd: risk.std,
+      testMseMedian: stats(trials.testMse[k]).median,
       theory: theory.risk,
       theoryBias: signal === 0 ? 0 : signal * signal * theory.bias,
       theoryVariance: noise === 0 ? 0 : noise * noise * theory.variance,
