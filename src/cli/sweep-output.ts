@@ -2,7 +2,7 @@
 // reported as it is; several are aggregated over seeds per grid point (median line, IQR band).
 import type { Preset, PresetResult } from '../experiments/preset.js';
 import { figureFor } from '../report/figures.js';
-import type { VegaLiteSpec } from '../report/rff-figure.js';
+import type { VegaLiteSpec } from '../report/figure-style.js';
 import { writeRunDirectory } from '../report/results-files.js';
 import type { Store } from '../store/store.js';
 import { aggregate, flatten, type GridAggregate } from '../sweep/aggregate.js';

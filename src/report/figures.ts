@@ -2,7 +2,8 @@
 import type { Config, PresetResult } from '../experiments/preset.js';
 import type { CurvePoint } from '../probes/curve-point.js';
 import { polynomialFigures } from './polynomial-figures.js';
-import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
+import type { VegaLiteSpec } from './figure-style.js';
+import { rffFigureSpec } from './rff-figure.js';
 import { theoryFigures } from './theory-figures.js';
 import { trainingFigures } from './training-figures.js';
 import { igrFigures } from './igr-figures.js';

@@ -1,7 +1,7 @@
 // Writes one run's artifacts: results.json, results.csv, figure.svg, figure.png (and series.csv).
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { VegaLiteSpec } from './rff-figure.js';
+import type { VegaLiteSpec } from './figure-style.js';
 import { renderSvg, svgToPng } from './render.js';
 
 export type RunResults = {

@@ -1,9 +1,8 @@
 // Pure data → Vega-Lite spec, so the browser can draw the same figure later.
-import type { TopLevelSpec } from 'vega-lite';
 import type { CurvePoint } from '../probes/curve-point.js';
+import { SCHEMA, STYLE, type VegaLiteSpec } from './figure-style.js';
 
-export type VegaLiteSpec = TopLevelSpec;
-type PanelSpec = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][number];
+type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
 
 type Panel = { field: keyof CurvePoint & string; title: string; log?: boolean; percent?: boolean };
 
@@ -73,7 +72,7 @@ export function rffFigureSpec(
     ],
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: {
       text: opts.title,
       subtitle:
@@ -87,6 +86,6 @@ export function rffFigureSpec(
     // Lay out by plot area: long rotated y titles would otherwise push panels apart unevenly.
     bounds: 'flush',
     spacing: 36,
-    config: { background: 'white', view: { stroke: '#888' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+    config: STYLE,
   };
 }
