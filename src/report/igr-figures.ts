@@ -1,7 +1,7 @@
 // Figures of the implicit-gradient-regularization presets (Barrett & Dherin 2020). Pure data →
 // Vega-Lite, like every figure.
-import type { Config, PresetResult, Row } from '../experiments/preset.js';
-import { SCHEMA, STYLE, type VegaLiteSpec } from './figure-style.js';
+import type { Config, Row } from '../experiments/preset.js';
+import { SCHEMA, STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
 const log = { type: 'log' as const, nice: false };
 
@@ -126,7 +126,7 @@ export function igrExplicitFigure(rows: Row[], config: Config): VegaLiteSpec {
   } as VegaLiteSpec;
 }
 
-export const igrFigures: Record<string, (config: Config, result: PresetResult) => VegaLiteSpec> = {
+export const igrFigures: Record<string, FigureBuilder> = {
   'igr-modified-flow': (_config, result) =>
     modifiedFlowFigure(
       result.points,

@@ -5,9 +5,8 @@
 //    spot, the interpolation threshold p + 1 = n and the best degree beyond it marked; under it the
 //    bias–variance decomposition over independent training sets.
 import type { Config, PresetResult, Row } from '../experiments/preset.js';
-import { SCHEMA, STYLE as BASE_STYLE, type VegaLiteSpec } from './figure-style.js';
+import { SCHEMA, STYLE as BASE_STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
-type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
 
 const STYLE = {

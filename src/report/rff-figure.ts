@@ -1,6 +1,6 @@
 // Pure data → Vega-Lite spec, so the browser can draw the same figure later.
 import type { CurvePoint } from '../probes/curve-point.js';
-import { SCHEMA, STYLE, type VegaLiteSpec } from './figure-style.js';
+import { SCHEMA, SIZE_SCALE, STYLE, type VegaLiteSpec } from './figure-style.js';
 
 type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
 
@@ -26,7 +26,7 @@ export function rffFigureSpec(
   const xEncoding = (i: number) => ({
     field: 'features',
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, nice: false, padding: 8 },
+    scale: SIZE_SCALE,
     // The x axis is shared: name it once, under the bottom panel.
     title: i === PANELS.length - 1 ? 'random features N' : null,
   });
@@ -46,13 +46,7 @@ export function rffFigureSpec(
       {
         mark: { type: 'line', point: { size: 24 } },
         encoding: {
-          x: {
-            field: 'features',
-            type: 'quantitative',
-            scale: { type: 'log', nice: false, padding: 8 },
-            // The x axis is shared: name it once, under the bottom panel.
-            title: i === PANELS.length - 1 ? 'random features N' : null,
-          },
+          x: xEncoding(i),
           y: {
             field,
             type: 'quantitative',

@@ -6,9 +6,14 @@ import type { Config, PresetResult, Row } from '../experiments/preset.js';
 import { logSpace } from '../theory/curves.js';
 import { finiteRidgelessRisk, optimalRidgeLambda, ridgeRisk } from '../theory/isotropic-least-squares.js';
 import { randomFeaturesRisk } from '../theory/random-features-relu.js';
-import { SCHEMA, STYLE as BASE_STYLE, type VegaLiteSpec } from './figure-style.js';
+import {
+  SCHEMA,
+  SIZE_SCALE,
+  STYLE as BASE_STYLE,
+  type FigureBuilder,
+  type VegaLiteSpec,
+} from './figure-style.js';
 
-type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 type LayerSpec = Extract<VegaLiteSpec, { layer: unknown }>['layer'][number];
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2'];
@@ -46,7 +51,7 @@ function curveSpec(f: CurveFigure): VegaLiteSpec {
   const x = {
     field: f.x.field,
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, nice: false, padding: 8 },
+    scale: SIZE_SCALE,
     title: f.x.title,
   };
   const color = {

@@ -1,7 +1,7 @@
 // Figures of the neural-network presets (Nakkiran et al. 2019, Figs. 1–2, 4, 9–11). Pure data →
 // Vega-Lite, like every figure, so the browser can draw them too.
-import type { Config, PresetResult, Row } from '../experiments/preset.js';
-import { SCHEMA, STYLE, type VegaLiteSpec } from './figure-style.js';
+import type { Config, Row } from '../experiments/preset.js';
+import { SCHEMA, SIZE_SCALE, STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
 /** Long format: one row per (x, series) so Vega-Lite colours the series. */
 function melt(
@@ -39,7 +39,7 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
   const x = {
     field: 'width',
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, nice: false, padding: 8 },
+    scale: SIZE_SCALE,
   };
   const errors = melt(rows, 'width', {
     testError: 'test error (last epoch)',
@@ -175,7 +175,7 @@ export function samplewiseFigureSpec(rows: Row[], opts: { title: string }): Vega
           x: {
             field: 'width',
             type: 'quantitative',
-            scale: { type: 'log', nice: false, padding: 8 },
+            scale: SIZE_SCALE,
             title: 'width k',
           },
           y: {
@@ -253,7 +253,7 @@ const describe = (c: Config) =>
   `${c.family === 'cnn' ? 'CNN' : `${c.depth}-hidden-layer MLP`} on ${c.dataset}: n = ${c.n}, ` +
   `label noise ${c.labelNoise}, ${c.optimizer} lr ${c.lr}, ${c.epochs} epochs`;
 
-export const trainingFigures: Record<string, (config: Config, result: PresetResult) => VegaLiteSpec> = {
+export const trainingFigures: Record<string, FigureBuilder> = {
   'mlp-width': (config, result) =>
     widthFigureSpec(result.points, {
       title: `Model-wise double descent: ${describe(config)}`,
