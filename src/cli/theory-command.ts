@@ -12,6 +12,7 @@ import {
   type CurveRow,
   type RidgeChoice,
 } from '../theory/curves.js';
+import type { LinearTarget } from '../theory/isotropic-least-squares.js';
 
 interface OutputOptions {
   out?: string;
@@ -160,6 +161,12 @@ function target(o: TargetOptions): { signal: number; noise: number } {
   return { signal: o.r ?? o.signal, noise: o.sigma ?? o.noise };
 }
 
+/** The same target as the linear models' (src/theory/isotropic-least-squares): ‖β‖ = r, noise σ. */
+function linearTarget(o: TargetOptions): LinearTarget {
+  const { signal, noise } = target(o);
+  return { r: signal, sigma: noise };
+}
+
 /** The options every curve has: the target's and the output's. */
 function withCurveOptions(cmd: Command, noiseSymbol: string): Command {
   return withOutput(withTarget(cmd, noiseSymbol));
@@ -201,9 +208,8 @@ export function registerTheoryCommand(program: Command): Command {
       ),
     'σ',
   ).action((o: OutputOptions & TargetOptions & { gamma: number[]; n?: number }) => {
-    const { signal, noise } = target(o);
-    const curve = hastieCurve({ gammas: o.gamma, target: { r: signal, sigma: noise }, n: o.n });
-    emit('hastie', { signal, noise, n: o.n }, curve, o);
+    const curve = hastieCurve({ gammas: o.gamma, target: linearTarget(o), n: o.n });
+    emit('hastie', { ...target(o), n: o.n }, curve, o);
   });
 
   withCurveOptions(
@@ -219,9 +225,7 @@ export function registerTheoryCommand(program: Command): Command {
       ),
     'σ',
   ).action((o: OutputOptions & TargetOptions & { gamma: number[]; lambda: RidgeChoice[] }) => {
-    const { signal, noise } = target(o);
-    const curve = ridgeCurve({ gammas: o.gamma, lambdas: o.lambda, target: { r: signal, sigma: noise } });
-    emit('ridge', { signal, noise }, curve, o);
+    emit('ridge', target(o), ridgeCurve({ gammas: o.gamma, lambdas: o.lambda, target: linearTarget(o) }), o);
   });
 
   withCurveOptions(
@@ -258,9 +262,8 @@ export function registerTheoryCommand(program: Command): Command {
       ),
     'σ',
   ).action((o: OutputOptions & TargetOptions & { gamma: number[]; time: number[] }) => {
-    const { signal, noise } = target(o);
-    const curve = gradientFlowCurve({ gammas: o.gamma, times: o.time, target: { r: signal, sigma: noise } });
-    emit('gradient-flow', { signal, noise }, curve, o);
+    const curve = gradientFlowCurve({ gammas: o.gamma, times: o.time, target: linearTarget(o) });
+    emit('gradient-flow', target(o), curve, o);
   });
 
   return theory;
