@@ -7,7 +7,6 @@
 //   grid rows:   { sample: 0, x, truth, fitLow, fitGood, fitInterp }
 //   sample rows: { sample: 1, x, y, truth, fitLow, fitGood, fitInterp }  (y: the noisy observation)
 // fitLow, fitGood and fitInterp are the fits of degrees[0], degrees[1] and degrees[2].
-import { regression1d } from '../../data/regression-1d.js';
 import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
@@ -18,10 +17,10 @@ import {
   REGRESSION_1D_DEFAULTS,
   REGRESSION_1D_KEYS,
   resolveRegression1dFields,
-  targetSpec,
   type Regression1dFields,
   degree,
 } from './regression-1d-config.js';
+import { regression1dData } from './regression-1d-data.js';
 
 export type PolynomialFitsConfig = Regression1dFields & {
   n: number;
@@ -125,16 +124,7 @@ export async function runPolynomialFits(
   config: PolynomialFitsConfig,
 ): Promise<{ points: Row[]; summary: PolynomialFitsSummary }> {
   const { n, nTest, degrees, gridSize } = config;
-  const data = regression1d({
-    target: targetSpec(config),
-    n,
-    nTest,
-    noise: config.noise,
-    interval: config.interval,
-    design: config.design,
-    gridSize,
-    seed: config.seed,
-  });
+  const data = regression1dData(config, gridSize);
   const featureMap = polynomialFeatures({
     maxDegree: degrees[2],
     interval: config.interval,
