@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, flatten, quantile, stats } from '../src/sweep/aggregate.js';
+import { aggregate, flatten } from '../src/sweep/aggregate.js';
+import { quantile, stats } from '../src/experiments/common/statistics.js';
 
 describe('aggregation over seeds', () => {
   it('computes the statistics by hand for a small sample', () => {
@@ -15,6 +16,12 @@ describe('aggregation over seeds', () => {
     // t(0.975, 4 df) = 2.776
     expect(s.ci95Low).toBeCloseTo(4 - (2.776 * Math.sqrt(12.5)) / Math.sqrt(5), 12);
     expect(s.ci95High).toBeCloseTo(4 + (2.776 * Math.sqrt(12.5)) / Math.sqrt(5), 12);
+  });
+
+  it('gives a single value std 0 and no interval, and refuses no values', () => {
+    expect(stats([2])).toMatchObject({ n: 1, mean: 2, std: 0, median: 2, q1: 2, q3: 2 });
+    expect(stats([2]).ci95Low).toBeNaN();
+    expect(() => stats([])).toThrow(/no values/);
   });
 
   it('interpolates quantiles like numpy', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurvePoint } from '../src/probes/curve-point.js';
 import { renderSvg, svgToPng } from '../src/report/render.js';
-import { pointsToCsv, writeRunDirectory, type RunResults } from '../src/report/results-files.js';
+import { pointsToCsv, writeResultsFiles, type RunResults } from '../src/report/results-files.js';
 import { rffFigureSpec } from '../src/report/rff-figure.js';
 
 const n = 1000;
@@ -87,7 +87,7 @@ describe('render', () => {
   });
 });
 
-describe('writeRunDirectory', () => {
+describe('writeResultsFiles', () => {
   let dir: string;
   const results: RunResults = {
     experiment: 'rff',
@@ -104,13 +104,13 @@ describe('writeRunDirectory', () => {
   });
 
   it('writes json, csv, svg and png, and nothing else', async () => {
-    const paths = await writeRunDirectory(dir, results, spec);
+    const paths = await writeResultsFiles(dir, results, { figure: spec });
     expect(paths).toEqual({
       json: join(dir, 'results.json'),
       csv: join(dir, 'results.csv'),
       figures: [join(dir, 'figure.svg'), join(dir, 'figure.png')],
     });
-    await writeRunDirectory(dir, results, spec); // overwriting is fine too
+    await writeResultsFiles(dir, results, { figure: spec }); // overwriting is fine too
     expect((await readdir(dir)).sort()).toEqual(['figure.png', 'figure.svg', 'results.csv', 'results.json']);
     expect(JSON.parse(await readFile(paths.json, 'utf8'))).toEqual(results);
     expect((await readFile(paths.figures[0], 'utf8')).startsWith('<svg')).toBe(true);

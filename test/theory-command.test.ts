@@ -89,10 +89,47 @@ describe('ddlab theory', () => {
     ]);
   });
 
+  it('takes --signal/--noise in every curve, with --r/--sigma as aliases', async () => {
+    const curves = [
+      ['hastie', '--gamma', '0.5,2', '--n', '100'],
+      ['ridge', '--gamma', '0.5,2', '--lambda', '0.1,optimal'],
+      ['rf-relu', '--psi1', '1,10'],
+      ['gradient-flow', '--gamma', '2', '--time', '1,Infinity'],
+    ];
+    for (const curve of curves) {
+      const name = curve[0];
+      const json = await ddlab([...curve, '--signal', '2', '--noise', '0.3', '--json']);
+      expect(json.code, name).toBe(0);
+      const parsed = JSON.parse(json.stdout) as { parameters: Record<string, unknown> };
+      expect(parsed.parameters, name).toMatchObject({ signal: 2, noise: 0.3 });
+      const defaults = await ddlab(curve);
+      const table = await ddlab([...curve, '--signal', '2', '--noise', '0.3']);
+      const aliased = await ddlab([...curve, '--r', '2', '--sigma', '0.3']);
+      expect(table.stdout, name).not.toBe(defaults.stdout);
+      expect(aliased, name).toEqual(table);
+    }
+    // By hand: Hastie's ridgeless risk with ‖β‖ = 2, σ = 0.3 at γ = 2 is 4·(1 − 1/2) + 0.09/(2 − 1).
+    const h = await ddlab(['hastie', '--gamma', '2', '--r', '2', '--sigma', '0.3']);
+    expect(Number(tableRows(h.stdout)[1][1])).toBeCloseTo(2.09, 5);
+    const help = await ddlab(['hastie', '--help']);
+    expect(help.stdout).toMatch(/--r <x>\s+alias of --signal/);
+    expect(help.stdout).toMatch(/--sigma <x>\s+alias of --noise/);
+  });
+
+  it('rejects a value given under both a name and its alias', async () => {
+    const r = await ddlab(['hastie', '--signal', '1', '--r', '2']);
+    expect(r.code).not.toBe(0);
+    expect(r.error).toMatch(/option '--r <x>' cannot be used with option '--signal <x>'/);
+    const n = await ddlab(['rf-relu', '--sigma', '1', '--noise', '2']);
+    expect(n.error).toMatch(/option '--sigma <x>' cannot be used with option '--noise <x>'/);
+  });
+
   it('rejects bad parameters by name with a non-zero exit', async () => {
     const cases: [string[], RegExp][] = [
       [['hastie', '--gamma', '0,1'], /--gamma '0,1': '0' is not a number > 0/],
       [['hastie', '--sigma', '-1'], /--sigma must be a finite number ≥ 0, got '-1'/],
+      [['hastie', '--noise', '-1'], /--noise must be a finite number ≥ 0, got '-1'/],
+      [['rf-relu', '--r', 'x'], /--r must be a finite number ≥ 0, got 'x'/],
       [
         ['ridge', '--lambda', '0.1,best'],
         /--lambda '0.1,best': 'best' is neither a number ≥ 0 nor 'optimal'/,

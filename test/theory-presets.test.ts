@@ -23,7 +23,7 @@ import {
   type RfReluGaussianConfig,
 } from '../src/experiments/theory/rf-relu-gaussian.js';
 import { linearGaussian } from '../src/data/linear-gaussian.js';
-import { repetitionSeed } from '../src/experiments/common/seed-statistics.js';
+import { repetitionSeed } from '../src/experiments/common/repetitions.js';
 import { renderSvg } from '../src/report/render.js';
 import { theoryFigures } from '../src/report/theory-figures.js';
 

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { presetNamed } from '../experiments/presets.js';
+import { gridPointLine, sweepGrids } from '../report/run-directory.js';
 import { Store } from '../store/store.js';
-import type { GridAggregate, Stats } from '../sweep/aggregate.js';
-import { sweepGrids } from './sweep-output.js';
+import type { GridAggregate } from '../sweep/aggregate.js';
+import type { Stats } from '../experiments/common/statistics.js';
 
 const DB_OPTION = ['--db <path>', 'the SQLite store', 'ddlab.db'] as const;
 
@@ -112,12 +113,8 @@ function fmt(x: number): string {
 export function showLines(grids: GridAggregate[], metrics?: string[]): string[] {
   const out: string[] = [];
   grids.forEach((g, k) => {
-    const axes = Object.entries(g.axes).map(([a, v]) => `${a}=${JSON.stringify(v)}`);
     out.push('');
-    out.push(
-      `grid point ${k + 1}${axes.length ? ` (${axes.join(' ')})` : ''}: ${g.ok} ok, ${g.failed} failed` +
-        (g.unfinished ? `, ${g.unfinished} unfinished` : ''),
-    );
+    out.push(gridPointLine(g, k));
     if (g.rows.length === 0) return;
     const width = Math.max(3, ...g.rows.map((r) => rowLabel(r.x).length));
     out.push(

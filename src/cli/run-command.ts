@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
+import { defaultRunDirectory, writeRunDirectory } from '../report/run-directory.js';
 import { Store } from '../store/store.js';
 import type { Experiment, Sweep } from '../experiments/experiment.js';
 import { expandSpec } from '../sweep/expand.js';
@@ -16,7 +17,6 @@ import { readSpecFile, validateSpec } from '../sweep/spec.js';
 import { stepBar, trialBar } from './progress.js';
 import { settingValue } from './options.js';
 import { provenance } from './provenance.js';
-import { writeSweepOutput } from './sweep-output.js';
 
 export interface RunCommandOptions {
   /** Config fields from the named options. */
@@ -126,8 +126,8 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       );
       return 130;
     }
-    const out = resolve(o.out ?? `runs/${sweep.trials.length === 1 ? preset.name : sweep.name}`);
-    const { lines, files } = await writeSweepOutput(
+    const out = resolve(o.out ?? defaultRunDirectory(sweep, preset));
+    const { lines, files } = await writeRunDirectory(
       store,
       sweep,
       preset,

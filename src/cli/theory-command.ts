@@ -12,6 +12,7 @@ import {
   type CurveRow,
   type RidgeChoice,
 } from '../theory/curves.js';
+import type { LinearTarget } from '../theory/isotropic-least-squares.js';
 
 interface OutputOptions {
   out?: string;
@@ -129,6 +130,48 @@ function option<T>(
   return fallback ? o.default(fallback[0], fallback[1]) : o;
 }
 
+/** The target's options, the same in every curve: --signal ‖β‖ and --noise σ. */
+interface TargetOptions {
+  signal: number;
+  noise: number;
+  /** Old spellings, kept as aliases: --r for --signal, --sigma for --noise. */
+  r?: number;
+  sigma?: number;
+}
+
+function withTarget(cmd: Command, noiseSymbol: string): Command {
+  const alias = (flags: string, of: string) =>
+    option(flags, `alias of --${of}`, scalar(flags.split(' ')[0], 0, false)).conflicts(of);
+  return cmd
+    .addOption(option('--signal <x>', 'signal strength ‖β‖ ≥ 0', scalar('--signal', 0, false), [1, '1']))
+    .addOption(
+      option(
+        '--noise <x>',
+        `noise level: the label noise's standard deviation ${noiseSymbol} ≥ 0`,
+        scalar('--noise', 0, false),
+        [0.5, '0.5'],
+      ),
+    )
+    .addOption(alias('--r <x>', 'signal'))
+    .addOption(alias('--sigma <x>', 'noise'));
+}
+
+/** Signal and noise from the options, an alias's value where it was given. */
+function target(o: TargetOptions): { signal: number; noise: number } {
+  return { signal: o.r ?? o.signal, noise: o.sigma ?? o.noise };
+}
+
+/** The same target as the linear models' (src/theory/isotropic-least-squares): ‖β‖ = r, noise σ. */
+function linearTarget(o: TargetOptions): LinearTarget {
+  const { signal, noise } = target(o);
+  return { r: signal, sigma: noise };
+}
+
+/** The options every curve has: the target's and the output's. */
+function withCurveOptions(cmd: Command, noiseSymbol: string): Command {
+  return withOutput(withTarget(cmd, noiseSymbol));
+}
+
 function withOutput(cmd: Command): Command {
   return cmd
     .option(
@@ -142,9 +185,6 @@ export function registerTheoryCommand(program: Command): Command {
   // Fresh Option objects per subcommand: commander keeps parsed state on them.
   const gammaOption = (fallback: [number[], string]) =>
     option('--gamma <grid>', 'γ = p/n values', grid('--gamma', 0, true), fallback);
-  const rOption = () => option('--r <x>', 'signal norm ‖β‖', scalar('--r', 0, false), [1, '1']);
-  const sigmaOption = () =>
-    option('--sigma <x>', 'noise standard deviation σ', scalar('--sigma', 0, false), [0.5, '0.5']);
   const theory = program
     .command('theory')
     .description(
@@ -153,68 +193,61 @@ export function registerTheoryCommand(program: Command): Command {
     .addHelpText(
       'after',
       '\nRisk is the excess test risk (the noise of a test label not included). Grids: a comma list\n' +
-        "or start:stop:count (log-spaced). 'Infinity' marks the interpolation threshold (null in JSON).",
+        "or start:stop:count (log-spaced). 'Infinity' marks the interpolation threshold (null in JSON).\n" +
+        'Every curve takes --signal (‖β‖) and --noise (the label noise σ or τ); --r and --sigma are\n' +
+        'aliases of them.',
     );
 
-  withOutput(
+  withCurveOptions(
     theory
       .command('hastie')
-      .description('ridgeless least squares, x ~ N(0, I_p), ‖β‖ = r, noise σ (Hastie et al. 2019)')
+      .description('ridgeless least squares, x ~ N(0, I_p), ‖β‖ = signal, noise σ (Hastie et al. 2019)')
       .addOption(gammaOption([logSpace(0.1, 10, 41), '0.1:10:41']))
-      .addOption(rOption())
-      .addOption(sigmaOption())
       .addOption(
         option('--n <int>', 'also the exact finite-n expectation at p = round(γn)', positiveInteger('--n')),
       ),
-  ).action((o: OutputOptions & { gamma: number[]; r: number; sigma: number; n?: number }) => {
-    const target = { r: o.r, sigma: o.sigma };
-    emit('hastie', { r: o.r, sigma: o.sigma, n: o.n }, hastieCurve({ gammas: o.gamma, target, n: o.n }), o);
+    'σ',
+  ).action((o: OutputOptions & TargetOptions & { gamma: number[]; n?: number }) => {
+    const curve = hastieCurve({ gammas: o.gamma, target: linearTarget(o), n: o.n });
+    emit('hastie', { ...target(o), n: o.n }, curve, o);
   });
 
-  withOutput(
+  withCurveOptions(
     theory
       .command('ridge')
-      .description('ridge (1/n)‖y − Xβ‖² + λ‖β‖² on the same model; λ = optimal is σ²γ/r²')
+      .description('ridge (1/n)‖y − Xβ‖² + λ‖β‖² on the same model; λ = optimal is σ²γ/‖β‖²')
       .addOption(gammaOption([logSpace(0.1, 10, 41), '0.1:10:41']))
       .addOption(
         option<RidgeChoice[]>('--lambda <list>', "ridge penalties λ ≥ 0, or 'optimal'", lambdas, [
           [0.01, 0.1, 1, 'optimal'],
           '0.01,0.1,1,optimal',
         ]),
-      )
-      .addOption(rOption())
-      .addOption(sigmaOption()),
-  ).action((o: OutputOptions & { gamma: number[]; lambda: RidgeChoice[]; r: number; sigma: number }) => {
-    const target = { r: o.r, sigma: o.sigma };
-    emit('ridge', target, ridgeCurve({ gammas: o.gamma, lambdas: o.lambda, target }), o);
+      ),
+    'σ',
+  ).action((o: OutputOptions & TargetOptions & { gamma: number[]; lambda: RidgeChoice[] }) => {
+    emit('ridge', target(o), ridgeCurve({ gammas: o.gamma, lambdas: o.lambda, target: linearTarget(o) }), o);
   });
 
-  withOutput(
+  withCurveOptions(
     theory
       .command('rf-relu')
-      .description('ridgeless random ReLU features, linear target ‖β‖ = F1, noise τ (Mei & Montanari 2019)')
+      .description(
+        'ridgeless random ReLU features, linear target ‖β‖ = F1 = signal, noise τ (Mei & Montanari 2019)',
+      )
       .addOption(
         option('--psi1 <grid>', 'ψ1 = N/d values', grid('--psi1', 0, true), [
           logSpace(0.1, 100, 49),
           '0.1:100:49',
         ]),
       )
-      .addOption(option('--psi2 <x>', 'ψ2 = n/d', scalar('--psi2', 0, true), [3, '3']))
-      .addOption(option('--signal <x>', 'F1 = ‖β‖', scalar('--signal', 0, false), [1, '1']))
-      .addOption(
-        option('--noise <x>', 'noise standard deviation τ', scalar('--noise', 0, false), [0.5, '0.5']),
-      ),
-  ).action((o: OutputOptions & { psi1: number[]; psi2: number; signal: number; noise: number }) => {
-    const target = { signal: o.signal, noise: o.noise };
-    emit(
-      'rf-relu',
-      { psi2: o.psi2, ...target },
-      reluFeaturesCurve({ psi1s: o.psi1, psi2: o.psi2, target }),
-      o,
-    );
+      .addOption(option('--psi2 <x>', 'ψ2 = n/d', scalar('--psi2', 0, true), [3, '3'])),
+    'τ',
+  ).action((o: OutputOptions & TargetOptions & { psi1: number[]; psi2: number }) => {
+    const t = target(o);
+    emit('rf-relu', { psi2: o.psi2, ...t }, reluFeaturesCurve({ psi1s: o.psi1, psi2: o.psi2, target: t }), o);
   });
 
-  withOutput(
+  withCurveOptions(
     theory
       .command('gradient-flow')
       .description(
@@ -226,12 +259,11 @@ export function registerTheoryCommand(program: Command): Command {
           logSpace(0.01, 1e4, 25),
           '0.01:10000:25',
         ]),
-      )
-      .addOption(rOption())
-      .addOption(sigmaOption()),
-  ).action((o: OutputOptions & { gamma: number[]; time: number[]; r: number; sigma: number }) => {
-    const target = { r: o.r, sigma: o.sigma };
-    emit('gradient-flow', target, gradientFlowCurve({ gammas: o.gamma, times: o.time, target }), o);
+      ),
+    'σ',
+  ).action((o: OutputOptions & TargetOptions & { gamma: number[]; time: number[] }) => {
+    const curve = gradientFlowCurve({ gammas: o.gamma, times: o.time, target: linearTarget(o) });
+    emit('gradient-flow', target(o), curve, o);
   });
 
   return theory;

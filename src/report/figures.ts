@@ -2,12 +2,11 @@
 import type { Config, PresetResult } from '../experiments/preset.js';
 import type { CurvePoint } from '../probes/curve-point.js';
 import { polynomialFigures } from './polynomial-figures.js';
-import { rffFigureSpec, type VegaLiteSpec } from './rff-figure.js';
+import type { FigureBuilder, VegaLiteSpec } from './figure-style.js';
+import { rffFigureSpec } from './rff-figure.js';
 import { theoryFigures } from './theory-figures.js';
 import { trainingFigures } from './training-figures.js';
 import { igrFigures } from './igr-figures.js';
-
-type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 
 const FIGURES: Record<string, FigureBuilder> = {
   rff: (config, result) => {

@@ -1,14 +1,8 @@
 // Figures of the implicit-gradient-regularization presets (Barrett & Dherin 2020). Pure data →
 // Vega-Lite, like every figure.
-import type { Config, PresetResult, Row } from '../experiments/preset.js';
-import type { VegaLiteSpec } from './rff-figure.js';
+import type { Config, Row } from '../experiments/preset.js';
+import { SCHEMA, STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
-const CONFIG = {
-  background: 'white',
-  view: { stroke: '#888' },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-};
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const log = { type: 'log' as const, nice: false };
 
 /** Distances after one GD step to the flows of E and Ẽ against h, log–log, per model. */
@@ -49,7 +43,7 @@ export function modifiedFlowFigure(
       },
     },
     resolve: { scale: { x: 'independent', y: 'independent' } },
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -85,7 +79,7 @@ export function igrLrFigure(rows: Row[]): VegaLiteSpec {
       panel('rig', 'R_IG = (1/m)‖∇E‖² at the end', true, '.0e'),
       panel('testAccuracy', 'test accuracy', false, '.1%'),
     ],
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -128,11 +122,11 @@ export function igrExplicitFigure(rows: Row[], config: Config): VegaLiteSpec {
         encoding: { y: { field: 'testAccuracy', type: 'quantitative' } },
       },
     ],
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
-export const igrFigures: Record<string, (config: Config, result: PresetResult) => VegaLiteSpec> = {
+export const igrFigures: Record<string, FigureBuilder> = {
   'igr-modified-flow': (_config, result) =>
     modifiedFlowFigure(
       result.points,

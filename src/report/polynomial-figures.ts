@@ -5,16 +5,13 @@
 //    spot, the interpolation threshold p + 1 = n and the best degree beyond it marked; under it the
 //    bias–variance decomposition over independent training sets.
 import type { Config, PresetResult, Row } from '../experiments/preset.js';
-import type { VegaLiteSpec } from './rff-figure.js';
+import { SCHEMA, STYLE as BASE_STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
-type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const STYLE = {
-  background: 'white',
-  view: { stroke: '#888' },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee' },
+  ...BASE_STYLE,
+  axis: { ...BASE_STYLE.axis, grid: true, gridColor: '#eee' },
   legend: { labelFontSize: 11, titleFontSize: 11 },
   title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555' },
 };

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import type { VegaLiteSpec } from './rff-figure.js';
+import type { VegaLiteSpec } from './figure-style.js';
 
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   // Clone: vega mutates inline data rows, and a spec should render the same way twice.

@@ -1,7 +1,7 @@
 // Writes one run's artifacts: results.json, results.csv, figure.svg, figure.png (and series.csv).
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { VegaLiteSpec } from './rff-figure.js';
+import type { VegaLiteSpec } from './figure-style.js';
 import { renderSvg, svgToPng } from './render.js';
 
 export type RunResults = {
@@ -43,16 +43,15 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<str
 }
 
 /**
- * Writes results.json, results.csv and the figures: `figure.svg/png` for one spec, or
- * `<name>.svg/png` for each entry of a record of specs. Returns the paths written.
+ * Writes results.json, results.csv, series.csv (if there are series) and `<name>.svg/png` for each
+ * named figure into `dir`. Returns the paths written.
  */
-export async function writeRunDirectory(
+export async function writeResultsFiles(
   dir: string,
   results: RunResults,
-  figures: VegaLiteSpec | Record<string, VegaLiteSpec>,
+  figures: Record<string, VegaLiteSpec>,
 ): Promise<{ json: string; csv: string; figures: string[] }> {
   await mkdir(dir, { recursive: true });
-  const named: Record<string, VegaLiteSpec> = isSpec(figures) ? { figure: figures } : figures;
   const csv = await writeAtomic(join(dir, 'results.csv'), pointsToCsv(results.points));
   const written: string[] = [];
   const { series, ...jsonResults } = results;
@@ -62,7 +61,7 @@ export async function writeRunDirectory(
       await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'),
     );
   }
-  for (const [name, spec] of Object.entries(named)) {
+  for (const [name, spec] of Object.entries(figures)) {
     const svgText = await renderSvg(spec);
     written.push(await writeAtomic(join(dir, `${name}.svg`), svgText));
     written.push(await writeAtomic(join(dir, `${name}.png`), svgToPng(svgText)));
@@ -70,8 +69,4 @@ export async function writeRunDirectory(
   // results.json last: its presence marks a complete run directory.
   const json = await writeAtomic(join(dir, 'results.json'), JSON.stringify(jsonResults, null, 2) + '\n');
   return { json, csv, figures: written };
-}
-
-function isSpec(f: VegaLiteSpec | Record<string, VegaLiteSpec>): f is VegaLiteSpec {
-  return '$schema' in f || 'vconcat' in f || 'hconcat' in f || 'layer' in f || 'mark' in f || 'concat' in f;
 }

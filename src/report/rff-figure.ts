@@ -1,9 +1,8 @@
 // Pure data → Vega-Lite spec, so the browser can draw the same figure later.
-import type { TopLevelSpec } from 'vega-lite';
 import type { CurvePoint } from '../probes/curve-point.js';
+import { SCHEMA, SIZE_SCALE, STYLE, type VegaLiteSpec } from './figure-style.js';
 
-export type VegaLiteSpec = TopLevelSpec;
-type PanelSpec = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][number];
+type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
 
 type Panel = { field: keyof CurvePoint & string; title: string; log?: boolean; percent?: boolean };
 
@@ -27,7 +26,7 @@ export function rffFigureSpec(
   const xEncoding = (i: number) => ({
     field: 'features',
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, nice: false, padding: 8 },
+    scale: SIZE_SCALE,
     // The x axis is shared: name it once, under the bottom panel.
     title: i === PANELS.length - 1 ? 'random features N' : null,
   });
@@ -47,13 +46,7 @@ export function rffFigureSpec(
       {
         mark: { type: 'line', point: { size: 24 } },
         encoding: {
-          x: {
-            field: 'features',
-            type: 'quantitative',
-            scale: { type: 'log', nice: false, padding: 8 },
-            // The x axis is shared: name it once, under the bottom panel.
-            title: i === PANELS.length - 1 ? 'random features N' : null,
-          },
+          x: xEncoding(i),
           y: {
             field,
             type: 'quantitative',
@@ -73,7 +66,7 @@ export function rffFigureSpec(
     ],
   });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: {
       text: opts.title,
       subtitle:
@@ -87,6 +80,6 @@ export function rffFigureSpec(
     // Lay out by plot area: long rotated y titles would otherwise push panels apart unevenly.
     bounds: 'flush',
     spacing: 36,
-    config: { background: 'white', view: { stroke: '#888' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+    config: STYLE,
   };
 }

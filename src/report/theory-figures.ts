@@ -1,21 +1,24 @@
 // Figures of the theory presets: the empirical median over seeds (points) with its interquartile
 // range (band), and the closed-form curve on top, against the model-size ratio on a log axis with
-// the interpolation threshold marked. Pure data → Vega-Lite spec (isomorphic), styled as
-// rff-figure.ts.
+// the interpolation threshold marked. Pure data → Vega-Lite spec (isomorphic), styled by
+// figure-style.ts.
 import type { Config, PresetResult, Row } from '../experiments/preset.js';
 import { logSpace } from '../theory/curves.js';
 import { finiteRidgelessRisk, optimalRidgeLambda, ridgeRisk } from '../theory/isotropic-least-squares.js';
 import { randomFeaturesRisk } from '../theory/random-features-relu.js';
-import type { VegaLiteSpec } from './rff-figure.js';
+import {
+  SCHEMA,
+  SIZE_SCALE,
+  STYLE as BASE_STYLE,
+  type FigureBuilder,
+  type VegaLiteSpec,
+} from './figure-style.js';
 
-type FigureBuilder = (config: Config, result: PresetResult) => VegaLiteSpec;
 type LayerSpec = Extract<VegaLiteSpec, { layer: unknown }>['layer'][number];
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2'];
 const STYLE = {
-  background: 'white',
-  view: { stroke: '#888' },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
+  ...BASE_STYLE,
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
 };
 
@@ -48,7 +51,7 @@ function curveSpec(f: CurveFigure): VegaLiteSpec {
   const x = {
     field: f.x.field,
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, nice: false, padding: 8 },
+    scale: SIZE_SCALE,
     title: f.x.title,
   };
   const color = {
@@ -126,7 +129,7 @@ function curveSpec(f: CurveFigure): VegaLiteSpec {
     },
   ];
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: { text: f.title, subtitle: f.subtitle },
     width: 600,
     height: 340,

@@ -1,14 +1,7 @@
 // Figures of the neural-network presets (Nakkiran et al. 2019, Figs. 1–2, 4, 9–11). Pure data →
 // Vega-Lite, like every figure, so the browser can draw them too.
-import type { Config, PresetResult, Row } from '../experiments/preset.js';
-import type { VegaLiteSpec } from './rff-figure.js';
-
-const CONFIG = {
-  background: 'white',
-  view: { stroke: '#888' },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-};
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+import type { Config, Row } from '../experiments/preset.js';
+import { SCHEMA, SIZE_SCALE, STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
 /** Long format: one row per (x, series) so Vega-Lite colours the series. */
 function melt(
@@ -46,7 +39,7 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
   const x = {
     field: 'width',
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, nice: false, padding: 8 },
+    scale: SIZE_SCALE,
   };
   const errors = melt(rows, 'width', {
     testError: 'test error (last epoch)',
@@ -99,7 +92,7 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
     resolve: { scale: { x: 'shared', color: 'independent' } },
     bounds: 'flush',
     spacing: 30,
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -129,7 +122,7 @@ export function epochFigureSpec(rows: Row[], opts: { title: string }): VegaLiteS
     resolve: { scale: { x: 'shared' } },
     bounds: 'flush',
     spacing: 30,
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -161,7 +154,7 @@ export function heatmapFigureSpec(rows: Row[], opts: { title: string; field?: st
         },
       },
     },
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -182,7 +175,7 @@ export function samplewiseFigureSpec(rows: Row[], opts: { title: string }): Vega
           x: {
             field: 'width',
             type: 'quantitative',
-            scale: { type: 'log', nice: false, padding: 8 },
+            scale: SIZE_SCALE,
             title: 'width k',
           },
           y: {
@@ -203,7 +196,7 @@ export function samplewiseFigureSpec(rows: Row[], opts: { title: string }): Vega
         },
       },
     ],
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -252,7 +245,7 @@ export function emcFigureSpec(
         encoding: { x: { field: 'n', type: 'quantitative' } },
       },
     ],
-    config: CONFIG,
+    config: STYLE,
   } as VegaLiteSpec;
 }
 
@@ -260,7 +253,7 @@ const describe = (c: Config) =>
   `${c.family === 'cnn' ? 'CNN' : `${c.depth}-hidden-layer MLP`} on ${c.dataset}: n = ${c.n}, ` +
   `label noise ${c.labelNoise}, ${c.optimizer} lr ${c.lr}, ${c.epochs} epochs`;
 
-export const trainingFigures: Record<string, (config: Config, result: PresetResult) => VegaLiteSpec> = {
+export const trainingFigures: Record<string, FigureBuilder> = {
   'mlp-width': (config, result) =>
     widthFigureSpec(result.points, {
       title: `Model-wise double descent: ${describe(config)}`,

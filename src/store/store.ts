@@ -17,7 +17,8 @@ export interface StoredSweep {
   provenance: Record<string, unknown>;
 }
 
-export interface StoredTrial extends Trial {
+/** Where a trial's run stands: kept in the trials table under the same names. */
+export interface TrialState {
   status: TrialStatus;
   attempts: number;
   error: string | null;
@@ -25,6 +26,9 @@ export interface StoredTrial extends Trial {
   started: string | null;
   ended: string | null;
   seconds: number | null;
+}
+
+export interface StoredTrial extends Trial, TrialState {
   /** The preset's summary of this trial and its terminal lines. */
   summary: { summary: Record<string, unknown>; lines: string[] } | null;
 }
@@ -235,7 +239,6 @@ export class Store {
     return rows.map((r) => JSON.parse(r.row));
   }
 
-  /** Number of point rows per trial (a check that nothing was stored twice). */
   /** A trial's per-epoch series, ordered by name and step. */
   series(sweepId: string, trialId: string): { name: string; step: number; value: number }[] {
     return this.db
@@ -243,6 +246,7 @@ export class Store {
       .all(sweepId, trialId) as { name: string; step: number; value: number }[];
   }
 
+  /** Number of point rows per trial (a check that nothing was stored twice). */
   pointCounts(sweepId: string): Map<string, number> {
     const rows = this.db
       .prepare('SELECT trial_id, COUNT(*) AS c FROM points WHERE sweep_id = ? GROUP BY trial_id')
@@ -260,20 +264,13 @@ interface SweepRow {
   provenance: string;
 }
 
-interface TrialRow {
+interface TrialRow extends TrialState {
   trial_id: string;
   idx: number;
   grid_key: string;
   axes: string;
   seed: number;
   config: string;
-  status: TrialStatus;
-  attempts: number;
-  error: string | null;
-  worker: string | null;
-  started: string | null;
-  ended: string | null;
-  seconds: number | null;
   summary: string | null;
 }
 

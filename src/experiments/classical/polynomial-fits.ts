@@ -7,14 +7,14 @@
 //   grid rows:   { sample: 0, x, truth, fitLow, fitGood, fitInterp }
 //   sample rows: { sample: 1, x, y, truth, fitLow, fitGood, fitInterp }  (y: the noisy observation)
 // fitLow, fitGood and fitInterp are the fits of degrees[0], degrees[1] and degrees[2].
-import { regression1d } from '../../data/regression-1d.js';
 import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
 import { z } from 'zod';
 import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
 import { definePreset, type Row } from '../preset.js';
-import { degree, regression1dFields, targetSpec } from './regression-1d-config.js';
+import { degree, regression1dFields } from './regression-1d-config.js';
+import { regression1dData } from './regression-1d-data.js';
 
 /** The row keys of the three fits, in the order of `degrees`. */
 export const FIT_KEYS = ['fitLow', 'fitGood', 'fitInterp'] as const;
@@ -90,16 +90,7 @@ export async function runPolynomialFits(
   config: PolynomialFitsConfig,
 ): Promise<{ points: Row[]; summary: PolynomialFitsSummary }> {
   const { n, nTest, degrees, gridSize } = config;
-  const data = regression1d({
-    target: targetSpec(config),
-    n,
-    nTest,
-    noise: config.noise,
-    interval: config.interval,
-    design: config.design,
-    gridSize,
-    seed: config.seed,
-  });
+  const data = regression1dData(config, gridSize);
   const featureMap = polynomialFeatures({
     maxDegree: degrees[2],
     interval: config.interval,

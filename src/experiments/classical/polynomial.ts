@@ -4,7 +4,7 @@
 // degree is the least-squares fit (the classical U-curve: bias falls, variance rises); at it the
 // unique interpolant, whose variance explodes; beyond it the minimum-norm interpolant in the
 // (weighted) Legendre basis, whose variance falls again. Isomorphic.
-import { regression1d, trainingSetDraws, type Regression1d } from '../../data/regression-1d.js';
+import { trainingSetDraws, type Regression1d } from '../../data/regression-1d.js';
 import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
@@ -12,7 +12,8 @@ import { biasVariance, type BiasVariancePoint } from '../../probes/bias-variance
 import { z } from 'zod';
 import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
 import { definePreset, type Row } from '../preset.js';
-import { degree, regression1dFields, targetSpec } from './regression-1d-config.js';
+import { degree, regression1dFields } from './regression-1d-config.js';
+import { regression1dData } from './regression-1d-data.js';
 import { alignedLines } from '../common/aligned-lines.js';
 
 export const polynomialSchema = z.strictObject({
@@ -85,15 +86,7 @@ export async function runPolynomial(
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ points: Row[]; summary: PolynomialSummary; data: Regression1d }> {
   const { n, nTest, maxDegree, ridge, draws, seed } = config;
-  const data = regression1d({
-    target: targetSpec(config),
-    n,
-    nTest,
-    noise: config.noise,
-    interval: config.interval,
-    design: config.design,
-    seed,
-  });
+  const data = regression1dData(config);
   const featureMap = polynomialFeatures({ maxDegree, interval: config.interval, decay: config.decay });
   const degrees = Array.from({ length: maxDegree + 1 }, (_, p) => p);
   const features = degrees.map(featuresOfDegree);

@@ -23,10 +23,11 @@ import {
   type LinearTarget,
 } from '../../theory/isotropic-least-squares.js';
 import { z } from 'zod';
-import { integer, listOf, numberIn, positiveInteger } from '../common/fields.js';
+import { listOf, numberIn, positiveInteger } from '../common/fields.js';
 import { expandGrid, gridInput } from '../common/grid.js';
 import { definePreset, type PresetResult, type Row } from '../preset.js';
-import { MAX_REPETITIONS, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { repetitionFields, repetitionSeed } from '../common/repetitions.js';
+import { stats } from '../common/statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
 
 const AUTO_GAMMAS = [
@@ -58,14 +59,7 @@ export const linearGaussianSchema = z
       .describe("ridge penalties λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention; 'optimal' is λ* = σ²γ/r² per p"),
     signal: numberIn(0, Infinity).default(1).describe('‖β‖ = r (alias: r)'),
     noise: numberIn(0, Infinity).default(0.5).describe('noise standard deviation σ (alias: sigma)'),
-    seeds: positiveInteger()
-      .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
-      .default(40)
-      .describe('problems drawn per point: repetition r uses seed·2²⁰ + r'),
-    seed: integer()
-      .refine((s) => Math.abs(s) < 2 ** 32, { error: 'must be an integer with |seed| < 2³²' })
-      .default(1)
-      .describe('base seed'),
+    ...repetitionFields(40, 'problems drawn per point'),
   })
   .transform((c, ctx) => {
     if (c.signal === 0 && c.ridges.includes('optimal')) {
@@ -183,7 +177,7 @@ export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearG
     config.p.map((p, k) => {
       const gamma = p / n;
       const lambda = lambdaAt(setting, p, config);
-      const risk = seedStatistics(trials.risk[c][k]);
+      const risk = stats(trials.risk[c][k]);
       const row: Row = {
         gamma,
         p,
@@ -194,8 +188,8 @@ export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearG
         riskQ1: risk.q1,
         riskQ3: risk.q3,
         riskMean: risk.mean,
-        riskSd: risk.sd,
-        testMseMedian: seedStatistics(trials.testMse[c][k]).median,
+        riskSd: risk.std,
+        testMseMedian: stats(trials.testMse[c][k]).median,
         theory: ridgeRisk(gamma, lambda, target),
       };
       // The finite-n expectation has a closed form for the ridgeless fit only.

@@ -14,10 +14,11 @@ import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { randomFeatures } from '../../models/random-features.js';
 import { randomFeaturesRisk } from '../../theory/random-features-relu.js';
 import { z } from 'zod';
-import { integer, numberIn, positiveInteger } from '../common/fields.js';
+import { numberIn, positiveInteger } from '../common/fields.js';
 import { definePreset, type PresetResult, type Row } from '../preset.js';
 import { expandGrid, gridInput, logSpacedFeatures } from '../common/grid.js';
-import { MAX_REPETITIONS, repetitionSeed, seedStatistics } from '../common/seed-statistics.js';
+import { repetitionFields, repetitionSeed } from '../common/repetitions.js';
+import { stats } from '../common/statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
 
 /** 'auto': 24 log-spaced N from d/10 to 30d, plus N = 0.9n, 0.95n, 1.05n, 1.1n; never N = n. */
@@ -39,16 +40,7 @@ export const rfReluGaussianSchema = z
       ),
     signal: numberIn(0, Infinity).default(1).describe('F1 = ‖β‖'),
     noise: numberIn(0, Infinity).default(0.5).describe('τ: the label-noise standard deviation'),
-    seeds: positiveInteger()
-      .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
-      .default(10)
-      .describe(
-        'repetitions (repetition r uses seed·2²⁰ + r): data, test set and features are redrawn for each',
-      ),
-    seed: integer()
-      .refine((s) => Math.abs(s) < 2 ** 32, { error: 'must be an integer with |seed| < 2³²' })
-      .default(1)
-      .describe('base seed'),
+    ...repetitionFields(10, 'repetitions (data, test set and features are redrawn for each)'),
   })
   .transform((c, ctx) => {
     if (Array.isArray(c.features)) {
@@ -135,7 +127,7 @@ export function rfReluGaussianRows(config: RfReluGaussianConfig, trials: RfReluG
   const psi2 = n / d;
   return config.features.map((N, k) => {
     const psi1 = N / d;
-    const stats = seedStatistics(trials.risk[k]);
+    const risk = stats(trials.risk[k]);
     const theory = randomFeaturesRisk(psi1, psi2, { signal, noise });
     return {
       psi1,
@@ -143,12 +135,12 @@ export function rfReluGaussianRows(config: RfReluGaussianConfig, trials: RfReluG
       psi2,
       d,
       n,
-      riskMedian: stats.median,
-      riskQ1: stats.q1,
-      riskQ3: stats.q3,
-      riskMean: stats.mean,
-      riskSd: stats.sd,
-      testMseMedian: seedStatistics(trials.testMse[k]).median,
+      riskMedian: risk.median,
+      riskQ1: risk.q1,
+      riskQ3: risk.q3,
+      riskMean: risk.mean,
+      riskSd: risk.std,
+      testMseMedian: stats(trials.testMse[k]).median,
       theory: theory.risk,
       theoryBias: signal === 0 ? 0 : signal * signal * theory.bias,
       theoryVariance: noise === 0 ? 0 : noise * noise * theory.variance,

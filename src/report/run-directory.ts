@@ -1,12 +1,20 @@
-// Turns a sweep in the store into its run directory and terminal summary: a single trial is
-// reported as it is; several are aggregated over seeds per grid point (median line, IQR band).
+// The run directory of a sweep: what of a sweep in the store goes into it (results-files.ts writes
+// the files) and its terminal summary. A single trial is reported as it is; several are aggregated
+// over seeds per grid point (median line, IQR band).
 import type { Preset, PresetResult } from '../experiments/preset.js';
-import { figureFor } from '../report/figures.js';
-import type { VegaLiteSpec } from '../report/rff-figure.js';
-import { writeRunDirectory } from '../report/results-files.js';
+import type { Sweep } from '../experiments/experiment.js';
 import type { Store } from '../store/store.js';
 import { aggregate, flatten, type GridAggregate } from '../sweep/aggregate.js';
-import type { Sweep } from '../experiments/experiment.js';
+import type { VegaLiteSpec } from './figure-style.js';
+import { figureFor } from './figures.js';
+import { writeResultsFiles } from './results-files.js';
+
+/** Where `ddlab run` writes when not told: runs/<preset> for one trial, runs/<sweep name> for more. */
+export function defaultRunDirectory(sweep: Sweep, preset: Preset): string {
+  return `runs/${sweep.trials.length === 1 ? preset.name : sweep.name}`;
+}
+
+/** The sweep's trials aggregated over seeds, per grid point. */
 
 export function sweepGrids(store: Store, sweepId: string, preset: Preset): GridAggregate[] {
   const trials = store.trials(sweepId).map((t) => ({
@@ -16,7 +24,12 @@ export function sweepGrids(store: Store, sweepId: string, preset: Preset): GridA
   return aggregate(trials, preset.indexKeys);
 }
 
-export async function writeSweepOutput(
+/**
+ * Writes the run directory of a finished (or stopped) sweep: results.json, results.csv, the figures
+ * (figure.svg/png, or figure-k.svg/png per grid point) and series.csv. Returns the summary lines for
+ * the terminal and the paths written.
+ */
+export async function writeRunDirectory(
   store: Store,
   sweep: Sweep,
   preset: Preset,
@@ -56,7 +69,7 @@ export async function writeSweepOutput(
       })),
     };
     lines = gridSummaries.flatMap(({ g, median }, k) => [
-      gridLine(g, k),
+      `  ${gridPointLine(g, k)}`,
       ...(median ? ['  of the median curve over seeds:', ...median.summaryLines.map((l) => `  ${l}`)] : []),
     ]);
     gridSummaries.forEach(({ g, config }, k) => {
@@ -67,7 +80,7 @@ export async function writeSweepOutput(
   }
   const config = trials.length === 1 ? trials[0].config : sweep.spec;
   const series = trials.flatMap((t) => store.series(sweep.id, t.id).map((v) => ({ trial: t.id, ...v })));
-  const written = await writeRunDirectory(
+  const written = await writeResultsFiles(
     outDir,
     { experiment: preset.name, config, sweep: sweepInfo, points, summary, provenance, series },
     figures,
@@ -75,10 +88,11 @@ export async function writeSweepOutput(
   return { lines, files: [written.json, written.csv, ...written.figures] };
 }
 
-function gridLine(g: GridAggregate, k: number): string {
+/** 'grid point k (axis=value …): ok, failed[, unfinished]' — in run summaries and `ddlab show`. */
+export function gridPointLine(g: GridAggregate, k: number): string {
   const axes = Object.entries(g.axes)
     .map(([a, v]) => `${a}=${JSON.stringify(v)}`)
     .join(' ');
   const status = `${g.ok} ok, ${g.failed} failed${g.unfinished ? `, ${g.unfinished} unfinished` : ''}`;
-  return `  grid point ${k + 1}${axes ? ` (${axes})` : ''}: ${status}`;
+  return `grid point ${k + 1}${axes ? ` (${axes})` : ''}: ${status}`;
 }
