@@ -47,12 +47,8 @@ async function trainOne(
     data,
     { ...trainSettings(training), gradientPenalty: mu },
   );
-  let last = (await trainer.evaluate(0))[0];
-  for (let epoch = 0; epoch < config.epochs && last.trainLoss > config.targetLoss; epoch++) {
-    await trainer.runEpoch(epoch);
-    if ((epoch + 1) % config.evalEvery === 0 || epoch === config.epochs - 1)
-      last = (await trainer.evaluate(epoch + 1))[0];
-  }
+  const [records] = await trainer.train({ stopWhen: (record) => record.trainLoss <= config.targetLoss });
+  const last = records[records.length - 1];
   const probe = await probeGradientRegularization(trainer, {
     batchSize: config.batchSize,
     seed: config.seed,
