@@ -1,57 +1,26 @@
 // Distributed sweeps against a real redis-server (Debian's package; .ci/run installs it): two
 // `ddlab worker` processes, one killed mid-trial; every trial must end in the store exactly once.
-import { spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { expandSpec } from '../src/sweep/expand.js';
 import { validateSpec } from '../src/sweep/spec.js';
+import { startRedis, type RedisServer } from './redis-server.js';
 import { start, tempDir, waitFor, writeSpec, type Running } from './sweep-cli-helpers.js';
 
 const SPEC = { preset: 'rff', config: { n: 200, nTest: 500, features: [20, 100, 200, 400, 1500] }, seeds: 6 };
-const port = 20000 + (process.pid % 10000);
-const url = `redis://127.0.0.1:${port}`;
 const children: Running['child'][] = [];
+let redis: RedisServer | undefined;
 
-async function startRedis(): Promise<void> {
-  // Loopback only, no persistence: a throwaway server for this test.
-  const redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  children.push(redis);
-  await new Promise<void>((resolve, reject) => {
-    redis.once('error', (e) =>
-      reject(new Error(`cannot start redis-server (install Debian's redis-server): ${e.message}`)),
-    );
-    const t0 = Date.now();
-    const attempt = () => {
-      const socket = createConnection(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() - t0 > 10_000) reject(new Error('redis-server did not start'));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
-}
-
-afterAll(() => {
+afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
+  await redis?.stop();
 });
 
 describe('distributed sweeps on Redis', () => {
   it('runs a sweep on two workers, one killed mid-trial, with every trial stored exactly once', async () => {
-    await startRedis();
+    redis = await startRedis();
+    const url = redis.url();
     const dir = tempDir();
     const spec = writeSpec(dir, SPEC);
     const db = join(dir, 'db');

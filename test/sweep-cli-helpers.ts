@@ -20,8 +20,12 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function start(args: string[]): Running {
-  const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the compiled CLI; `env` adds to (or, with undefined values, removes from) this process's. */
+export function start(args: string[], env: Record<string, string | undefined> = {}): Running {
+  const child = spawn('node', [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -35,9 +39,13 @@ export function start(args: string[]): Running {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const t0 = Date.now();
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }

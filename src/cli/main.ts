@@ -4,9 +4,11 @@ import type { Config } from '../experiments/preset.js';
 import { presetJsonSchema } from '../experiments/preset-json-schema.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
 import { defaultWorkers } from '../sweep/local-executor.js';
+import { registerCancelCommand } from './cancel-command.js';
 import { featureSpec, integer, numberInRange, positiveInteger, setting, widthSpec } from './options.js';
 import { FLAG_OF, presetHelp } from './preset-docs.js';
 import { ddlabVersion } from './provenance.js';
+import { SECRET_FLAGS, SECRET_HELP, secretFrom } from './secret-option.js';
 import { registerResultCommands } from './result-commands.js';
 import { runCommand } from './run-command.js';
 import { registerTheoryCommand } from './theory-command.js';
@@ -100,7 +102,11 @@ program
     `worker threads for trials (0: in this process; default: one per core, ${defaultWorkers()} here, as many as fit in memory)`,
     integer('--workers'),
   )
-  .option('--redis <url>', 'run the trials on `ddlab worker` processes through Redis (redis://host:port)')
+  .option(
+    '--redis <url>',
+    'run the trials on `ddlab worker` processes through Redis (redis://[user:password@]host:port, rediss:// for TLS)',
+  )
+  .option(SECRET_FLAGS, SECRET_HELP)
   .option('--no-progress', 'do not show the progress bar')
   .addHelpText(
     'after',
@@ -120,6 +126,7 @@ program
       db: o.db as string,
       workers: o.workers as number | undefined,
       redis: o.redis as string | undefined,
+      secret: secretFrom(o.secret as string | undefined),
       progress: o.progress as boolean,
     });
   });
@@ -135,6 +142,7 @@ program
 registerResultCommands(program);
 registerTheoryCommand(program);
 registerWorkerCommand(program);
+registerCancelCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`ddlab: error: ${e instanceof Error ? e.message : String(e)}`);

@@ -16,7 +16,7 @@ import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
 import { stepBar, trialBar } from './progress.js';
 import { settingValue } from './options.js';
-import { provenance } from './provenance.js';
+import { codeVersion, provenance } from './provenance.js';
 
 export interface RunCommandOptions {
   /** Config fields from the named options. */
@@ -30,6 +30,8 @@ export interface RunCommandOptions {
   /** Worker threads; undefined: one per core, as many as fit in memory. */
   workers?: number;
   redis?: string;
+  /** With `redis`: the secret shared with the workers. */
+  secret?: string;
   progress: boolean;
 }
 
@@ -97,7 +99,14 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     const steps = stepBar(preset.name, o.progress && inProcess);
     const trialsBar = trialBar(preset.name, o.progress && !inProcess);
     const executor = o.redis
-      ? redisExecutor(o.redis)
+      ? redisExecutor({
+          url: o.redis,
+          version: codeVersion(),
+          secret: o.secret,
+          sweepId: sweep.id,
+          log: (line) => process.stderr.write(`${line}\n`),
+          onCancelled: () => controller.abort(), // `ddlab cancel`: stop as on Ctrl-C
+        })
       : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }));
     let outcome;
     try {

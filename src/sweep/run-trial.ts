@@ -1,6 +1,7 @@
 // Runs one trial in this process: the preset's run on the trial's config, with datasets loaded
-// (and memoised) here. Shared by the in-process executor, the worker threads and Redis workers.
-import type { Config, PresetResult } from '../experiments/preset.js';
+// (and memoised) here. Shared by the in-process executor, the worker threads and Redis workers
+// (whose loader refuses data sets outside an allow-list).
+import type { Config, PresetResult, RunContext } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
 import { loadDatasetByName } from './dataset-files.js';
 
@@ -12,12 +13,10 @@ export interface TrialTask {
 export async function runTrial(
   task: TrialTask,
   onProgress?: (done: number, total: number) => void,
+  loadDataset: RunContext['loadDataset'] = loadDatasetByName,
 ): Promise<PresetResult> {
   const preset = presetNamed(task.preset);
-  const result = await preset.run(preset.resolve(task.config), {
-    loadDataset: loadDatasetByName,
-    onProgress,
-  });
+  const result = await preset.run(preset.resolve(task.config), { loadDataset, onProgress });
   // A diverged run must be recorded as failed, never stored as numbers.
   result.points.forEach((row, i) => {
     for (const [k, v] of Object.entries(row)) {
