@@ -64,6 +64,7 @@ beforeAll(() => {
   writeFileSync(join(cwd, 'corrupt.db'), Buffer.alloc(8192, 'not a SQLite file '));
   const specs: Record<string, string> = {
     'nan-seeds.yaml': 'preset: rff\nseeds: .nan\n',
+    'nan-seed.yaml': 'preset: rff\nconfig:\n  seed: .nan\n',
     'nan-axis.yaml': 'preset: rff\naxes:\n  sigma: { from: .nan, to: 3, count: 2 }\n',
     'proto.yaml': 'preset: rff\nconfig:\n  __proto__: 5\n  n: 100\n',
     'proto.json': '{ "preset": "rff", "config": { "__proto__": { "n": 5 } } }',
@@ -122,6 +123,7 @@ describe('bad input', () => {
     ['--db in a missing folder', [...RFF, '--db', 'no/such/folder.db'], 1, 'no/such/folder.db'],
     // Spec files.
     ['YAML .nan as seeds', ['run', 'nan-seeds.yaml', '--print-spec'], 1, 'seeds: Invalid input (got NaN)'],
+    ['YAML .nan as config.seed', ['run', 'nan-seed.yaml'], 1, 'config.seed must be an integer, got NaN'],
     ['YAML .nan in an axis range', ['run', 'nan-axis.yaml', '--print-spec'], 1, '"from":NaN'],
     [
       '__proto__ config field (YAML)',

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { experimentSchema, type Experiment } from '../experiments/experiment.js';
+import { json } from '../experiments/preset.js';
 
 export class SpecError extends Error {}
 
@@ -26,7 +27,7 @@ export function validateSpec(raw: unknown, source: string): Experiment {
   const lines = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(top level)';
     const value = valueAt(raw, issue.path as (string | number)[]);
-    const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+    const got = value === undefined ? 'missing' : `got ${json(value)}`;
     return `${path}: ${issue.message} (${got})`;
   });
   throw new SpecError(`${source}: invalid spec:\n  ${lines.join('\n  ')}`);
