@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'ddlab.js');
 
-async function runPolynomial(cwd: string, home: string): Promise<void> {
-  await promisify(execFile)('node', [BIN, 'run', 'polynomial', '--no-progress'], {
+/** A small rff run with the default store and run directory. */
+async function runRff(cwd: string, home: string): Promise<void> {
+  const args = ['run', 'rff', '--n', '20', '--n-test', '10', '--features', '5,10', '--no-progress'];
+  await promisify(execFile)('node', [BIN, ...args], {
     cwd,
     env: { ...process.env, HOME: home },
   });
@@ -21,7 +23,7 @@ describe('a run in a fresh folder', () => {
   it('leaves only its store and run directory, and nothing in the home folder', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ddlab-cwd-'));
     const home = mkdtempSync(join(tmpdir(), 'ddlab-home-'));
-    await runPolynomial(cwd, home);
+    await runRff(cwd, home);
     expect(readdirSync(cwd).sort()).toEqual(['ddlab.db', 'runs']);
     expect(readdirSync(home)).toEqual([]);
   });
@@ -31,7 +33,7 @@ describe('a run in a fresh folder', () => {
     // A home that is a file: no folder can be made under it, as for a user without a home.
     const home = join(mkdtempSync(join(tmpdir(), 'ddlab-home-')), 'not-a-folder');
     writeFileSync(home, '');
-    await runPolynomial(cwd, home);
+    await runRff(cwd, home);
     expect(readdirSync(cwd).sort()).toEqual(['ddlab.db', 'runs']);
   });
 });
