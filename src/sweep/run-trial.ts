@@ -3,6 +3,7 @@
 import type { Config, PresetResult } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
 import { loadDatasetByName } from './dataset-files.js';
+import { namingSizes } from './trial-memory.js';
 
 export interface TrialTask {
   preset: string;
@@ -14,10 +15,10 @@ export async function runTrial(
   onProgress?: (done: number, total: number) => void,
 ): Promise<PresetResult> {
   const preset = presetNamed(task.preset);
-  const result = await preset.run(preset.resolve(task.config), {
-    loadDataset: loadDatasetByName,
-    onProgress,
-  });
+  const config = preset.resolve(task.config);
+  const result = await namingSizes(preset, config, () =>
+    preset.run(config, { loadDataset: loadDatasetByName, onProgress }),
+  );
   // A diverged run must be recorded as failed, never stored as numbers.
   result.points.forEach((row, i) => {
     for (const [k, v] of Object.entries(row)) {
