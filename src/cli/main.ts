@@ -14,10 +14,15 @@ import { runCommand } from './run-command.js';
 import { registerTheoryCommand } from './theory-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
+/** Every error, commander's (unknown option, missing argument, bad choice) and ours, as the README shows it. */
+const errorLine = (message: string): string => `ddlab: error: ${message.replace(/^error: /, '')}`;
+
+// No help after an error (it buried the message under ~95 lines); `--help` prints it. Subcommands
+// inherit the output configuration.
 const program = new Command('ddlab')
   .description('Measure double descent and the generalization of over-parameterized models.')
   .version(ddlabVersion())
-  .showHelpAfterError();
+  .configureOutput({ outputError: (text, write) => write(errorLine(text)) });
 
 // `ddlab run PRESET --help` prints the preset's fields (from its schema) rather than the run options.
 const [command, target] = process.argv.slice(2);
@@ -145,6 +150,6 @@ registerWorkerCommand(program);
 registerCancelCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  console.error(`ddlab: error: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(errorLine(e instanceof Error ? e.message : String(e)));
   process.exit(1);
 });

@@ -2,6 +2,9 @@
 import type { Dataset, Split } from './dataset.js';
 import { parseIdx } from './idx.js';
 
+/** MNIST-format data sets (MNIST, Fashion-MNIST, KMNIST) have ten classes, labelled 0–9. */
+const MAX_LABEL = 9;
+
 export interface NamedBytes {
   readonly bytes: Uint8Array;
   /** A path or name, used in error messages. */
@@ -15,7 +18,7 @@ export interface IdxFiles {
   readonly testLabels: NamedBytes;
 }
 
-/** Pixels are scaled to [0, 1]; classes = largest label + 1 (at least 2). */
+/** Pixels are scaled to [0, 1]; classes = largest label + 1 (at least 2, at most 10). */
 export function datasetFromIdx(files: IdxFiles, name: string): Dataset {
   const { split: train, rows, cols } = readSplit(files.trainImages, files.trainLabels);
   const test = readSplit(files.testImages, files.testLabels);
@@ -56,6 +59,13 @@ function readSplit(
     throw new Error(
       `image and label counts differ: ${imagesFile.source} has ${count} images, ` +
         `${labelsFile.source} has ${labels.dims[0]} labels`,
+    );
+  }
+  // A label past 9 is a damaged or foreign file; taken as a class it would make up to 256 classes.
+  const bad = labels.data.findIndex((l) => l > MAX_LABEL);
+  if (bad >= 0) {
+    throw new Error(
+      `${labelsFile.source}: label ${labels.data[bad]} at index ${bad}; MNIST-format labels are 0–${MAX_LABEL}`,
     );
   }
   const x = new Float64Array(images.data.length);

@@ -13,8 +13,19 @@ export interface Idx {
 const hex = (b: Uint8Array, n: number): string =>
   '0x' + [...b.subarray(0, n)].map((v) => v.toString(16).padStart(2, '0')).join('');
 
-/** Parses an IDX file; `source` (a path or a name) is named in every error. */
-export function parseIdx(bytes: Uint8Array, source: string): Idx {
+export interface IdxHeader {
+  readonly dims: number[];
+  /** Bytes before the data: 4 + 4 · dims. */
+  readonly headerLength: number;
+  /** Bytes of data the dimensions announce (their product). */
+  readonly dataLength: number;
+}
+
+/**
+ * Reads the header at the start of `bytes` (the rest may be missing: a gzipped file's length is
+ * known from its first bytes); `source` (a path or a name) is named in every error.
+ */
+export function parseIdxHeader(bytes: Uint8Array, source: string): IdxHeader {
   if (bytes.length < 4) {
     throw new Error(`${source}: truncated header: the file has ${bytes.length} bytes, an IDX header needs 4`);
   }
@@ -32,7 +43,7 @@ export function parseIdx(bytes: Uint8Array, source: string): Idx {
     );
   }
   const ndims = bytes[3];
-  const headerLength = 4 + 4 * ndims;
+  const headerLength = idxHeaderLength(bytes);
   if (bytes.length < headerLength) {
     throw new Error(
       `${source}: truncated header: ${ndims} dimensions need ${headerLength} header bytes, the file has ${bytes.length}`,
@@ -41,7 +52,17 @@ export function parseIdx(bytes: Uint8Array, source: string): Idx {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
-  const size = dims.reduce((a, b) => a * b, 1);
+  return { dims, headerLength, dataLength: dims.reduce((a, b) => a * b, 1) };
+}
+
+/** The length of the header that `bytes` starts: 4 until the 4th byte (the number of dims) is known. */
+export function idxHeaderLength(bytes: Uint8Array): number {
+  return bytes.length < 4 ? 4 : 4 + 4 * bytes[3];
+}
+
+/** Parses an IDX file; `source` (a path or a name) is named in every error. */
+export function parseIdx(bytes: Uint8Array, source: string): Idx {
+  const { dims, headerLength, dataLength: size } = parseIdxHeader(bytes, source);
   const found = bytes.length - headerLength;
   if (found < size) {
     throw new Error(

@@ -150,9 +150,23 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   );
 }
 
+/** A value in a message: text in quotes, anything else as `json` writes it. */
 export function show(v: unknown): string {
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (typeof v === 'string') return `'${v}'`;
+  return typeof v === 'string' ? `'${v}'` : json(v);
+}
+
+/**
+ * JSON, but NaN and ±Infinity as themselves: YAML has `.nan` and `.inf`, and JSON.stringify would
+ * report them as `null`, a value the user never wrote.
+ */
+export function json(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return `[${v.map(json).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${json(x)}`)
+      .join(',')}}`;
+  }
   return JSON.stringify(v) ?? String(v);
 }
 

@@ -61,15 +61,16 @@ export class Store {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
+    // A file that is not SQLite fails only at the first statement: name the store for that too.
     try {
       this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.exec(SCHEMA);
     } catch (e) {
       throw new Error(`cannot open the store ${path}: ${(e as Error).message}`);
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(SCHEMA);
   }
 
   /** Closes the file; closing twice is harmless. */

@@ -3,10 +3,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { datasetFromCifarBatches } from '../data/cifar10.js';
 import type { Dataset } from '../data/dataset.js';
 import { datasetFromIdx, type NamedBytes } from '../data/idx-dataset.js';
+import { idxHeaderLength, parseIdxHeader } from '../data/idx.js';
+import { gunzipAtMost, gunzipStart, isGzip } from './bounded-gunzip.js';
 
 export interface IdxPaths {
   readonly trainImages: string;
@@ -23,20 +24,33 @@ const STANDARD_NAMES: IdxPaths = {
   testLabels: 't10k-labels-idx1-ubyte',
 };
 
+/** Far above one CIFAR-10 batch (30.7 MB): a gzipped batch has no header that gives its size. */
+const CIFAR_GZIP_LIMIT = 2 ** 30;
+
+/** An IDX file, plain or gzipped (the usual download format), recognized by the gzip magic. */
 function readIdxFile(path: string): NamedBytes {
-  return readDataFile(path, 'IDX file');
+  const bytes = readFile(path, 'IDX file');
+  if (!isGzip(bytes)) return { bytes, source: path };
+  // Inflate the header first: the data may then inflate to no more than the header announces.
+  const header = parseIdxHeader(gunzipStart(bytes, path, idxHeaderLength), path);
+  const size = header.headerLength + header.dataLength;
+  const why = `its IDX header announces (dims ${header.dims.join(' × ')})`;
+  return { bytes: gunzipAtMost(bytes, path, size, why), source: path };
 }
 
-function readDataFile(path: string, what: string): NamedBytes {
-  let bytes: Uint8Array;
+/** A CIFAR-10 batch file, plain or gzipped. */
+function readCifarFile(path: string): NamedBytes {
+  const bytes = readFile(path, 'CIFAR-10 batch');
+  const why = 'a gzipped CIFAR-10 batch may hold';
+  return { bytes: isGzip(bytes) ? gunzipAtMost(bytes, path, CIFAR_GZIP_LIMIT, why) : bytes, source: path };
+}
+
+function readFile(path: string, what: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     throw new Error(`cannot read ${what} ${path}: ${(e as Error).message}`);
   }
-  // Accept gzipped files too (the usual download format), recognized by the gzip magic.
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  return { bytes, source: path };
 }
 
 export function loadIdxDataset(paths: IdxPaths, name: string): Dataset {
@@ -109,8 +123,7 @@ export function cifarPathsInDir(dir: string): CifarPaths | undefined {
 }
 
 export function loadCifarDataset(paths: CifarPaths, name: string): Dataset {
-  const read = (path: string) => readDataFile(path, 'CIFAR-10 batch');
-  return datasetFromCifarBatches(paths.train.map(read), read(paths.test), name);
+  return datasetFromCifarBatches(paths.train.map(readCifarFile), readCifarFile(paths.test), name);
 }
 
 /** Where Debian's package `dataset-fashion-mnist` installs the four gzipped IDX files. */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { AxisRange, Experiment, Sweep, Trial } from '../experiments/experiment.js';
 import { logSpaced } from '../experiments/common/grid.js';
-import type { Config } from '../experiments/preset.js';
+import { json, type Config } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
 import { SpecError } from './spec.js';
 
@@ -13,7 +13,7 @@ export function expandSpec(spec: Experiment): Sweep {
   const axisValues = Object.entries(spec.axes).map(([field, axis]) => [field, axisPoints(axis)] as const);
   const baseSeed = spec.config.seed ?? 1;
   if (typeof baseSeed !== 'number' || !Number.isSafeInteger(baseSeed)) {
-    throw new SpecError(`config.seed must be an integer, got ${JSON.stringify(baseSeed)}`);
+    throw new SpecError(`config.seed must be an integer, got ${json(baseSeed)}`);
   }
   const seeds = Array.isArray(spec.seeds)
     ? spec.seeds
@@ -25,7 +25,7 @@ export function expandSpec(spec: Experiment): Sweep {
       try {
         config = preset.resolve({ ...spec.config, ...axes, seed });
       } catch (e) {
-        const where = Object.keys(axes).length ? ` at ${JSON.stringify(axes)}` : '';
+        const where = Object.keys(axes).length ? ` at ${json(axes)}` : '';
         throw new SpecError(`config${where}: ${(e as Error).message}`);
       }
       const { seed: _seed, ...grid } = config;

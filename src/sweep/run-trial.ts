@@ -4,6 +4,7 @@
 import type { Config, PresetResult, RunContext } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
 import { loadDatasetByName } from './dataset-files.js';
+import { namingSizes } from './trial-memory.js';
 
 export interface TrialTask {
   preset: string;
@@ -16,7 +17,8 @@ export async function runTrial(
   loadDataset: RunContext['loadDataset'] = loadDatasetByName,
 ): Promise<PresetResult> {
   const preset = presetNamed(task.preset);
-  const result = await preset.run(preset.resolve(task.config), { loadDataset, onProgress });
+  const config = preset.resolve(task.config);
+  const result = await namingSizes(preset, config, () => preset.run(config, { loadDataset, onProgress }));
   // A diverged run must be recorded as failed, never stored as numbers.
   result.points.forEach((row, i) => {
     for (const [k, v] of Object.entries(row)) {

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { experimentSchema, type Experiment } from '../experiments/experiment.js';
+import { json } from '../experiments/preset.js';
+import { presetNamed } from '../experiments/presets.js';
 
 export class SpecError extends Error {}
 
@@ -21,12 +23,13 @@ export function validateSpec(raw: unknown, source: string): Experiment {
       }
       if (field === 'seed') throw new SpecError(`${source}: axes.seed: use 'seeds' to repeat over seeds`);
     }
+    refuseProtoField(raw, spec.preset, source);
     return spec;
   }
   const lines = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(top level)';
     const value = valueAt(raw, issue.path as (string | number)[]);
-    const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+    const got = value === undefined ? 'missing' : `got ${json(value)}`;
     return `${path}: ${issue.message} (${got})`;
   });
   throw new SpecError(`${source}: invalid spec:\n  ${lines.join('\n  ')}`);
@@ -48,6 +51,23 @@ export function readSpecFile(path: string): Experiment {
     );
   }
   return validateSpec(raw, path);
+}
+
+/**
+ * zod's records skip a `__proto__` key (copying it would set the prototype), so a config field or an
+ * axis of that name would vanish silently, where any other unknown name is an error. The preset
+ * refuses the names as it refuses any field it does not have (the values are checked later).
+ */
+function refuseProtoField(raw: unknown, preset: string, source: string): void {
+  for (const part of ['config', 'axes']) {
+    const fields = valueAt(raw, [part]);
+    if (fields === null || typeof fields !== 'object' || !Object.hasOwn(fields, '__proto__')) continue;
+    try {
+      presetNamed(preset).resolve(Object.fromEntries(Object.keys(fields).map((k) => [k, undefined])));
+    } catch (e) {
+      throw new SpecError(`${source}: ${part}: ${(e as Error).message}`);
+    }
+  }
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
