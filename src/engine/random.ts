@@ -127,4 +127,10 @@ export const Streams = {
   sharpnessStart: 40,
   /** The minibatch order of the minibatch R_IG probe (src/probes/gradient-regularization.ts). */
   minibatchRigOrder: 41,
+  /** MNIST-1D (src/data/mnist1d.ts): every sample's random transform, in the recipe's order. */
+  mnist1dSamples: 50,
+  /** MNIST-1D: the order of the samples. */
+  mnist1dShuffle: 51,
+  /** MNIST-1D: the permutation of the positions (shuffleSeq). */
+  mnist1dPositions: 52,
 } as const;
