@@ -133,4 +133,10 @@ export const Streams = {
   mnist1dShuffle: 51,
   /** MNIST-1D: the permutation of the positions (shuffleSeq). */
   mnist1dPositions: 52,
+  /** Two-scale linear data (src/data/two-scale-linear.ts): the design. */
+  twoScaleDesign: 53,
+  /** Two-scale linear data: the teacher. */
+  twoScaleTeacher: 54,
+  /** Two-scale linear data: the label noise of each draw. */
+  twoScaleNoise: 55,
 } as const;
