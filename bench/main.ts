@@ -4,6 +4,7 @@ import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
 import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
+import { benchMnist1dReference } from './mnist1d-reference.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   mlp: () => benchMlp(),
   'width-sweep': () => benchWidthSweep(),
   igr: () => benchIgr(),
+  mnist1d: () => benchMnist1dReference(),
 };
 
 const names = process.argv.slice(2);

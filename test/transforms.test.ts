@@ -51,7 +51,7 @@ describe('subset', () => {
     expect(() => subset(ds, 0, 5, 1)).toThrow(/positive integer, got 0/);
     expect(() => subset(ds, 2.5, 5, 1)).toThrow(/positive integer, got 2.5/);
     expect(() => subset(ds, 101, 5, 1)).toThrow(/n = 101 is larger than the 100 training images of synth/);
-    expect(() => subset(ds, 10, 41, 1)).toThrow(/n = 41 is larger than the 40 test images of synth/);
+    expect(() => subset(ds, 10, 41, 1)).toThrow(/nTest = 41 is larger than the 40 test images of synth/);
   });
 });
 

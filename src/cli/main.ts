@@ -45,8 +45,8 @@ program
       .join('; ')}`,
   )
   .option(
-    '--dataset <mnist|fashion-mnist|DIR>',
-    "'mnist' (shipped), 'fashion-mnist' (Debian's dataset-fashion-mnist) or a folder of IDX files (plain or .gz) or CIFAR-10 binary batches",
+    '--dataset <mnist|fashion-mnist|mnist1d[:k=v,…]|DIR>',
+    "'mnist' (shipped), 'fashion-mnist' (Debian's dataset-fashion-mnist), 'mnist1d' (generated; 'mnist1d:samples=8000,split=0.5' overrides its settings) or a folder of IDX files (plain or .gz) or CIFAR-10 binary batches",
   )
   .option('--n <int>', 'training points (the interpolation threshold is N = n)', positiveInteger('--n'))
   .option('--n-test <int>', 'test points', positiveInteger('--n-test'))

@@ -19,7 +19,10 @@ export function subset(ds: Dataset, nTrain: number, nTest: number, seed: number)
 
 function checkCount(n: number, available: number, which: string, name: string): void {
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`subset: n must be a positive integer, got ${n}`);
-  if (n > available) throw new Error(`n = ${n} is larger than the ${available} ${which} images of ${name}`);
+  if (n > available) {
+    const field = which === 'test' ? 'nTest' : 'n';
+    throw new Error(`${field} = ${n} is larger than the ${available} ${which} images of ${name}`);
+  }
 }
 
 function pick(s: Split, idx: Int32Array, dim: number): Split {

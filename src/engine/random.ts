@@ -127,4 +127,16 @@ export const Streams = {
   sharpnessStart: 40,
   /** The minibatch order of the minibatch R_IG probe (src/probes/gradient-regularization.ts). */
   minibatchRigOrder: 41,
+  /** MNIST-1D (src/data/mnist1d.ts): every sample's random transform, in the recipe's order. */
+  mnist1dSamples: 50,
+  /** MNIST-1D: the order of the samples. */
+  mnist1dShuffle: 51,
+  /** MNIST-1D: the permutation of the positions (shuffleSeq). */
+  mnist1dPositions: 52,
+  /** Two-scale linear data (src/data/two-scale-linear.ts): the design. */
+  twoScaleDesign: 53,
+  /** Two-scale linear data: the teacher. */
+  twoScaleTeacher: 54,
+  /** Two-scale linear data: the label noise of each draw. */
+  twoScaleNoise: 55,
 } as const;

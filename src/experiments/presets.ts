@@ -6,6 +6,8 @@ import { polynomialPreset } from './classical/polynomial.js';
 import { rffPreset } from './random-features/rff.js';
 import { linearGaussianPreset } from './theory/linear-gaussian.js';
 import { rfReluGaussianPreset } from './theory/rf-relu-gaussian.js';
+import { epochwiseLinearPreset } from './theory/epochwise-linear.js';
+import { samplewiseLinearPreset } from './theory/samplewise-linear.js';
 import { mlpWidthPreset } from './networks/mlp-width.js';
 import { epochwisePreset, widthEpochHeatmapPreset } from './networks/epochwise.js';
 import { samplewisePreset } from './networks/samplewise.js';
@@ -20,6 +22,8 @@ const ALL: Preset[] = [
   polynomialPreset,
   linearGaussianPreset,
   rfReluGaussianPreset,
+  epochwiseLinearPreset,
+  samplewiseLinearPreset,
   mlpWidthPreset,
   epochwisePreset,
   widthEpochHeatmapPreset,

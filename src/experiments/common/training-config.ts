@@ -87,7 +87,7 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
     dataset: nonEmptyString()
       .default(d.dataset)
       .describe(
-        "'mnist' (shipped), 'fashion-mnist', or a folder of MNIST-format IDX files or CIFAR-10 binary batches",
+        "'mnist' (shipped), 'fashion-mnist', 'mnist1d' (generated; 'mnist1d:samples=8000,split=0.5' sets its generator), or a folder of MNIST-format IDX files or CIFAR-10 binary batches",
       ),
     n: positiveInteger().default(d.n).describe('training points, drawn at random (seeded)'),
     nTest: positiveInteger().default(d.nTest).describe('test points, drawn at random from the test split'),

@@ -26,7 +26,7 @@ export const rffSchema = z
     dataset: nonEmptyString()
       .default('mnist')
       .describe(
-        "'mnist' (shipped), 'fashion-mnist' (Debian's dataset-fashion-mnist), or a folder of MNIST-format IDX files (plain or .gz) or CIFAR-10 binary batches",
+        "'mnist' (shipped), 'fashion-mnist' (Debian's dataset-fashion-mnist), 'mnist1d' (generated; 'mnist1d:samples=8000,split=0.5' sets its generator), or a folder of MNIST-format IDX files (plain or .gz) or CIFAR-10 binary batches",
       ),
     n: positiveInteger()
       .default(1000)
