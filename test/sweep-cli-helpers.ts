@@ -1,8 +1,9 @@
 // Helpers for tests that drive the compiled `ddlab` CLI as separate processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Store } from '../src/store/store.js';
 
 export const BIN = join(import.meta.dirname, '..', 'bin', 'ddlab.js');
 
@@ -40,5 +41,16 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
   while (!predicate()) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
+  }
+}
+
+/** Reads a store file without creating it: undefined while it does not exist yet. */
+export function readStore<T>(db: string, read: (store: Store) => T): T | undefined {
+  if (!existsSync(db)) return undefined;
+  const store = new Store(db);
+  try {
+    return read(store);
+  } finally {
+    store.close();
   }
 }

@@ -7,6 +7,7 @@ import { stringify as toYaml } from 'yaml';
 import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
 import { defaultRunDirectory, writeRunDirectory } from '../report/run-directory.js';
+import { describeOwner, newOwner } from '../store/lease.js';
 import { Store } from '../store/store.js';
 import type { Experiment, Sweep } from '../experiments/experiment.js';
 import { expandSpec } from '../sweep/expand.js';
@@ -71,6 +72,8 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   const sweep = expandSpec(spec);
   const started = new Date();
   const store = new Store(resolve(o.db));
+  // This process's claim on the trials it runs: another `ddlab run` on the store leaves them alone.
+  const owner = newOwner();
   const controller = new AbortController();
   // First interrupt: start no new trial and let the running ones finish (their results are kept).
   // Second: stop at once; the running trials go back to pending for the next run.
@@ -82,7 +85,7 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       controller.abort();
       return;
     }
-    store.resetRunning(sweep.id);
+    store.releaseRunning(sweep.id, owner);
     store.close();
     process.stderr.write(`stopped; run the same command again to resume sweep ${sweep.id}\n`);
     process.exit(130);
@@ -104,7 +107,13 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       outcome = await runSweep(sweep, store, executor, {
         provenance: provenance(started, started),
         signal: controller.signal,
+        owner,
         onProgress: (p) => trialsBar.update(p),
+        onWaiting: (other, trials) =>
+          process.stderr.write(
+            `\nsweep ${sweep.id} (${sweep.name}): ${trials} trial(s) are being run by ${describeOwner(other)}; ` +
+              'waiting for them (this process takes them over if that one stops)\n',
+          ),
       });
     } finally {
       steps.stop();
