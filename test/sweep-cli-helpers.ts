@@ -1,6 +1,6 @@
 // Helpers for tests that drive the compiled `ddlab` CLI as separate processes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../src/store/store.js';
@@ -21,8 +21,8 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function start(args: string[]): Running {
-  const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(args: string[], options: SpawnOptions = {}): Running {
+  const child = spawn('node', [BIN, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -47,10 +47,21 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
 /** Reads a store file without creating it: undefined while it does not exist yet. */
 export function readStore<T>(db: string, read: (store: Store) => T): T | undefined {
   if (!existsSync(db)) return undefined;
-  const store = new Store(db);
+  const store = new Store(db, { readonly: true });
   try {
     return read(store);
   } finally {
     store.close();
   }
+}
+
+/**
+ * Spawn options that drop root's privileges (to nobody), so that file permissions apply to the
+ * child as they do for a user; empty when the tests already run unprivileged. The folder `dir` is
+ * opened to that user.
+ */
+export function asUser(dir: string): SpawnOptions {
+  if (process.getuid?.() !== 0) return {};
+  chmodSync(dir, 0o777);
+  return { uid: 65534, gid: 65534 };
 }

@@ -4,10 +4,11 @@
 // all its rows or an unfinished one with none — never half, never twice. A coordinator claims a
 // trial before running it and holds it under a lease (lease.ts), so that two coordinators on one
 // store never run the same trial at once.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PresetResult } from '../experiments/preset.js';
 import type { Sweep, Trial } from '../experiments/experiment.js';
 import { leaseExpired } from './lease.js';
+import { openStoreFile } from './store-file.js';
 
 export type TrialStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -38,47 +39,15 @@ export interface StoredTrial extends Trial, TrialState {
   summary: { summary: Record<string, unknown>; lines: string[] } | null;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS sweeps (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, preset TEXT NOT NULL, spec TEXT NOT NULL,
-  created TEXT NOT NULL, provenance TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trials (
-  sweep_id TEXT NOT NULL REFERENCES sweeps(id), trial_id TEXT NOT NULL, idx INTEGER NOT NULL,
-  grid_key TEXT NOT NULL, axes TEXT NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
-  attempts INTEGER NOT NULL DEFAULT 0, error TEXT, worker TEXT, started TEXT, ended TEXT,
-  seconds REAL, summary TEXT, owner TEXT, heartbeat INTEGER,
-  PRIMARY KEY (sweep_id, trial_id)
-);
-CREATE TABLE IF NOT EXISTS points (
-  sweep_id TEXT NOT NULL, trial_id TEXT NOT NULL, idx INTEGER NOT NULL, row TEXT NOT NULL,
-  PRIMARY KEY (sweep_id, trial_id, idx)
-);
-CREATE TABLE IF NOT EXISTS series (
-  sweep_id TEXT NOT NULL, trial_id TEXT NOT NULL, name TEXT NOT NULL, step INTEGER NOT NULL,
-  value REAL NOT NULL,
-  PRIMARY KEY (sweep_id, trial_id, name, step)
-);
-`;
-
 export class Store {
   private readonly db: Database.Database;
 
-  constructor(readonly path: string) {
-    try {
-      this.db = new Database(path);
-    } catch (e) {
-      throw new Error(`cannot open the store ${path}: ${(e as Error).message}`);
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(SCHEMA);
-    // A store made before leases gets their columns.
-    const columns = (this.db.pragma('table_info(trials)') as { name: string }[]).map((c) => c.name);
-    if (!columns.includes('owner')) this.db.exec('ALTER TABLE trials ADD COLUMN owner TEXT');
-    if (!columns.includes('heartbeat')) this.db.exec('ALTER TABLE trials ADD COLUMN heartbeat INTEGER');
+  /** `readonly`: for reading results; the file must exist and is never changed. */
+  constructor(
+    readonly path: string,
+    options: { readonly?: boolean } = {},
+  ) {
+    this.db = openStoreFile(path, options.readonly ?? false);
   }
 
   /** Closes the file; closing twice is harmless. */
