@@ -8,7 +8,7 @@ import { featureSpec, integer, numberInRange, positiveInteger, setting, widthSpe
 import { FLAG_OF, presetHelp } from './preset-docs.js';
 import { ddlabVersion } from './provenance.js';
 import { registerResultCommands } from './result-commands.js';
-import { runCommand } from './run-command.js';
+import { DEFAULT_MAX_TRIALS, runCommand } from './run-command.js';
 import { registerTheoryCommand } from './theory-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -101,6 +101,11 @@ program
     integer('--workers'),
   )
   .option('--redis <url>', 'run the trials on `ddlab worker` processes through Redis (redis://host:port)')
+  .option(
+    '--max-trials <n>',
+    `refuse a sweep of more trials than this (default ${DEFAULT_MAX_TRIALS})`,
+    positiveInteger('--max-trials'),
+  )
   .option('--no-progress', 'do not show the progress bar')
   .addHelpText(
     'after',
@@ -121,6 +126,7 @@ program
       workers: o.workers as number | undefined,
       redis: o.redis as string | undefined,
       progress: o.progress as boolean,
+      maxTrials: o.maxTrials as number | undefined,
     });
   });
 

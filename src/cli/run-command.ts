@@ -10,7 +10,7 @@ import { defaultRunDirectory, writeRunDirectory } from '../report/run-directory.
 import { describeOwner, newOwner } from '../store/lease.js';
 import { Store } from '../store/store.js';
 import type { Experiment, Sweep } from '../experiments/experiment.js';
-import { expandSpec } from '../sweep/expand.js';
+import { expandSpec, trialCount } from '../sweep/expand.js';
 import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
@@ -18,6 +18,10 @@ import { readSpecFile, validateSpec } from '../sweep/spec.js';
 import { stepBar, trialBar } from './progress.js';
 import { settingValue } from './options.js';
 import { provenance } from './provenance.js';
+import { checkWritableFolder } from './writable-folder.js';
+
+/** Trials a sweep may have unless --max-trials says otherwise. */
+export const DEFAULT_MAX_TRIALS = 10_000;
 
 export interface RunCommandOptions {
   /** Config fields from the named options. */
@@ -32,6 +36,8 @@ export interface RunCommandOptions {
   workers?: number;
   redis?: string;
   progress: boolean;
+  /** Refuse a sweep of more trials (default DEFAULT_MAX_TRIALS). */
+  maxTrials?: number;
 }
 
 export function specFor(
@@ -69,7 +75,15 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     process.stdout.write(toYaml(full));
     return 0;
   }
+  const count = trialCount(spec);
+  const maxTrials = o.maxTrials ?? DEFAULT_MAX_TRIALS;
+  if (count > maxTrials)
+    throw new Error(
+      `the sweep has ${count} trials, more than the limit of ${maxTrials}; give --max-trials ${count} to run it`,
+    );
   const sweep = expandSpec(spec);
+  const out = resolve(o.out ?? defaultRunDirectory(sweep, preset));
+  checkWritableFolder(out, o.out ? `the run directory --out ${o.out}` : `the run directory ${out}`);
   const started = new Date();
   const store = new Store(resolve(o.db));
   // This process's claim on the trials it runs: another `ddlab run` on the store leaves them alone.
@@ -135,7 +149,6 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       );
       return 130;
     }
-    const out = resolve(o.out ?? defaultRunDirectory(sweep, preset));
     const { lines, files } = await writeRunDirectory(
       store,
       sweep,
