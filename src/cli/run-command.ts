@@ -15,6 +15,7 @@ import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
+import { onInterrupts } from './interrupt.js';
 import { stepBar, trialBar } from './progress.js';
 import { settingValue } from './options.js';
 import { provenance } from './provenance.js';
@@ -91,21 +92,19 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   const controller = new AbortController();
   // First interrupt: start no new trial and let the running ones finish (their results are kept).
   // Second: stop at once; the running trials go back to pending for the next run.
-  const onInterrupt = () => {
-    if (!controller.signal.aborted) {
+  const removeInterrupts = onInterrupts({
+    first() {
       process.stderr.write(
         '\ninterrupted: finishing the running trials (interrupt again to stop at once)…\n',
       );
       controller.abort();
-      return;
-    }
-    store.releaseRunning(sweep.id, owner);
-    store.close();
-    process.stderr.write(`stopped; run the same command again to resume sweep ${sweep.id}\n`);
-    process.exit(130);
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+    },
+    second() {
+      store.releaseRunning(sweep.id, owner);
+      store.close();
+      process.stderr.write(`stopped; run the same command again to resume sweep ${sweep.id}\n`);
+    },
+  });
   try {
     const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
     const workers = o.workers ?? workersThatFit(preset, sweep);
@@ -173,8 +172,7 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     return failed.length ? 1 : 0;
   } finally {
     // Removed only now: an interrupt that arrives after the last trial lets the results be written.
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
+    removeInterrupts();
     store.close();
   }
 }
