@@ -47,7 +47,7 @@ function sweepOf(spec: object) {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Running {
-  const r = start(args, env);
+  const r = start(args, { env });
   children.push(r);
   return r;
 }

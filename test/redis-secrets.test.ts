@@ -75,12 +75,12 @@ describe('credentials are redacted', () => {
     const db = join(dir, 'db');
     const out = join(dir, 'out');
 
-    const worker = start(['worker', '--redis', url, '--secret', SECRET], env);
+    const worker = start(['worker', '--redis', url, '--secret', SECRET], { env });
     children.push(worker);
     await waitFor(() => /waiting for trials/.test(worker.output().stderr), 60_000, 'the worker');
     const run = start(
       ['run', spec, '--redis', url, '--db', db, '--out', out, '--no-progress', '--secret', SECRET],
-      env,
+      { env },
     );
     children.push(run);
     expect((await run.exited).code).toBe(0);

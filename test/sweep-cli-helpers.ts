@@ -1,8 +1,9 @@
 // Helpers for tests that drive the compiled `ddlab` CLI as separate processes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Store } from '../src/store/store.js';
 
 export const BIN = join(import.meta.dirname, '..', 'bin', 'ddlab.js');
 
@@ -20,11 +21,15 @@ export interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the compiled CLI; `env` adds to (or, with undefined values, removes from) this process's. */
-export function start(args: string[], env: Record<string, string | undefined> = {}): Running {
+/**
+ * Runs the compiled CLI. `options.env` adds to (or, with undefined values, removes from) this
+ * process's environment.
+ */
+export function start(args: string[], options: SpawnOptions = {}): Running {
   const child = spawn('node', [BIN, ...args], {
+    ...options,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -49,4 +54,26 @@ export async function waitFor(
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** Reads a store file without creating it: undefined while it does not exist yet. */
+export function readStore<T>(db: string, read: (store: Store) => T): T | undefined {
+  if (!existsSync(db)) return undefined;
+  const store = new Store(db, { readonly: true });
+  try {
+    return read(store);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Spawn options that drop root's privileges (to nobody), so that file permissions apply to the
+ * child as they do for a user; empty when the tests already run unprivileged. The folder `dir` is
+ * opened to that user.
+ */
+export function asUser(dir: string): SpawnOptions {
+  if (process.getuid?.() !== 0) return {};
+  chmodSync(dir, 0o777);
+  return { uid: 65534, gid: 65534 };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { expandSpec } from '../src/sweep/expand.js';
 import { validateSpec } from '../src/sweep/spec.js';
-import { start, tempDir, waitFor, writeSpec } from './sweep-cli-helpers.js';
+import { readStore, sleep, start, tempDir, waitFor, writeSpec } from './sweep-cli-helpers.js';
 
 const SPEC = {
   preset: 'rff',
@@ -131,6 +131,31 @@ describe('resumable sweeps', () => {
     const again = runSpec(spec, db, 2, join(dir, 'out'));
     expect((await again.exited).code).toBe(0);
     expect(again.output().stdout).toMatch(/40 trial\(s\), \d+ run now, 0 failed/);
+  });
+
+  it('stops at once on a second Ctrl-C, by SIGINT (exit status 130 in a shell), never by an abort in ONNX Runtime', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, SLOW_SPEC);
+    const sweepId = expandSpec(validateSpec(SLOW_SPEC, 'spec')).id;
+    const db = join(dir, 'db');
+    const statuses = () => readStore(db, (s) => s.trials(sweepId).map((t) => t.status)) ?? [];
+    const run = runSpec(spec, db, 2, join(dir, 'out'));
+    // Both worker threads inside a trial (seconds of ONNX Runtime each) when the interrupts come.
+    await waitFor(() => statuses().filter((s) => s === 'running').length === 2, 60_000, 'two running trials');
+    run.child.kill('SIGINT');
+    await sleep(50);
+    run.child.kill('SIGINT');
+    const exit = await run.exited;
+    const { stderr } = run.output();
+    expect(stderr).not.toMatch(/terminate called|Napi::Error/);
+    // Ended by the signal itself, as a program without a handler would be: a shell reports 128 + 2.
+    expect(exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(stderr).toContain(`stopped; run the same command again to resume sweep ${sweepId}`);
+    expect(statuses()).not.toContain('running');
+    const again = runSpec(spec, db, 2, join(dir, 'out'));
+    expect((await again.exited).code).toBe(0);
+    const counts = readStore(db, (s) => s.pointCounts(sweepId))!;
+    expect([...counts.values()]).toEqual(Array(10).fill(SLOW_SPEC.config.features.length));
   });
 
   it('records a failing trial with its error and goes on with the others', async () => {

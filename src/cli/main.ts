@@ -10,7 +10,7 @@ import { FLAG_OF, presetHelp } from './preset-docs.js';
 import { ddlabVersion } from './provenance.js';
 import { SECRET_FLAGS, SECRET_HELP, secretFrom } from './secret-option.js';
 import { registerResultCommands } from './result-commands.js';
-import { runCommand } from './run-command.js';
+import { DEFAULT_MAX_TRIALS, runCommand } from './run-command.js';
 import { registerTheoryCommand } from './theory-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -112,6 +112,11 @@ program
     'run the trials on `ddlab worker` processes through Redis (redis://[user:password@]host:port, rediss:// for TLS)',
   )
   .option(SECRET_FLAGS, SECRET_HELP)
+  .option(
+    '--max-trials <n>',
+    `refuse a sweep of more trials than this (default ${DEFAULT_MAX_TRIALS})`,
+    positiveInteger('--max-trials'),
+  )
   .option('--no-progress', 'do not show the progress bar')
   .addHelpText(
     'after',
@@ -133,6 +138,7 @@ program
       redis: o.redis as string | undefined,
       secret: secretFrom(o.secret as string | undefined),
       progress: o.progress as boolean,
+      maxTrials: o.maxTrials as number | undefined,
     });
   });
 

@@ -10,13 +10,16 @@ import type { Stats } from '../experiments/common/statistics.js';
 
 const DB_OPTION = ['--db <path>', 'the SQLite store', 'ddlab.db'] as const;
 
+/** These commands only read: the store must exist, and is opened so that nothing can change it. */
+const openForReading = (db: string) => new Store(resolve(db), { readonly: true });
+
 export function registerResultCommands(program: Command): void {
   program
     .command('ls')
     .description('list the sweeps in the store with their status and trial counts')
     .option(...DB_OPTION)
     .action((o: { db: string }) => {
-      const store = new Store(resolve(o.db));
+      const store = openForReading(o.db);
       const sweeps = store.sweeps();
       store.close();
       if (sweeps.length === 0) return console.log(`no sweeps in ${o.db}`);
@@ -40,7 +43,7 @@ export function registerResultCommands(program: Command): void {
     .option('--metric <names>', 'comma-separated metrics to show (default: all)')
     .option(...DB_OPTION)
     .action((ref: string, o: { db: string; metric?: string }) => {
-      const store = new Store(resolve(o.db));
+      const store = openForReading(o.db);
       const sweep = store.findSweep(ref);
       const grids = sweepGrids(store, sweep.id, presetNamed(sweep.preset));
       store.close();
@@ -58,7 +61,7 @@ export function registerResultCommands(program: Command): void {
     .option(...DB_OPTION)
     .action((ref: string, o: { db: string; csv?: boolean; json?: boolean; out?: string }) => {
       if (!o.csv === !o.json) throw new Error('export needs exactly one of --csv or --json');
-      const store = new Store(resolve(o.db));
+      const store = openForReading(o.db);
       const sweep = store.findSweep(ref);
       let text: string;
       if (o.json) {

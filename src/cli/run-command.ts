@@ -7,16 +7,22 @@ import { stringify as toYaml } from 'yaml';
 import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
 import { defaultRunDirectory, writeRunDirectory } from '../report/run-directory.js';
+import { describeOwner, newOwner } from '../store/lease.js';
 import { Store } from '../store/store.js';
 import type { Experiment, Sweep } from '../experiments/experiment.js';
-import { expandSpec } from '../sweep/expand.js';
+import { expandSpec, trialCount } from '../sweep/expand.js';
 import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
+import { onInterrupts } from './interrupt.js';
 import { stepBar, trialBar } from './progress.js';
 import { settingValue } from './options.js';
 import { codeVersion, provenance } from './provenance.js';
+import { checkWritableFolder } from './writable-folder.js';
+
+/** Trials a sweep may have unless --max-trials says otherwise. */
+export const DEFAULT_MAX_TRIALS = 10_000;
 
 export interface RunCommandOptions {
   /** Config fields from the named options. */
@@ -33,6 +39,8 @@ export interface RunCommandOptions {
   /** With `redis`: the secret shared with the workers. */
   secret?: string;
   progress: boolean;
+  /** Refuse a sweep of more trials (default DEFAULT_MAX_TRIALS). */
+  maxTrials?: number;
 }
 
 export function specFor(
@@ -70,27 +78,35 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     process.stdout.write(toYaml(full));
     return 0;
   }
+  const count = trialCount(spec);
+  const maxTrials = o.maxTrials ?? DEFAULT_MAX_TRIALS;
+  if (count > maxTrials)
+    throw new Error(
+      `the sweep has ${count} trials, more than the limit of ${maxTrials}; give --max-trials ${count} to run it`,
+    );
   const sweep = expandSpec(spec);
+  const out = resolve(o.out ?? defaultRunDirectory(sweep, preset));
+  checkWritableFolder(out, o.out ? `the run directory --out ${o.out}` : `the run directory ${out}`);
   const started = new Date();
   const store = new Store(resolve(o.db));
+  // This process's claim on the trials it runs: another `ddlab run` on the store leaves them alone.
+  const owner = newOwner();
   const controller = new AbortController();
   // First interrupt: start no new trial and let the running ones finish (their results are kept).
   // Second: stop at once; the running trials go back to pending for the next run.
-  const onInterrupt = () => {
-    if (!controller.signal.aborted) {
+  const removeInterrupts = onInterrupts({
+    first() {
       process.stderr.write(
         '\ninterrupted: finishing the running trials (interrupt again to stop at once)…\n',
       );
       controller.abort();
-      return;
-    }
-    store.resetRunning(sweep.id);
-    store.close();
-    process.stderr.write(`stopped; run the same command again to resume sweep ${sweep.id}\n`);
-    process.exit(130);
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+    },
+    second() {
+      store.releaseRunning(sweep.id, owner);
+      store.close();
+      process.stderr.write(`stopped; run the same command again to resume sweep ${sweep.id}\n`);
+    },
+  });
   try {
     const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
     const workers = o.workers ?? workersThatFit(preset, sweep);
@@ -113,7 +129,13 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       outcome = await runSweep(sweep, store, executor, {
         provenance: provenance(started, started),
         signal: controller.signal,
+        owner,
         onProgress: (p) => trialsBar.update(p),
+        onWaiting: (other, trials) =>
+          process.stderr.write(
+            `\nsweep ${sweep.id} (${sweep.name}): ${trials} trial(s) are being run by ${describeOwner(other)}; ` +
+              'waiting for them (this process takes them over if that one stops)\n',
+          ),
       });
     } finally {
       steps.stop();
@@ -135,7 +157,6 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
       );
       return 130;
     }
-    const out = resolve(o.out ?? defaultRunDirectory(sweep, preset));
     const { lines, files } = await writeRunDirectory(
       store,
       sweep,
@@ -160,8 +181,7 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     return failed.length ? 1 : 0;
   } finally {
     // Removed only now: an interrupt that arrives after the last trial lets the results be written.
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
+    removeInterrupts();
     store.close();
   }
 }

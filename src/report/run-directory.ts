@@ -9,9 +9,20 @@ import type { VegaLiteSpec } from './figure-style.js';
 import { figureFor } from './figures.js';
 import { writeResultsFiles } from './results-files.js';
 
-/** Where `ddlab run` writes when not told: runs/<preset> for one trial, runs/<sweep name> for more. */
+/**
+ * Where `ddlab run` writes when not told: runs/<preset> for one trial, runs/<sweep name> for more.
+ * The name becomes a slug, one folder inside runs/ whatever the spec says ('../../x' → 'x').
+ */
 export function defaultRunDirectory(sweep: Sweep, preset: Preset): string {
-  return `runs/${sweep.trials.length === 1 ? preset.name : sweep.name}`;
+  return `runs/${sweep.trials.length === 1 ? preset.name : slug(sweep.name) || sweep.id}`;
+}
+
+/** Letters, digits, '.', '_' and '-' only; no leading or trailing dots or dashes. */
+function slug(name: string): string {
+  return name
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .slice(0, 100);
 }
 
 /** The sweep's trials aggregated over seeds, per grid point. */

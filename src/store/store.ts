@@ -1,10 +1,14 @@
 // The store: one SQLite file (better-sqlite3, WAL mode) with sweeps, their trials (config, status,
 // timings, error text, provenance) and each trial's result rows. A trial's results are written in
 // the same transaction as its status, so a crash at any moment leaves either a finished trial with
-// all its rows or an unfinished one with none — never half, never twice.
-import Database from 'better-sqlite3';
+// all its rows or an unfinished one with none — never half, never twice. A coordinator claims a
+// trial before running it and holds it under a lease (lease.ts), so that two coordinators on one
+// store never run the same trial at once.
+import type Database from 'better-sqlite3';
 import type { PresetResult } from '../experiments/preset.js';
 import type { Sweep, Trial } from '../experiments/experiment.js';
+import { leaseExpired } from './lease.js';
+import { openStoreFile } from './store-file.js';
 
 export type TrialStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -23,6 +27,8 @@ export interface TrialState {
   attempts: number;
   error: string | null;
   worker: string | null;
+  /** The coordinator that claimed the trial last (lease.ts); null before leases. */
+  owner: string | null;
   started: string | null;
   ended: string | null;
   seconds: number | null;
@@ -33,44 +39,15 @@ export interface StoredTrial extends Trial, TrialState {
   summary: { summary: Record<string, unknown>; lines: string[] } | null;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS sweeps (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, preset TEXT NOT NULL, spec TEXT NOT NULL,
-  created TEXT NOT NULL, provenance TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trials (
-  sweep_id TEXT NOT NULL REFERENCES sweeps(id), trial_id TEXT NOT NULL, idx INTEGER NOT NULL,
-  grid_key TEXT NOT NULL, axes TEXT NOT NULL, seed INTEGER NOT NULL, config TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
-  attempts INTEGER NOT NULL DEFAULT 0, error TEXT, worker TEXT, started TEXT, ended TEXT,
-  seconds REAL, summary TEXT,
-  PRIMARY KEY (sweep_id, trial_id)
-);
-CREATE TABLE IF NOT EXISTS points (
-  sweep_id TEXT NOT NULL, trial_id TEXT NOT NULL, idx INTEGER NOT NULL, row TEXT NOT NULL,
-  PRIMARY KEY (sweep_id, trial_id, idx)
-);
-CREATE TABLE IF NOT EXISTS series (
-  sweep_id TEXT NOT NULL, trial_id TEXT NOT NULL, name TEXT NOT NULL, step INTEGER NOT NULL,
-  value REAL NOT NULL,
-  PRIMARY KEY (sweep_id, trial_id, name, step)
-);
-`;
-
 export class Store {
   private readonly db: Database.Database;
 
-  constructor(readonly path: string) {
-    // A file that is not SQLite fails only at the first statement: name the store for that too.
-    try {
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('busy_timeout = 10000');
-      this.db.exec(SCHEMA);
-    } catch (e) {
-      throw new Error(`cannot open the store ${path}: ${(e as Error).message}`);
-    }
+  /** `readonly`: for reading results; the file must exist and is never changed. */
+  constructor(
+    readonly path: string,
+    options: { readonly?: boolean } = {},
+  ) {
+    this.db = openStoreFile(path, options.readonly ?? false);
   }
 
   /** Closes the file; closing twice is harmless. */
@@ -112,34 +89,71 @@ export class Store {
 
   /** Trials that are not done (failed ones too: a new run retries them), in expansion order. */
   unfinishedTrials(sweepId: string): Trial[] {
-    const rows = this.db
+    return this.unfinishedRows(sweepId).map(trialOf);
+  }
+
+  /**
+   * Trials that an owner may claim now, in expansion order: pending ones, running ones whose lease
+   * has ended, and failed ones when `retryFailed`.
+   */
+  claimableTrials(sweepId: string, retryFailed: boolean, now = Date.now()): Trial[] {
+    return this.unfinishedRows(sweepId)
+      .filter((r) => claimable(r, retryFailed, now))
+      .map(trialOf);
+  }
+
+  private unfinishedRows(sweepId: string): TrialRow[] {
+    return this.db
       .prepare(`SELECT * FROM trials WHERE sweep_id = ? AND status != 'done' ORDER BY idx`)
       .all(sweepId) as TrialRow[];
-    return rows.map(trialOf);
   }
 
-  markRunning(sweepId: string, trialId: string, worker: string): void {
+  /**
+   * Claims a trial for `owner` (it is then 'running' under the owner's lease) unless it is done or
+   * another owner's lease on it holds. Returns whether the claim succeeded.
+   */
+  claimTrial(sweepId: string, trialId: string, owner: string, worker: string, now = Date.now()): boolean {
+    const read = this.db.prepare('SELECT * FROM trials WHERE sweep_id = ? AND trial_id = ?');
+    const claim = this.db.prepare(
+      `UPDATE trials SET status = 'running', attempts = attempts + 1, owner = ?, heartbeat = ?, worker = ?,
+       started = ?, error = NULL WHERE sweep_id = ? AND trial_id = ?`,
+    );
+    // IMMEDIATE: the write lock is taken before the read, so no other owner claims in between.
+    return this.db
+      .transaction(() => {
+        const row = read.get(sweepId, trialId) as TrialRow | undefined;
+        if (!row || !claimable(row, true, now)) return false;
+        claim.run(owner, now, worker, new Date(now).toISOString(), sweepId, trialId);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** The owner's heartbeat on all its running trials: its leases go on. */
+  renewLeases(owner: string, now = Date.now()): void {
+    this.db.prepare(`UPDATE trials SET heartbeat = ? WHERE owner = ? AND status = 'running'`).run(now, owner);
+  }
+
+  /** The owner's running trials of the sweep back to pending (an interrupted run). */
+  releaseRunning(sweepId: string, owner: string): void {
     this.db
       .prepare(
-        `UPDATE trials SET status = 'running', attempts = attempts + 1, worker = ?, started = ?, error = NULL
-         WHERE sweep_id = ? AND trial_id = ? AND status != 'done'`,
+        `UPDATE trials SET status = 'pending', heartbeat = NULL
+         WHERE sweep_id = ? AND owner = ? AND status = 'running'`,
       )
-      .run(worker, new Date().toISOString(), sweepId, trialId);
+      .run(sweepId, owner);
   }
 
-  /** Every running trial of the sweep back to pending (a run stopped at once). */
-  resetRunning(sweepId: string): void {
-    this.db
-      .prepare(`UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND status = 'running'`)
-      .run(sweepId);
-  }
-
-  /** Back to pending (an interrupted run). */
-  markPending(sweepId: string, trialIds: string[]): void {
-    const stmt = this.db.prepare(
-      `UPDATE trials SET status = 'pending' WHERE sweep_id = ? AND trial_id = ? AND status = 'running'`,
-    );
-    this.db.transaction(() => trialIds.forEach((id) => stmt.run(sweepId, id)))();
+  /** Running trials of the sweep under other owners' live leases: owner → number of trials. */
+  heldElsewhere(sweepId: string, owner: string, now = Date.now()): Map<string, number> {
+    const rows = this.db
+      .prepare(`SELECT owner, heartbeat FROM trials WHERE sweep_id = ? AND status = 'running'`)
+      .all(sweepId) as Pick<TrialRow, 'owner' | 'heartbeat'>[];
+    const held = new Map<string, number>();
+    for (const r of rows)
+      if (r.owner !== owner && !leaseExpired(r.owner, r.heartbeat, now))
+        held.set(r.owner!, (held.get(r.owner!) ?? 0) + 1);
+    return held;
   }
 
   /**
@@ -182,25 +196,36 @@ export class Store {
     })();
   }
 
-  failTrial(sweepId: string, trialId: string, error: string, seconds: number, worker: string): void {
+  /** Records a failure of the owner's run of a trial (not once another owner has taken it over). */
+  failTrial(
+    sweepId: string,
+    trialId: string,
+    error: string,
+    seconds: number,
+    worker: string,
+    owner: string,
+  ): void {
     this.db
       .prepare(
         `UPDATE trials SET status = 'failed', error = ?, ended = ?, seconds = ?, worker = ?
-         WHERE sweep_id = ? AND trial_id = ? AND status != 'done'`,
+         WHERE sweep_id = ? AND trial_id = ? AND status = 'running' AND owner = ?`,
       )
-      .run(error, new Date().toISOString(), seconds, worker, sweepId, trialId);
+      .run(error, new Date().toISOString(), seconds, worker, sweepId, trialId, owner);
   }
 
   sweeps(): (StoredSweep & { counts: Record<TrialStatus, number> })[] {
     const rows = this.db.prepare('SELECT * FROM sweeps ORDER BY created').all() as SweepRow[];
-    const counts = this.db.prepare(
-      'SELECT status, COUNT(*) AS c FROM trials WHERE sweep_id = ? GROUP BY status',
-    );
-    return rows.map((r) => {
-      const c: Record<TrialStatus, number> = { pending: 0, running: 0, done: 0, failed: 0 };
-      for (const { status, c: k } of counts.all(r.id) as { status: TrialStatus; c: number }[]) c[status] = k;
-      return { ...parseSweep(r), counts: c };
-    });
+    return rows.map((r) => ({ ...parseSweep(r), counts: this.statusCounts(r.id) }));
+  }
+
+  /** How many trials of the sweep are in each status. */
+  statusCounts(sweepId: string): Record<TrialStatus, number> {
+    const rows = this.db
+      .prepare('SELECT status, COUNT(*) AS c FROM trials WHERE sweep_id = ? GROUP BY status')
+      .all(sweepId) as { status: TrialStatus; c: number }[];
+    const counts: Record<TrialStatus, number> = { pending: 0, running: 0, done: 0, failed: 0 };
+    for (const { status, c } of rows) counts[status] = c;
+    return counts;
   }
 
   /** The sweep with this id, id prefix or name. */
@@ -226,6 +251,7 @@ export class Store {
       attempts: r.attempts,
       error: r.error,
       worker: r.worker,
+      owner: r.owner ?? null,
       started: r.started,
       ended: r.ended,
       seconds: r.seconds,
@@ -266,6 +292,7 @@ interface SweepRow {
 }
 
 interface TrialRow extends TrialState {
+  heartbeat: number | null;
   trial_id: string;
   idx: number;
   grid_key: string;
@@ -273,6 +300,11 @@ interface TrialRow extends TrialState {
   seed: number;
   config: string;
   summary: string | null;
+}
+
+function claimable(r: TrialRow, retryFailed: boolean, now: number): boolean {
+  if (r.status === 'running') return leaseExpired(r.owner ?? null, r.heartbeat ?? null, now);
+  return r.status === 'pending' || (r.status === 'failed' && retryFailed);
 }
 
 function trialOf(r: TrialRow): Trial {

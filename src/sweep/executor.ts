@@ -1,11 +1,13 @@
 // What runs trials: the local pool (worker threads, or this process) or Redis workers. The
 // orchestrator hands an executor the unfinished trials and is called back as they start and end;
-// it alone writes to the store.
+// it alone writes to the store, and it decides whether a trial may start (another coordinator on the
+// same store may own it).
 import type { PresetResult } from '../experiments/preset.js';
 import type { Trial } from '../experiments/experiment.js';
 
 export interface TrialEvents {
-  started(trial: Trial, worker: string): void;
+  /** A trial starts. False: another coordinator owns it, so an executor that can should skip it. */
+  started(trial: Trial, worker: string): boolean;
   finished(trial: Trial, result: PresetResult, seconds: number, worker: string): void;
   failed(trial: Trial, error: string, seconds: number, worker: string): void;
 }

@@ -46,6 +46,18 @@ export function expandSpec(spec: Experiment): Sweep {
   return { id, name: spec.name ?? `${preset.name}-${id.slice(0, 6)}`, preset: preset.name, spec, trials };
 }
 
+/**
+ * How many trials the spec expands to, without expanding it, so that a huge sweep is refused before
+ * it costs anything. A range of over a million points counts as its `count` (an upper bound:
+ * rounding may merge points) rather than being listed.
+ */
+export function trialCount(spec: Experiment): number {
+  const seeds = Array.isArray(spec.seeds) ? spec.seeds.length : spec.seeds;
+  const points = (axis: unknown[] | AxisRange) =>
+    !Array.isArray(axis) && axis.count > 1e6 ? axis.count : axisPoints(axis).length;
+  return Object.values(spec.axes).reduce((n: number, axis) => n * points(axis), seeds);
+}
+
 function axisPoints(axis: unknown[] | AxisRange): unknown[] {
   if (Array.isArray(axis)) return axis;
   const { from, to, count, scale, integer } = axis;

@@ -35,8 +35,7 @@ export function localExecutor(
   return {
     async run(preset, trials, events: TrialEvents, signal) {
       const runOne = async (trial: Trial, worker: string) => {
-        if (signal.aborted) return;
-        events.started(trial, worker);
+        if (signal.aborted || !events.started(trial, worker)) return;
         const t0 = performance.now();
         try {
           const task = { preset, config: trial.config };

@@ -1,7 +1,13 @@
 // Runs a sweep: registers it in the store, runs only its unfinished trials on an executor, records
 // each result atomically as it arrives, and stops cleanly when asked. Running the same spec again
 // resumes it: finished trials are never re-run, interrupted or failed ones run again.
+//
+// Several coordinators may run one sweep on one store: each claims a trial before running it (a
+// lease, renewed by a heartbeat), so every trial runs once. A coordinator that runs out of
+// unclaimed trials waits for the ones other coordinators hold, and takes over those whose owner
+// stops; it returns when no trial is left running anywhere.
 import type { PresetResult } from '../experiments/preset.js';
+import { HEARTBEAT_MS } from '../store/lease.js';
 import type { Store } from '../store/store.js';
 import type { Executor } from './executor.js';
 import type { Sweep, Trial } from '../experiments/experiment.js';
@@ -27,51 +33,82 @@ export async function runSweep(
   options: {
     provenance: Record<string, unknown>;
     signal: AbortSignal;
+    /** This coordinator's owner id (lease.ts newOwner). */
+    owner: string;
     onProgress?: (p: SweepProgress) => void;
+    /** Called once for each other coordinator found holding trials that this one waits for. */
+    onWaiting?: (owner: string, trials: number) => void;
+    /** How often to look at the trials that other coordinators hold. */
+    pollMs?: number;
   },
 ): Promise<SweepOutcome> {
+  const { owner, signal } = options;
   store.registerSweep(sweep, options.provenance);
-  const todo = store.unfinishedTrials(sweep.id);
-  const progress: SweepProgress = {
-    total: sweep.trials.length,
-    done: sweep.trials.length - todo.length,
-    failed: 0,
-    running: 0,
-  };
   const running = new Set<string>();
   const failures: SweepOutcome['failures'] = [];
   let ranNow = 0;
-  const report = () => options.onProgress?.({ ...progress, running: running.size });
+  const report = () => {
+    if (!options.onProgress) return;
+    const { done } = store.statusCounts(sweep.id); // other coordinators' trials too
+    options.onProgress({ total: sweep.trials.length, done, failed: failures.length, running: running.size });
+  };
+  const events = {
+    started(trial: Trial, worker: string) {
+      if (!store.claimTrial(sweep.id, trial.id, owner, worker)) return false;
+      running.add(trial.id);
+      report();
+      return true;
+    },
+    finished(trial: Trial, result: PresetResult, seconds: number, worker: string) {
+      running.delete(trial.id);
+      if (store.completeTrial(sweep.id, trial.id, result, seconds, worker)) ranNow++;
+      report();
+    },
+    failed(trial: Trial, error: string, seconds: number, worker: string) {
+      running.delete(trial.id);
+      store.failTrial(sweep.id, trial.id, error, seconds, worker, owner);
+      failures.push({ trial, error });
+      report();
+    },
+  };
   report();
 
-  await executor.run(
-    sweep.preset,
-    todo,
-    {
-      started(trial, worker) {
-        store.markRunning(sweep.id, trial.id, worker);
-        running.add(trial.id);
-        report();
-      },
-      finished(trial, result: PresetResult, seconds, worker) {
-        running.delete(trial.id);
-        if (store.completeTrial(sweep.id, trial.id, result, seconds, worker)) {
-          progress.done++;
-          ranNow++;
-        }
-        report();
-      },
-      failed(trial, error, seconds, worker) {
-        running.delete(trial.id);
-        store.failTrial(sweep.id, trial.id, error, seconds, worker);
-        progress.failed++;
-        failures.push({ trial, error });
-        report();
-      },
-    },
-    options.signal,
-  );
+  const heartbeat = setInterval(() => store.renewLeases(owner), HEARTBEAT_MS);
+  const waitedFor = new Set<string>();
+  try {
+    // Failed trials are retried once per run: in the first pass only.
+    for (let pass = 0; !signal.aborted; pass++) {
+      const todo = store.claimableTrials(sweep.id, pass === 0);
+      if (todo.length > 0) {
+        await executor.run(sweep.preset, todo, events, signal);
+        continue; // trials may have been freed meanwhile (an owner stopped)
+      }
+      const held = store.heldElsewhere(sweep.id, owner);
+      if (held.size === 0) break;
+      for (const [other, trials] of held) {
+        if (!waitedFor.has(other)) options.onWaiting?.(other, trials);
+        waitedFor.add(other);
+      }
+      await pause(options.pollMs ?? 1000, signal);
+      report();
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
   // Trials cut off by an interruption go back to pending, to run on resume.
-  if (running.size > 0) store.markPending(sweep.id, [...running]);
-  return { complete: !options.signal.aborted, ranNow, failures };
+  if (running.size > 0) store.releaseRunning(sweep.id, owner);
+  return { complete: !signal.aborted, ranNow, failures };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 }
