@@ -119,10 +119,20 @@ describe('bad input', () => {
     ['huge --features', ['run', 'rff', '--features', '1:100000000000:3'], 1, 'features up to 100000000000'],
     ['huge --widths', ['run', 'mlp-width', '--widths', '1:100000000000:3'], 1, 'widths up to 100000000000'],
     // The store.
-    ['--db that is not SQLite', [...RFF, '--db', 'corrupt.db'], 1, 'corrupt.db: file is not a database'],
+    [
+      '--db that is not SQLite',
+      [...RFF, '--db', 'corrupt.db'],
+      1,
+      'corrupt.db is not a ddlab store (file is not a database)',
+    ],
     ['--db in a missing folder', [...RFF, '--db', 'no/such/folder.db'], 1, 'no/such/folder.db'],
     // Spec files.
-    ['YAML .nan as seeds', ['run', 'nan-seeds.yaml', '--print-spec'], 1, 'seeds: Invalid input (got NaN)'],
+    [
+      'YAML .nan as seeds',
+      ['run', 'nan-seeds.yaml', '--print-spec'],
+      1,
+      'seeds: must be a count of seeds from 1 to 10000, or a non-empty list of integer seeds (got NaN)',
+    ],
     ['YAML .nan as config.seed', ['run', 'nan-seed.yaml'], 1, 'config.seed must be an integer, got NaN'],
     ['YAML .nan in an axis range', ['run', 'nan-axis.yaml', '--print-spec'], 1, '"from":NaN'],
     [

@@ -27,7 +27,11 @@ export const experimentSchema = z
     axes: z
       .record(z.string(), z.union([z.array(z.union([scalar, z.array(scalar)])).min(1), range]))
       .default({}),
-    seeds: z.union([z.number().int().min(1).max(10_000), z.array(z.number().int()).min(1)]).default(1),
+    seeds: z
+      .union([z.number().int().min(1).max(10_000), z.array(z.number().int()).min(1)], {
+        error: 'must be a count of seeds from 1 to 10000, or a non-empty list of integer seeds',
+      })
+      .default(1),
   })
   .strict();
 
