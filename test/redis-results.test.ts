@@ -46,6 +46,22 @@ function sweepOf(spec: object) {
   return expandSpec(validateSpec(spec, 'spec'));
 }
 
+/** `ddlab run SPEC` on the test's Redis and store, writing into DIR/out; `extra` options after. */
+function runArgs(spec: string, db: string, dir: string, ...extra: string[]): string[] {
+  return [
+    'run',
+    spec,
+    '--redis',
+    redis.url(),
+    '--db',
+    db,
+    '--no-progress',
+    '--out',
+    join(dir, 'out'),
+    ...extra,
+  ];
+}
+
 function cli(args: string[], env: Record<string, string> = {}): Running {
   const r = start(args, { env });
   children.push(r);
@@ -131,17 +147,7 @@ describe('results from Redis are validated and bound to their request', () => {
     const replyOf = new Map(sweep.trials.map((t, i) => [jobIdOf(t, VERSION), faults[i][0]]));
     const rogue = rogueWorker(QUEUE, (jobId) => replyOf.get(jobId));
 
-    const run = cli([
-      'run',
-      spec,
-      '--redis',
-      redis.url(),
-      '--db',
-      db,
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const run = cli(runArgs(spec, db, dir));
     const { code } = await run.exited;
     await rogue.close(true);
     expect(code).toBe(1);
@@ -159,17 +165,7 @@ describe('results from Redis are validated and bound to their request', () => {
 
     // The next run recomputes every trial on a real worker.
     const worker = await realWorker();
-    const again = cli([
-      'run',
-      spec,
-      '--redis',
-      redis.url(),
-      '--db',
-      db,
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const again = cli(runArgs(spec, db, dir));
     expect((await again.exited).code).toBe(0);
     expect(again.output().stdout).toMatch(/5 trial\(s\), 5 run now, 0 failed/);
     await stopWorker(worker);
@@ -205,19 +201,7 @@ describe('results from Redis are validated and bound to their request', () => {
 
     // A worker with the secret (given as --secret here) signs its results; they are stored.
     const worker = await realWorker(['--secret', secret]);
-    const again = cli([
-      'run',
-      spec,
-      '--redis',
-      redis.url(),
-      '--db',
-      db,
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-      '--secret',
-      secret,
-    ]);
+    const again = cli(runArgs(spec, db, dir, '--secret', secret));
     expect((await again.exited).code).toBe(0);
     const stored = storedTrials(db, sweep.id);
     expect(stored.every((t) => t.status === 'done')).toBe(true);
@@ -267,17 +251,7 @@ describe('results from Redis are validated and bound to their request', () => {
     }
 
     const worker = await realWorker();
-    const run = cli([
-      'run',
-      spec,
-      '--redis',
-      redis.url(),
-      '--db',
-      db,
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const run = cli(runArgs(spec, db, dir));
     expect((await run.exited).code).toBe(0);
     expect(run.output().stdout).toMatch(/2 trial\(s\), 2 run now, 0 failed/);
     const stored = storedTrials(db, sweep.id);

@@ -61,7 +61,7 @@ describe('limits of ddlab run', () => {
 
   it('refuses an --out in a read-only folder, before any trial runs', async () => {
     const dir = tempDir();
-    const as = asUser(dir);
+    const as = asUser();
     const readOnly = join(dir, 'read-only');
     mkdirSync(readOnly);
     chmodSync(readOnly, 0o555);

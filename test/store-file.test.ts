@@ -39,7 +39,7 @@ const READERS = [['ls'], ['show', 'tiny'], ['export', 'tiny', '--json'], ['expor
 describe('the store file', () => {
   it('ls, show and export read a read-only store and change nothing', async () => {
     const dir = tempDir();
-    const as = asUser(dir);
+    const as = asUser();
     const folder = join(dir, 'results');
     mkdirSync(folder);
     const db = join(folder, 'ddlab.db');

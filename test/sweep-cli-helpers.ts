@@ -1,6 +1,6 @@
 // Helpers for tests that drive the compiled `ddlab` CLI as separate processes.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../src/store/store.js';
@@ -23,12 +23,15 @@ export interface Running {
 
 /**
  * Runs the compiled CLI. `options.env` adds to (or, with undefined values, removes from) this
- * process's environment.
+ * process's environment; `unprivileged` (see asUser) makes file permissions apply to it.
  */
-export function start(args: string[], options: SpawnOptions = {}): Running {
-  const child = spawn('node', [BIN, ...args], {
-    ...options,
-    env: { ...process.env, ...options.env },
+export function start(args: string[], options: SpawnOptions & { unprivileged?: boolean } = {}): Running {
+  const { unprivileged, ...spawnOptions } = options;
+  const argv = ['node', BIN, ...args];
+  const [command, ...rest] = unprivileged && isRoot() ? ['setpriv', ...WITHOUT_ROOT_OVERRIDE, ...argv] : argv;
+  const child = spawn(command, rest, {
+    ...spawnOptions,
+    env: { ...process.env, ...spawnOptions.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -67,13 +70,18 @@ export function readStore<T>(db: string, read: (store: Store) => T): T | undefin
   }
 }
 
+const isRoot = () => process.getuid?.() === 0;
+
 /**
- * Spawn options that drop root's privileges (to nobody), so that file permissions apply to the
- * child as they do for a user; empty when the tests already run unprivileged. The folder `dir` is
- * opened to that user.
+ * Root without the capabilities that let it ignore file permissions: its files' mode bits then
+ * apply to it as to any user (a 444 file is read-only, a 555 folder takes no new file). Unlike
+ * switching to another user, the child still reads the checkout, wherever CI put it and however
+ * closed its folders are. (setpriv is util-linux's; dropping the capabilities from the bounding
+ * set removes them from the root process that setpriv executes.)
  */
-export function asUser(dir: string): SpawnOptions {
-  if (process.getuid?.() !== 0) return {};
-  chmodSync(dir, 0o777);
-  return { uid: 65534, gid: 65534 };
+const WITHOUT_ROOT_OVERRIDE = ['--bounding-set=-dac_override,-dac_read_search', '--'];
+
+/** Spawn options under which file permissions apply to the child as they do for a user. */
+export function asUser(): { unprivileged: true } {
+  return { unprivileged: true };
 }
