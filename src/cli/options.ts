@@ -81,7 +81,8 @@ export function setting(value: string, previous: Record<string, string>): Record
 export function settingValue(preset: Preset, field: string, text: string): unknown {
   const properties = (presetJsonSchema(preset) as { properties: Record<string, { type?: string }> })
     .properties;
-  const target = preset.aliases?.[field] ?? field;
+  const aliases = preset.aliases ?? {};
+  const target = Object.hasOwn(aliases, field) ? aliases[field] : field;
   const type = Object.hasOwn(properties, target) ? properties[target].type : undefined;
   if (type === 'number' || type === 'integer') {
     if (!DECIMAL.test(text)) throw new Error(`--set ${field}: expected a number, got '${text}'`);
