@@ -270,17 +270,7 @@ describe('results from Redis are validated and bound to their request', () => {
     const specObject = { preset: 'rff', config: { ...small(53), dataset: data }, name: 'datasets' };
     const spec = writeSpec(dir, specObject);
     const db = join(dir, 'db');
-    const args = [
-      'run',
-      spec,
-      '--redis',
-      redis.url(),
-      '--db',
-      db,
-      '--no-progress',
-      '--out',
-      join(dir, 'out'),
-    ];
+    const args = runArgs(spec, db, dir);
 
     const strict = await realWorker();
     const refused = cli(args);
