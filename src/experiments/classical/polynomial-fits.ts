@@ -12,7 +12,7 @@ import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
 import { z } from 'zod';
 import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
-import { definePreset, type Row } from '../preset.js';
+import { definePreset, wholeIssue, type Row } from '../preset.js';
 import { degree, regression1dFields } from './regression-1d-config.js';
 import { regression1dData } from './regression-1d-data.js';
 
@@ -39,12 +39,12 @@ export const polynomialFitsSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.ridge === 0 && featuresOfDegree(c.degrees[2]) < c.n) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['degrees', 2],
-        params: { whole: true },
-        message: `degrees[2] = ${c.degrees[2]} cannot interpolate n = ${c.n} samples: it needs degree ≥ n − 1 = ${c.n - 1}`,
-      });
+      ctx.addIssue(
+        wholeIssue(
+          `degrees[2] = ${c.degrees[2]} cannot interpolate n = ${c.n} samples: it needs degree ≥ n − 1 = ${c.n - 1}`,
+          ['degrees', 2],
+        ),
+      );
     }
   });
 

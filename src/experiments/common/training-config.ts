@@ -14,6 +14,7 @@ import type { TrainingData, TrainSettings } from '../../fit/train/trainer.js';
 import { TRAINING_PROBES } from '../../probes/gradient-regularization.js';
 import { flag, integer, nonEmptyString, numberIn, oneOf, positiveInteger } from './fields.js';
 import { expandGrid, gridInput } from './grid.js';
+import { wholeIssue } from '../preset.js';
 
 const OPTIMIZER_NAMES = ['sgd', 'adam'] as const satisfies readonly OptimizerName[];
 const LOSSES = ['cross-entropy', 'squared'] as const satisfies readonly LossKind[];
@@ -152,12 +153,12 @@ export function checkTraining(
   ctx: z.core.$RefinementCtx,
 ): void {
   if (c.reuse === true && !(c.family === 'mlp' && c.depth === 1)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['reuse'],
-      params: { whole: true },
-      message: `reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`,
-    });
+    ctx.addIssue(
+      wholeIssue(
+        `reuse (Belkin's weight reuse) needs family 'mlp' with depth 1, got ${c.family} of depth ${c.depth}`,
+        ['reuse'],
+      ),
+    );
   }
 }
 

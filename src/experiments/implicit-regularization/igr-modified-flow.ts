@@ -12,7 +12,7 @@ import { alignedLines } from '../common/aligned-lines.js';
 import { z } from 'zod';
 import { integer, integerAtLeast, nonEmptyString, numberIn, positiveInteger } from '../common/fields.js';
 import { logSpaced } from '../common/grid.js';
-import { definePreset, type Row } from '../preset.js';
+import { definePreset, wholeIssue, type Row } from '../preset.js';
 import { networkShapeOf, TRAINING_DEFAULTS, trainSettings, trainingData } from '../common/training-config.js';
 
 const stepSize = () => numberIn(0, Infinity, { low: true });
@@ -43,12 +43,7 @@ export const modifiedFlowSchema = z
       ['mlpHMin', 'mlpHMax'],
     ] as const) {
       if (c[high] <= c[low])
-        ctx.addIssue({
-          code: 'custom',
-          path: [high],
-          params: { whole: true },
-          message: `${high} must be above ${low}, got ${c[low]}..${c[high]}`,
-        });
+        ctx.addIssue(wholeIssue(`${high} must be above ${low}, got ${c[low]}..${c[high]}`, [high]));
     }
   });
 

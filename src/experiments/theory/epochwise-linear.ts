@@ -31,7 +31,7 @@ import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fi
 import { expandGrid, gridInput } from '../common/grid.js';
 import { stats } from '../common/statistics.js';
 import { theoryAgreement, type TheoryAgreement } from '../common/theory-agreement.js';
-import { definePreset, type PresetResult, type Row } from '../preset.js';
+import { definePreset, wholeIssue, type PresetResult, type Row } from '../preset.js';
 
 export const epochwiseLinearSchema = z
   .strictObject({
@@ -67,12 +67,7 @@ export const epochwiseLinearSchema = z
   })
   .transform((c, ctx) => {
     if (c.fast + c.slow < 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fast'],
-        params: { whole: true },
-        message: `fast + slow must be at least 1 feature, got ${c.fast} + ${c.slow}`,
-      });
+      ctx.addIssue(wholeIssue(`fast + slow must be at least 1 feature, got ${c.fast} + ${c.slow}`, ['fast']));
       return z.NEVER;
     }
     return {

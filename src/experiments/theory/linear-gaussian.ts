@@ -25,7 +25,7 @@ import {
 import { z } from 'zod';
 import { listOf, numberIn, positiveInteger } from '../common/fields.js';
 import { expandGrid, gridInput } from '../common/grid.js';
-import { definePreset, type PresetResult, type Row } from '../preset.js';
+import { definePreset, wholeIssue, type PresetResult, type Row } from '../preset.js';
 import { repetitionFields, repetitionSeed } from '../common/repetitions.js';
 import { stats } from '../common/statistics.js';
 import { alignedLines } from '../common/aligned-lines.js';
@@ -63,33 +63,25 @@ export const linearGaussianSchema = z
   })
   .transform((c, ctx) => {
     if (c.signal === 0 && c.ridges.includes('optimal')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ridges'],
-        params: { whole: true },
-        message: `ridges: 'optimal' needs r > 0 (the signal ‖β‖; λ* = σ²γ/r²), got r = 0`,
-      });
+      ctx.addIssue(
+        wholeIssue(`ridges: 'optimal' needs r > 0 (the signal ‖β‖; λ* = σ²γ/r²), got r = 0`, ['ridges']),
+      );
       return z.NEVER;
     }
     const p = expandGrid(c.p, { auto: () => autoDimensions(c.n) });
     const near = p.findIndex((d) => Math.abs(d - c.n) <= 1);
     if (Array.isArray(c.p) && near >= 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['p'],
-        params: { whole: true },
-        message: `p[${c.p.indexOf(p[near])}] = ${p[near]} is within 1 of n = ${c.n}, where the expected ridgeless risk is infinite; leave it out`,
-      });
+      ctx.addIssue(
+        wholeIssue(
+          `p[${c.p.indexOf(p[near])}] = ${p[near]} is within 1 of n = ${c.n}, where the expected ridgeless risk is infinite; leave it out`,
+          ['p'],
+        ),
+      );
       return z.NEVER;
     }
     const kept = p.filter((d) => Math.abs(d - c.n) > 1);
     if (kept.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['p'],
-        params: { whole: true },
-        message: `p '${String(c.p)}' leaves no dimension away from n = ${c.n}`,
-      });
+      ctx.addIssue(wholeIssue(`p '${String(c.p)}' leaves no dimension away from n = ${c.n}`, ['p']));
       return z.NEVER;
     }
     return { ...c, p: kept };

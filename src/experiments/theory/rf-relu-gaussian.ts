@@ -15,7 +15,7 @@ import { randomFeatures } from '../../models/random-features.js';
 import { randomFeaturesRisk } from '../../theory/random-features-relu.js';
 import { z } from 'zod';
 import { numberIn, positiveInteger } from '../common/fields.js';
-import { definePreset, type PresetResult, type Row } from '../preset.js';
+import { definePreset, wholeIssue, type PresetResult, type Row } from '../preset.js';
 import { expandGrid, gridInput, logSpacedFeatures } from '../common/grid.js';
 import { repetitionFields, repetitionSeed } from '../common/repetitions.js';
 import { stats } from '../common/statistics.js';
@@ -46,12 +46,12 @@ export const rfReluGaussianSchema = z
     if (Array.isArray(c.features)) {
       const i = c.features.indexOf(c.n);
       if (i >= 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['features', i],
-          params: { whole: true },
-          message: `features[${i}] = ${c.n} equals n: the theory's risk is infinite at N = n; leave it out`,
-        });
+        ctx.addIssue(
+          wholeIssue(
+            `features[${i}] = ${c.n} equals n: the theory's risk is infinite at N = n; leave it out`,
+            ['features', i],
+          ),
+        );
         return z.NEVER;
       }
     }
@@ -59,12 +59,9 @@ export const rfReluGaussianSchema = z
       (N) => N !== c.n,
     );
     if (features.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['features'],
-        params: { whole: true },
-        message: `features '${String(c.features)}' leaves no model size besides N = n`,
-      });
+      ctx.addIssue(
+        wholeIssue(`features '${String(c.features)}' leaves no model size besides N = n`, ['features']),
+      );
       return z.NEVER;
     }
     return { ...c, features };

@@ -24,7 +24,7 @@ import { expandGrid, gridInput } from '../common/grid.js';
 import { repetitionFields, repetitionSeed } from '../common/repetitions.js';
 import { stats } from '../common/statistics.js';
 import { theoryAgreement, type TheoryAgreement } from '../common/theory-agreement.js';
-import { definePreset, type PresetResult, type Row } from '../preset.js';
+import { definePreset, wholeIssue, type PresetResult, type Row } from '../preset.js';
 
 const AUTO_RATIOS = [
   0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 1.03, 1.05, 1.1, 1.2, 1.35, 1.5, 2, 3,
@@ -55,22 +55,22 @@ export const samplewiseLinearSchema = z
     const ns = expandGrid(c.sizes, { auto: () => autoSizes(c.p) });
     const near = ns.find((n) => Math.abs(n - c.p) <= 1);
     if (near !== undefined && Array.isArray(c.sizes)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sizes'],
-        params: { whole: true },
-        message: `sizes[${c.sizes.indexOf(near)}] = ${near} is within 1 of p = ${c.p}, where the expected risk is infinite; leave it out`,
-      });
+      ctx.addIssue(
+        wholeIssue(
+          `sizes[${c.sizes.indexOf(near)}] = ${near} is within 1 of p = ${c.p}, where the expected risk is infinite; leave it out`,
+          ['sizes'],
+        ),
+      );
       return z.NEVER;
     }
     const kept = ns.filter((n) => Math.abs(n - c.p) > 1);
     if (kept.length < 2) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sizes'],
-        params: { whole: true },
-        message: `sizes '${String(c.sizes)}' leaves ${kept.length} size(s) away from p = ${c.p}; a curve needs at least 2`,
-      });
+      ctx.addIssue(
+        wholeIssue(
+          `sizes '${String(c.sizes)}' leaves ${kept.length} size(s) away from p = ${c.p}; a curve needs at least 2`,
+          ['sizes'],
+        ),
+      );
       return z.NEVER;
     }
     return { ...c, sizes: kept };
