@@ -7,6 +7,8 @@ import { rffFigureSpec } from './rff-figure.js';
 import { theoryFigures } from './theory-figures.js';
 import { trainingFigures } from './training-figures.js';
 import { igrFigures } from './igr-figures.js';
+import { belkinFigureSpec } from './belkin-figure.js';
+import { classesFromRows } from '../experiments/networks/belkin-mlp.js';
 
 const FIGURES: Record<string, FigureBuilder> = {
   rff: (config, result) => {
@@ -18,6 +20,13 @@ const FIGURES: Record<string, FigureBuilder> = {
       title: `${kind} features on ${config.dataset}: n = ${config.n}, ${config.nTest} test points${ridge}${noise}`,
     });
   },
+  'belkin-mlp': (config, result) =>
+    belkinFigureSpec(result.points, {
+      title:
+        `One hidden layer on ${config.dataset}: n = ${config.n}, squared loss, ` +
+        `${config.optimizer} lr ${config.lr}, ${config.epochs} epochs (Belkin et al. 2018, Fig. 4)`,
+      thresholdParameters: (config.n as number) * classesFromRows(result.points),
+    }),
   ...polynomialFigures,
   ...theoryFigures,
   ...trainingFigures,

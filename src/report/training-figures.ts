@@ -96,27 +96,41 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
   } as VegaLiteSpec;
 }
 
-/** epochwise: test (and train) error against epoch, one line per width. */
+/** epochwise: test (and train) error against epoch, one line per width; over seeds, IQR bands. */
 export function epochFigureSpec(rows: Row[], opts: { title: string }): VegaLiteSpec {
   const values = rows.map((r) => ({ ...r, model: `width ${r.width}` }));
-  const panel = (field: string, title: string, xTitle: string | null) => ({
-    width: 560,
-    height: 200,
-    mark: { type: 'line' as const, point: { size: 16 } },
-    encoding: {
-      x: {
-        field: 'epoch',
-        type: 'quantitative' as const,
-        scale: { type: 'log' as const, nice: false },
-        title: xTitle,
-      },
-      y: { field, type: 'quantitative' as const, title, axis: { format: '.0%' } },
-      color: { field: 'model', type: 'nominal' as const, title: null, sort: { field: 'width' } },
-    },
-  });
+  const banded = rows.some((r) => Number.isFinite(r.testError_q1));
+  const color = {
+    field: 'model',
+    type: 'nominal' as const,
+    title: null,
+    sort: { field: 'width' },
+    legend: LINE_LEGEND,
+  };
+  const panel = (field: string, title: string, xTitle: string | null) => {
+    const x = {
+      field: 'epoch',
+      type: 'quantitative' as const,
+      scale: { type: 'log' as const, nice: false },
+      title: xTitle,
+    };
+    // Not from zero: the epoch-wise bump is a few points on top of ~50%.
+    const y = { type: 'quantitative' as const, title, axis: { format: '.0%' }, scale: { zero: false } };
+    return {
+      width: 560,
+      height: 200,
+      layer: [
+        ...(banded ? [iqrBand(x, y, field, color)] : []),
+        {
+          mark: { type: 'line' as const, point: { size: 16 } },
+          encoding: { x, y: { ...y, field }, color },
+        },
+      ],
+    };
+  };
   return {
     $schema: SCHEMA,
-    title: { text: opts.title },
+    title: { text: opts.title, subtitle: banded ? MEDIAN_NOTE : '' },
     data: { values },
     vconcat: [panel('testError', 'test error', null), panel('trainError', 'train error', 'epoch')],
     resolve: { scale: { x: 'shared' } },
@@ -124,6 +138,19 @@ export function epochFigureSpec(rows: Row[], opts: { title: string }): VegaLiteS
     spacing: 30,
     config: STYLE,
   } as VegaLiteSpec;
+}
+
+const MEDIAN_NOTE = 'line: median over seeds; band: interquartile range';
+
+/** A colour legend of line symbols at full opacity (a band layer would otherwise fade them). */
+const LINE_LEGEND = { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 3 };
+
+/** The interquartile band of `field` over seeds (`<field>_q1` to `<field>_q3`), behind its median line. */
+function iqrBand(x: object, y: object, field: string, color: object) {
+  return {
+    mark: { type: 'area' as const, opacity: 0.18 },
+    encoding: { x, y: { ...y, field: `${field}_q1` }, y2: { field: `${field}_q3` }, color },
+  };
 }
 
 /** width-epoch-heatmap: test error over (width, epoch), as in Nakkiran et al. Fig. 2. */
@@ -162,12 +189,23 @@ export function heatmapFigureSpec(rows: Row[], opts: { title: string; field?: st
 export function samplewiseFigureSpec(rows: Row[], opts: { title: string }): VegaLiteSpec {
   const values = rows.map((r) => ({ ...r, samples: `n = ${r.n}` }));
   const hurts = rows.filter((r) => r.moreDataHurts === 1).map((r) => ({ ...r }));
+  const banded = rows.some((r) => Number.isFinite(r.testError_q1));
+  const x = { field: 'width', type: 'quantitative' as const, scale: SIZE_SCALE, title: 'width k' };
+  const y = { type: 'quantitative' as const, title: 'test error (last epoch)', axis: { format: '.0%' } };
+  const color = { field: 'samples', type: 'nominal' as const, title: null, legend: LINE_LEGEND };
   return {
     $schema: SCHEMA,
-    title: { text: opts.title, subtitle: 'red rings: widths where the larger n has the higher test error' },
+    title: {
+      text: opts.title,
+      subtitle: [
+        'red rings: widths where the larger n has the higher test error',
+        ...(banded ? [MEDIAN_NOTE] : []),
+      ],
+    },
     width: 560,
     height: 260,
     layer: [
+      ...(banded ? [{ data: { values }, ...iqrBand(x, y, 'testError', color) }] : []),
       {
         data: { values },
         mark: { type: 'line', point: { size: 24 } },

@@ -2,6 +2,7 @@
 // test error along training for networks of several widths. Both presets train the widths as one
 // ensemble and keep a row per (width, evaluated epoch).
 import { alignedLines } from '../common/aligned-lines.js';
+import { effectInSpreadUnits } from '../common/seed-spread.js';
 import { peakBeyondMinimum, widthSeries } from './width-curve.js';
 import { definePreset, type Preset, type Row } from '../preset.js';
 import {
@@ -43,22 +44,45 @@ export interface EpochwiseSummary {
     bestTestError: number;
     /** The highest test error after the best epoch: the epoch-wise bump (0 if none). */
     riseAfterBest: number;
+    /** Where that bump peaks (the best epoch when there is none). */
+    peakEpoch: number;
+    /** How far the test error falls from that peak to the last epoch: a second descent, if large. */
+    fallAfterPeak: number;
+    /** fallAfterPeak in units of the seeds' IQR (the larger of the peak's and the last epoch's); null for one run. */
+    fallInSpreadUnits: number | null;
+    /**
+     * The criterion for an epoch-wise double descent: after its peak the (median) test error falls
+     * by at least 2 points and, over seeds, by more than their IQR.
+     */
+    secondDescent: boolean;
     finalTestError: number;
     finalTrainError: number;
   }[];
 }
+
+/** A second descent must recover at least this much test error after the epoch-wise peak. */
+export const SECOND_DESCENT_POINTS = 0.02;
 
 export function summarizeEpochs(rows: Row[]): EpochwiseSummary {
   return {
     widths: [...byWidth(rows)].map(([width, rs]) => {
       const best = rs.reduce((b, r) => (r.testError < b.testError ? r : b), rs[0]);
       const after = rs.filter((r) => r.epoch > best.epoch);
+      const peak = after.length
+        ? after.reduce((p, r) => (r.testError > p.testError ? r : p), after[0])
+        : best;
       const last = rs[rs.length - 1];
+      const fall = peak.testError - last.testError;
+      const units = effectInSpreadUnits(last, peak, 'testError');
       return {
         width,
         bestEpoch: best.epoch,
         bestTestError: best.testError,
-        riseAfterBest: after.length ? Math.max(...after.map((r) => r.testError)) - best.testError : 0,
+        riseAfterBest: peak.testError - best.testError,
+        peakEpoch: peak.epoch,
+        fallAfterPeak: fall,
+        fallInSpreadUnits: units ?? null,
+        secondDescent: fall >= SECOND_DESCENT_POINTS && (units === undefined || units > 1),
         finalTestError: last.testError,
         finalTrainError: last.trainError,
       };
@@ -68,10 +92,13 @@ export function summarizeEpochs(rows: Row[]): EpochwiseSummary {
 
 function epochwiseLines(s: EpochwiseSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const units = (u: number | null) => (u === null ? '' : ` (${Number.isFinite(u) ? u.toFixed(1) : '∞'} IQR)`);
   return alignedLines(
     s.widths.map((w) => [
       `width ${w.width}`,
-      `best ${pct(w.bestTestError)} at epoch ${w.bestEpoch}, then up to +${pct(w.riseAfterBest)}; ` +
+      `best ${pct(w.bestTestError)} at epoch ${w.bestEpoch}, up to +${pct(w.riseAfterBest)} at epoch ` +
+        `${w.peakEpoch}, then down ${pct(w.fallAfterPeak)}${units(w.fallInSpreadUnits)}: ` +
+        `${w.secondDescent ? 'a second descent' : 'no second descent'}; ` +
         `final test ${pct(w.finalTestError)}, train ${pct(w.finalTrainError)}`,
     ]),
   );

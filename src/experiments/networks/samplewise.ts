@@ -2,6 +2,7 @@
 // training-set sizes. More data moves the interpolation threshold to wider networks, so near the
 // threshold the larger training set can give the *higher* test error.
 import { alignedLines } from '../common/aligned-lines.js';
+import { effectInSpreadUnits, spreadNote } from '../common/seed-spread.js';
 import { z } from 'zod';
 import { positiveInteger, sortedUnique } from '../common/fields.js';
 import { peakBeyondMinimum, widthRows } from './width-curve.js';
@@ -70,12 +71,28 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
       'more data hurts at widths',
       hurts.length
         ? hurts
-            .map((r) => `${r.width} (${pct(smallerNRow(rows, r)?.testError ?? NaN)} → ${pct(r.testError)})`)
+            .map((r) => {
+              const smaller = smallerNRow(rows, r) as Row;
+              return `${r.width} (${pct(smaller.testError)} → ${pct(r.testError)}${spreadNote(smaller, r, 'testError')})`;
+            })
             .join(', ')
         : 'none',
     ],
   ]);
-  return { summary: { peaks, moreDataHurtsWidths: hurts.map((r) => r.width) }, summaryLines: lines };
+  // Over seeds, the size of each "more data hurts" in units of the seed spread (see seed-spread.ts).
+  const hurtsInSpreadUnits = hurts.map(
+    (r) => effectInSpreadUnits(smallerNRow(rows, r) as Row, r, 'testError') ?? null,
+  );
+  return {
+    summary: {
+      peaks,
+      moreDataHurtsWidths: hurts.map((r) => r.width),
+      ...(hurtsInSpreadUnits.some((u) => u !== null)
+        ? { moreDataHurtsInSpreadUnits: hurtsInSpreadUnits }
+        : {}),
+    },
+    summaryLines: lines,
+  };
 }
 
 export const samplewisePreset = definePreset<SamplewiseConfig>({
