@@ -76,25 +76,36 @@ export function variantCurve(rows: Row[], reuse: boolean, thresholdParameters: n
 
 export interface BelkinVariantSummary {
   reuse: boolean;
-  /** Lowest test error below the threshold (the classical minimum). */
+  /** Lowest test error below the threshold (the bottom of the classical U). */
   minimumBelow: Row;
-  /** Highest test error within a factor 2 of the threshold's parameter count (the peak). */
+  /**
+   * Highest test error from that minimum up to twice the threshold's parameter count: the peak
+   * (the minimum itself when the curve only falls there).
+   */
   peak: Row;
-  /** Highest squared test loss within a factor 2 of the threshold. */
+  /** The same two for the squared test loss. */
+  lossMinimumBelow: Row;
   lossPeak: Row;
   widest: Row;
 }
 
 function summarizeVariant(curve: Row[], reuse: boolean, threshold: number): BelkinVariantSummary {
+  const lowest = (rows: Row[], key: string) => rows.reduce((p, r) => (r[key] < p[key] ? r : p), rows[0]);
   const highest = (rows: Row[], key: string) => rows.reduce((p, r) => (r[key] > p[key] ? r : p), rows[0]);
   const below = curve.filter((r) => r.parameters < threshold);
-  const near = curve.filter((r) => r.parameters >= threshold / 2 && r.parameters <= 2 * threshold);
-  const around = near.length ? near : curve;
+  const peakAfter = (minimum: Row, key: string) =>
+    highest(
+      curve.filter((r) => r.parameters >= minimum.parameters && r.parameters <= 2 * threshold),
+      key,
+    );
+  const minimumBelow = lowest(below.length ? below : curve, 'testError');
+  const lossMinimumBelow = lowest(below.length ? below : curve, 'testLoss');
   return {
     reuse,
-    minimumBelow: (below.length ? below : curve).reduce((b, r) => (r.testError < b.testError ? r : b)),
-    peak: highest(around, 'testError'),
-    lossPeak: highest(around, 'testLoss'),
+    minimumBelow,
+    peak: peakAfter(minimumBelow, 'testError'),
+    lossMinimumBelow,
+    lossPeak: peakAfter(lossMinimumBelow, 'testLoss'),
     widest: curve[curve.length - 1],
   };
 }
@@ -131,15 +142,16 @@ export function summarizeBelkin(
         `${k(v.minimumBelow.parameters)} parameters: ${pct(v.minimumBelow.testError)}`,
       ],
       [
-        '  zero-one peak near it',
+        '  zero-one peak after it',
         `${k(v.peak.parameters)}: ${pct(v.peak.testError)}, ` +
           `+${pct(v.peak.testError - v.minimumBelow.testError)}${spreadNote(v.minimumBelow, v.peak, 'testError')} over the minimum, ` +
           `+${pct(v.peak.testError - v.widest.testError)}${spreadNote(v.widest, v.peak, 'testError')} over the widest`,
       ],
       [
-        '  squared-loss peak near it',
-        `${k(v.lossPeak.parameters)}: ${v.lossPeak.testLoss.toFixed(4)} ` +
-          `(widest ${v.widest.testLoss.toFixed(4)}${spreadNote(v.widest, v.lossPeak, 'testLoss')})`,
+        '  squared-loss peak',
+        `${k(v.lossPeak.parameters)}: ${v.lossPeak.testLoss.toFixed(4)}; minimum below ` +
+          `${v.lossMinimumBelow.testLoss.toFixed(4)}${spreadNote(v.lossMinimumBelow, v.lossPeak, 'testLoss')}, ` +
+          `widest ${v.widest.testLoss.toFixed(4)}${spreadNote(v.widest, v.lossPeak, 'testLoss')}`,
       ],
       [
         '  widest',
@@ -160,6 +172,7 @@ export function summarizeBelkin(
         reuse: v.reuse,
         minimumBelow: brief(v.minimumBelow),
         peak: brief(v.peak),
+        lossMinimumBelow: brief(v.lossMinimumBelow),
         lossPeak: brief(v.lossPeak),
         widest: brief(v.widest),
       })),
