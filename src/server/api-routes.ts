@@ -29,7 +29,11 @@ export function registerApiRoutes(app: FastifyInstance, store: Store, launcher: 
   app.get('/api/presets', (_req, reply) =>
     send(
       reply,
-      Object.values(PRESETS).map((p) => ({ name: p.name, description: p.description, indexKeys: p.indexKeys })),
+      Object.values(PRESETS).map((p) => ({
+        name: p.name,
+        description: p.description,
+        indexKeys: p.indexKeys,
+      })),
     ),
   );
   app.get('/api/presets/:name/schema', (req, reply) => {

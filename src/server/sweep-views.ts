@@ -35,7 +35,10 @@ export function sweepList(store: Store): SweepListEntry[] {
 
 /** The sweep with exactly this id, or undefined (the API does not guess from prefixes). */
 export function sweepById(store: Store, id: string): StoredSweep | undefined {
-  return store.sweeps().find((s) => s.id === id);
+  const found = store.sweeps().find((s) => s.id === id);
+  if (!found) return undefined;
+  const { counts: _counts, ...sweep } = found; // as findSweep gives it (ddlab export prints that)
+  return sweep;
 }
 
 /** A sweep with its status counts and its aggregate over seeds: the numbers of `ddlab show`. */
