@@ -1,0 +1,106 @@
+// The figures of the run directory made interactive for the browser, by rewriting their Vega-Lite
+// specs rather than keeping a second set: tooltips with every field of the hovered row at full
+// precision, log/linear axes, series switched on and off from the legend, panels shown or hidden.
+// Pure spec → spec (isomorphic), so it is tested without a browser.
+import type { VegaLiteSpec } from './figure-style.js';
+
+type Json = Record<string, unknown>;
+type Axis = 'x' | 'y';
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every unit view (an object with `mark` and `encoding`) in the spec, in document order. */
+function units(spec: unknown): Json[] {
+  const out: Json[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isObject(v)) return;
+    if ('mark' in v && isObject(v.encoding)) out.push(v);
+    for (const key of ['layer', 'vconcat', 'hconcat', 'concat', 'spec']) if (key in v) walk(v[key]);
+  };
+  walk(spec);
+  return out;
+}
+
+/** Tooltips with the whole data row of the hovered mark (exact values, not axis-rounded ones). */
+export function withTooltips(spec: VegaLiteSpec): VegaLiteSpec {
+  const s = structuredClone(spec) as unknown as Json;
+  const config = isObject(s.config) ? s.config : {};
+  s.config = {
+    ...config,
+    mark: { ...(isObject(config.mark) ? config.mark : {}), tooltip: { content: 'data' } },
+  };
+  return s as unknown as VegaLiteSpec;
+}
+
+/** The scale type of the first quantitative encoding on `axis` that has data fields: log or linear. */
+export function scaleType(spec: VegaLiteSpec, axis: Axis): 'log' | 'linear' | undefined {
+  for (const u of units(spec)) {
+    const enc = (u.encoding as Json)[axis];
+    if (!isObject(enc) || enc.type !== 'quantitative' || isRule(u)) continue;
+    const scale = isObject(enc.scale) ? enc.scale : {};
+    return scale.type === 'log' ? 'log' : 'linear';
+  }
+  return undefined;
+}
+
+/** Every quantitative `axis` scale set to `type` (threshold rules follow, being on the same scale). */
+export function withScale(spec: VegaLiteSpec, axis: Axis, type: 'log' | 'linear'): VegaLiteSpec {
+  const s = structuredClone(spec);
+  for (const u of units(s)) {
+    const encoding = u.encoding as Json;
+    for (const channel of axis === 'x' ? ['x', 'x2'] : ['y', 'y2']) {
+      const enc = encoding[channel];
+      if (!isObject(enc) || (enc.type !== undefined && enc.type !== 'quantitative')) continue;
+      const { zero: _zero, ...scale } = isObject(enc.scale) ? enc.scale : {};
+      // Without 'zero': a log scale cannot hold it, and a linear one then fits the data.
+      enc.scale = { ...scale, type };
+    }
+  }
+  return s;
+}
+
+/**
+ * Clicking a legend entry picks its series (shift-click adds more); the others fade. Each unit view
+ * with a nominal colour gets its own selection, since Vega-Lite wants unique parameter names.
+ */
+export function withSeriesToggles(spec: VegaLiteSpec): VegaLiteSpec {
+  const s = structuredClone(spec);
+  units(s).forEach((u, i) => {
+    const encoding = u.encoding as Json;
+    const color = encoding.color;
+    if (!isObject(color) || color.type !== 'nominal' || typeof color.field !== 'string') return;
+    const name = `series_${i}`;
+    u.params = [
+      ...((u.params as unknown[]) ?? []),
+      { name, select: { type: 'point', fields: [color.field] }, bind: 'legend' },
+    ];
+    encoding.opacity = { condition: { param: name, value: 1, empty: true }, value: 0.1 };
+  });
+  return s;
+}
+
+/** The panel titles of a vertically stacked figure (its y titles), or [] for a single panel. */
+export function panelTitles(spec: VegaLiteSpec): string[] {
+  const panels = (spec as unknown as Json).vconcat;
+  if (!Array.isArray(panels) || panels.length < 2) return [];
+  return panels.map((p, i) => {
+    const y = units(p)
+      .map((u) => (u.encoding as Json).y)
+      .find((y) => isObject(y) && typeof y.title === 'string') as Json | undefined;
+    return (y?.title as string | undefined) ?? `panel ${i + 1}`;
+  });
+}
+
+/** Only the panels whose flag is set (all of them when none is). */
+export function withPanels(spec: VegaLiteSpec, shown: boolean[]): VegaLiteSpec {
+  const s = structuredClone(spec) as unknown as Json;
+  if (!Array.isArray(s.vconcat) || !shown.some(Boolean)) return s as unknown as VegaLiteSpec;
+  s.vconcat = s.vconcat.filter((_, i) => shown[i] !== false);
+  return s as unknown as VegaLiteSpec;
+}
+
+function isRule(u: Json): boolean {
+  const mark = u.mark;
+  return mark === 'rule' || (isObject(mark) && mark.type === 'rule');
+}
