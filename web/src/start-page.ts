@@ -103,7 +103,8 @@ export const startPage: Page = (root, params) => {
     );
     presetSelect.value = params.get('preset') ?? 'rff';
     await loadPreset();
-    element.dataset.ready = '1';
+    // (Not element.dataset: a form's named controls shadow its properties, and rff has a 'dataset'.)
+    element.setAttribute('data-ready', '1');
   });
   return () => {};
 };
