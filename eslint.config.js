@@ -7,9 +7,21 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     // (report/ may use Node to write files and rasterise; its figure specs and types stay isomorphic.)
-    files: ['src/{engine,data,models,fit,probes,experiments,theory}/**/*.ts', 'src/report/*-figure.ts'],
+    files: [
+      'src/{engine,data,models,fit,probes,experiments,theory}/**/*.ts',
+      'src/report/*-figure.ts',
+      'src/report/*-figures.ts',
+      'src/report/interactive-spec.ts',
+    ],
     rules: {
       // The science layers are isomorphic: they must run in a browser too.
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'os', 'child_process'] }],
+    },
+  },
+  {
+    // The web lab runs in the browser only.
+    files: ['web/**/*.ts'],
+    rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'os', 'child_process'] }],
     },
   },

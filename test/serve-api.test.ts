@@ -56,11 +56,13 @@ describe('the JSON API', () => {
   });
 
   it('aggregates over seeds exactly as ddlab show does', async () => {
-    const detail = revive((await rawRequest(base, `/api/sweeps/${sweepId}`)).body);
-    expect(detail.grids).toHaveLength(1);
-    expect(detail.grids[0].rows).toHaveLength(4);
+    const detail = JSON.parse((await rawRequest(base, `/api/sweeps/${sweepId}`)).body);
+    expect(detail.counts).toEqual({ pending: 0, running: 0, done: 3, failed: 0 });
+    const grids = revive((await rawRequest(base, `/api/sweeps/${sweepId}/aggregate`)).body);
+    expect(grids).toHaveLength(1);
+    expect(grids[0].rows).toHaveLength(4);
     const shown = (await cli(['show', sweepId, '--db', db])).trimEnd().split('\n').slice(1);
-    expect(showLines(detail.grids)).toEqual(shown);
+    expect(showLines(grids)).toEqual(shown);
   });
 
   it('exports the same CSV and JSON as ddlab export, and the same SVG as the run directory', async () => {

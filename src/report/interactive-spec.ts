@@ -11,26 +11,62 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
 
 /** Every unit view (an object with `mark` and `encoding`) in the spec, in document order. */
 function units(spec: unknown): Json[] {
-  const out: Json[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) return v.forEach(walk);
+  return unitsWithData(spec).map(([u]) => u);
+}
+
+/** Every unit view with the first row of the data it draws (its own or inherited), if inline. */
+function unitsWithData(spec: unknown): [Json, Json | undefined][] {
+  const out: [Json, Json | undefined][] = [];
+  const walk = (v: unknown, inherited: Json | undefined) => {
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, inherited));
     if (!isObject(v)) return;
-    if ('mark' in v && isObject(v.encoding)) out.push(v);
-    for (const key of ['layer', 'vconcat', 'hconcat', 'concat', 'spec']) if (key in v) walk(v[key]);
+    const values = isObject(v.data) ? v.data.values : undefined;
+    const row = Array.isArray(values) ? (isObject(values[0]) ? values[0] : undefined) : inherited;
+    if ('mark' in v && isObject(v.encoding)) out.push([v, row]);
+    for (const key of ['layer', 'vconcat', 'hconcat', 'concat', 'spec']) if (key in v) walk(v[key], row);
   };
-  walk(spec);
+  walk(spec, undefined);
   return out;
 }
 
-/** Tooltips with the whole data row of the hovered mark (exact values, not axis-rounded ones). */
+/** The seed statistics that flatten (sweep/aggregate.ts) puts beside a metric's median. */
+const STATS = ['q1', 'q3', 'mean', 'std', 'n'];
+
+/**
+ * Tooltips on every mark but the rules: the row's x, y and series, and the metric's quartiles,
+ * mean, std and seed count where the rows carry them, to 17 significant digits (exact, where the
+ * axes round).
+ */
 export function withTooltips(spec: VegaLiteSpec): VegaLiteSpec {
-  const s = structuredClone(spec) as unknown as Json;
-  const config = isObject(s.config) ? s.config : {};
-  s.config = {
-    ...config,
-    mark: { ...(isObject(config.mark) ? config.mark : {}), tooltip: { content: 'data' } },
-  };
-  return s as unknown as VegaLiteSpec;
+  const s = structuredClone(spec);
+  for (const [u, row] of unitsWithData(s)) {
+    if (isRule(u)) continue;
+    const encoding = u.encoding as Json;
+    const fields: string[] = [];
+    for (const channel of ['x', 'y', 'color']) {
+      const enc = encoding[channel];
+      if (isObject(enc) && typeof enc.field === 'string' && !fields.includes(enc.field))
+        fields.push(enc.field);
+    }
+    const y = isObject(encoding.y) ? encoding.y.field : undefined;
+    if (typeof y === 'string' && row)
+      for (const stat of STATS) if (`${y}_${stat}` in row) fields.push(`${y}_${stat}`);
+    const colorField = isObject(encoding.color) ? encoding.color.field : undefined;
+    const typeOf = (f: string) =>
+      row && f in row
+        ? typeof row[f] === 'number'
+          ? 'quantitative'
+          : 'nominal'
+        : f === colorField
+          ? 'nominal'
+          : 'quantitative';
+    encoding.tooltip = fields.map((field) =>
+      typeOf(field) === 'quantitative'
+        ? { field, type: 'quantitative', format: '.17~g' }
+        : { field, type: 'nominal' },
+    );
+  }
+  return s;
 }
 
 /** The scale type of the first quantitative encoding on `axis` that has data fields: log or linear. */

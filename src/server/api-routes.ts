@@ -1,6 +1,8 @@
 // The JSON API over the store: sweeps, trials, rows, series, aggregates (the numbers of
 // `ddlab show`), figures (the Vega-Lite specs of the run directory) and the exported files
 // (those `ddlab export` and `ddlab run` write), plus starting a sweep.
+// GET /api/sweeps, /api/sweeps/ID, …/ID/aggregate, …/ID/trials[?status=], …/ID/report,
+// …/ID/export.csv|json, …/ID/figure[-k].svg|png; GET /api/presets[/NAME/schema]; POST /api/sweeps.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { presetJsonSchema } from '../experiments/preset-json-schema.js';
 import { PRESETS } from '../experiments/presets.js';
@@ -12,7 +14,14 @@ import { figureParams, parseInput, presetParams, sweepParams, trialQuery } from 
 import { jsonBody } from './json-body.js';
 import type { Launcher } from './sweep-launcher.js';
 import { checkSweepRequest } from './sweep-request.js';
-import { sweepById, sweepDetail, sweepFigures, sweepList, sweepTrials } from './sweep-views.js';
+import {
+  sweepAggregate,
+  sweepById,
+  sweepDetail,
+  sweepFigures,
+  sweepList,
+  sweepTrials,
+} from './sweep-views.js';
 
 const send = (reply: FastifyReply, value: unknown) =>
   reply.type('application/json; charset=utf-8').send(jsonBody(value));
@@ -47,6 +56,10 @@ export function registerApiRoutes(app: FastifyInstance, store: Store, launcher: 
     const sweep = sweepOf(req.params, reply);
     return sweep && send(reply, sweepDetail(store, sweep));
   });
+  app.get('/api/sweeps/:id/aggregate', (req, reply) => {
+    const sweep = sweepOf(req.params, reply);
+    return sweep && send(reply, sweepAggregate(store, sweep));
+  });
   app.get('/api/sweeps/:id/trials', (req, reply) => {
     const { status } = parseInput(trialQuery, req.query, 'query');
     const sweep = sweepOf(req.params, reply);
@@ -66,7 +79,7 @@ export function registerApiRoutes(app: FastifyInstance, store: Store, launcher: 
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${sweep.id}.csv"`)
-      .send(aggregateCsv(sweepDetail(store, sweep).grids));
+      .send(aggregateCsv(sweepAggregate(store, sweep)));
   });
   app.get('/api/sweeps/:id/export.json', (req, reply) => {
     const sweep = sweepOf(req.params, reply);

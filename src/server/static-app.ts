@@ -1,6 +1,6 @@
 // The built single-page app (web/dist). Files are served only from that folder: @fastify/static
-// lists it once at start (wildcard off), so only the files found there have routes and no path,
-// however encoded, can reach outside it. The app's own paths (/, /sweeps/ID, /compare, /new) get
+// (through @fastify/send) decodes and normalises each path and refuses any that would leave it, and
+// files are looked up per request, so a rebuild of the app shows without restarting the server. The app's own paths (/, /sweeps/ID, /compare, /new) get
 // index.html; a sweep that does not exist gets it with status 404, and the app shows its 404 page.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const NOT_BUILT = `<!doctype html><title>ddlab</title><p>The web app is not buil
 export async function serveApp(app: FastifyInstance, appDir: string, store: Store): Promise<void> {
   const indexFile = join(appDir, 'index.html');
   const built = existsSync(indexFile);
-  if (built) await app.register(fastifyStatic, { root: appDir, wildcard: false, index: false });
+  if (built) await app.register(fastifyStatic, { root: appDir, index: false, dotfiles: 'deny' });
   const page = (status: number) => (_req: unknown, reply: import('fastify').FastifyReply) =>
     reply
       .code(built ? status : 503)

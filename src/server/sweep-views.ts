@@ -41,15 +41,18 @@ export function sweepById(store: Store, id: string): StoredSweep | undefined {
   return sweep;
 }
 
-/** A sweep with its status counts and its aggregate over seeds: the numbers of `ddlab show`. */
+/** A sweep with its status counts (cheap: pages fetch it on every change). */
 export function sweepDetail(store: Store, sweep: StoredSweep) {
-  const preset = presetNamed(sweep.preset);
   return {
     sweep,
     counts: store.statusCounts(sweep.id),
-    indexKeys: preset.indexKeys ?? [],
-    grids: sweepGrids(store, sweep.id, preset),
+    indexKeys: presetNamed(sweep.preset).indexKeys ?? [],
   };
+}
+
+/** The sweep aggregated over seeds per grid point: the numbers of `ddlab show`. */
+export function sweepAggregate(store: Store, sweep: StoredSweep) {
+  return sweepGrids(store, sweep.id, presetNamed(sweep.preset));
 }
 
 /** Trials with their config, status, timings and error; rows are fetched apart (they are many). */
