@@ -123,6 +123,34 @@ describe('interactive figures', () => {
     (await run(spec)).finalize();
   });
 
+  it('keeps each mark’s own opacity for the picked series (translucent bands stay translucent)', () => {
+    const golden = GOLDEN['linear-gaussian'];
+    const config = { ...presetNamed('linear-gaussian').resolve({}), ...golden.config };
+    const spec = withSeriesToggles(figureFor('linear-gaussian', config, { ...golden, summaryLines: [] }));
+    const toggled: { own: number; picked: number; faded: number }[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) return v.forEach(walk);
+      if (v === null || typeof v !== 'object') return;
+      const o = v as {
+        mark?: { opacity?: number };
+        encoding?: { opacity?: { condition: { value: number }; value: number } };
+      };
+      if (o.encoding?.opacity && typeof o.mark === 'object' && typeof o.mark.opacity === 'number')
+        toggled.push({
+          own: o.mark.opacity,
+          picked: o.encoding.opacity.condition.value,
+          faded: o.encoding.opacity.value,
+        });
+      Object.values(v).forEach(walk);
+    };
+    walk(spec);
+    expect(toggled.length).toBeGreaterThan(0); // the IQR bands
+    for (const t of toggled) {
+      expect(t.picked).toBe(t.own);
+      expect(t.faded).toBeLessThan(t.own);
+    }
+  });
+
   it('names the panels and shows only the ticked ones', () => {
     expect(panelTitles(rff)).toEqual([
       'test squared loss',

@@ -111,9 +111,23 @@ export function withSeriesToggles(spec: VegaLiteSpec): VegaLiteSpec {
       ...((u.params as unknown[]) ?? []),
       { name, select: { type: 'point', fields: [color.field] }, bind: 'legend' },
     ];
-    encoding.opacity = { condition: { param: name, value: 1, empty: true }, value: 0.1 };
+    // Picked (or nothing picked): the mark's own opacity, so bands stay translucent; else faded.
+    const own = markOpacity(u, s as unknown as Json);
+    encoding.opacity = { condition: { param: name, value: own, empty: true }, value: own * 0.12 };
   });
   return s;
+}
+
+/** The opacity Vega-Lite would give the unit's mark: its own, its config's, or the default. */
+function markOpacity(u: Json, top: Json): number {
+  const mark = isObject(u.mark) ? u.mark : { type: u.mark };
+  if (typeof mark.opacity === 'number') return mark.opacity;
+  const config = isObject(top.config) ? top.config : {};
+  for (const key of [mark.type, 'mark'])
+    if (typeof key === 'string' && isObject(config[key]) && typeof config[key].opacity === 'number')
+      return config[key].opacity as number;
+  // Vega-Lite's default: points, ticks, circles and squares 0.7 (unless aggregated), others opaque.
+  return ['point', 'tick', 'circle', 'square'].includes(mark.type as string) ? 0.7 : 1;
 }
 
 /** The panel titles of a vertically stacked figure (its y titles), or [] for a single panel. */
