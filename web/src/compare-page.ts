@@ -29,7 +29,8 @@ export const comparePage: Page = (root, params) => {
     const indexKeys =
       presets.find((p) => p.name === list.find((s) => s.id === ids[0])?.preset)?.indexKeys ?? [];
     let x = common.find((k) => indexKeys.includes(k)) ?? common[0];
-    let metric = common.find((k) => !indexKeys.includes(k) && k !== x) ?? common[0];
+    const metrics = common.filter((k) => !indexKeys.includes(k) && k !== x);
+    let metric = ['testError', 'testLoss'].find((m) => metrics.includes(m)) ?? metrics[0] ?? common[0];
     const holder = h('div');
     const draw = () => {
       finalize();
