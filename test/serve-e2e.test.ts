@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabServer, type LabServer } from '../src/server/lab-server.js';
 import { Store } from '../src/store/store.js';
-import { BIN, tempDir, writeSpec } from './sweep-cli-helpers.js';
+import { BIN, start, tempDir, writeSpec } from './sweep-cli-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const APP = join(ROOT, 'web', 'dist');
@@ -72,9 +72,11 @@ function storeBigSweep(store: Store, rows: number): string {
   return sweep.id;
 }
 
+const sweepList = async () =>
+  (await (await fetch(`${server.url}/api/sweeps`)).json()) as { id: string; name: string; preset: string }[];
+
 async function sweepIdNamed(name: string): Promise<string> {
-  const list = (await (await fetch(`${server.url}/api/sweeps`)).json()) as { id: string; name: string }[];
-  return list.find((s) => s.name === name)!.id;
+  return (await sweepList()).find((s) => s.name === name)!.id;
 }
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -110,11 +112,36 @@ beforeAll(async () => {
   await cli(['run', spec, '--no-progress', '--workers', '0', '--db', db, '--out', join(dir, 'b')]).catch(
     () => undefined,
   );
+  // A training preset, tiny: its per-epoch series feed the slider, heatmap and epoch curves.
+  await cli([
+    'run',
+    'mlp-width',
+    '--n',
+    '100',
+    '--n-test',
+    '100',
+    '--epochs',
+    '3',
+    '--set',
+    'evalEvery=1',
+    '--set',
+    'batchSize=50',
+    '--widths',
+    '2,8',
+    '--seeds',
+    '2',
+    '--no-progress',
+    '--db',
+    db,
+    '--out',
+    join(dir, 'c'),
+  ]);
   const store = new Store(db);
   ids.big = storeBigSweep(store, 10_000);
   store.close();
   server = await startLabServer({ db, host: '127.0.0.1', port: 0, appDir: APP, cli: BIN, pollMs: 100 });
   ids.failing = await sweepIdNamed('with-a-failure');
+  ids.training = (await sweepList()).find((s) => s.preset === 'mlp-width')!.id;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1200, height: 1000 }, acceptDownloads: true });
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -208,6 +235,63 @@ describe('the lab in Chromium', () => {
     expect(await page.locator('.trials tr.trial.failed').count()).toBe(1);
   });
 
+  it('draws a training sweep’s epoch slider, width × epoch heatmap and epoch curves', async () => {
+    await page.goto(`${server.url}/sweeps/${ids.training}`);
+    await page.waitForSelector('.chart[data-figure="epoch-slider"][data-rendered="1"]');
+    await page.waitForSelector('.chart[data-figure="epoch-heatmap"][data-rendered="1"]');
+    const epochsShown = () =>
+      page.evaluate(() => {
+        const view = (window as unknown as LabWindow).ddlabViews.get('epoch-slider')!;
+        return (view.data('data_0') as { epoch: number; width: number }[]).map(
+          (r) => `${r.width}@${r.epoch}`,
+        );
+      });
+    expect(await epochsShown()).toEqual(['2@3', '8@3']); // the last epoch first
+    await page.locator('.chart[data-figure="epoch-slider"] input[type="range"]').fill('1');
+    await expect.poll(epochsShown).toEqual(['2@1', '8@1']);
+    // One cell per width and epoch.
+    expect(await page.locator('.chart[data-figure="epoch-heatmap"] g.mark-rect.role-mark path').count()).toBe(
+      6,
+    );
+    await shot('training-sweep');
+  });
+
+  it('follows a sweep that another process runs, on its own page', async () => {
+    const spec = writeSpec(dir, {
+      name: 'from-a-terminal',
+      preset: 'rff',
+      config: { n: 20, nTest: 10, features: [5, 10, 20] },
+      seeds: 4,
+    });
+    const run = start(['run', spec, '--no-progress', '--workers', '1', '--db', db, '--out', join(dir, 'd')]);
+    try {
+      await page.goto(server.url);
+      const row = page.locator('tr', { has: page.locator('a', { hasText: 'from-a-terminal' }) });
+      await row.locator('a').click();
+      await page.waitForSelector('.meta .counts');
+      const seen = new Set<string>();
+      await expect
+        .poll(
+          async () => {
+            const done = (await page.locator('.meta .counts').getAttribute('data-done'))!;
+            seen.add(done);
+            return done;
+          },
+          { timeout: 120_000, interval: 50 },
+        )
+        .toBe('4');
+      expect((await run.exited).code).toBe(0);
+      expect(seen.size).toBeGreaterThan(1); // it moved while the page was open
+      await page.waitForSelector('.chart[data-figure="figure"][data-rendered="1"]');
+      const perPanel = await page.$$eval('.chart[data-figure="figure"] g.mark-symbol', (groups) =>
+        groups.map((g) => g.querySelectorAll('path').length),
+      );
+      expect(perPanel).toEqual([3, 3, 3, 3]);
+    } finally {
+      run.child.kill();
+    }
+  });
+
   it('shows a 404 page for an unknown sweep', async () => {
     const res = await page.goto(`${server.url}/sweeps/abcdef123456`);
     expect(res!.status()).toBe(404);
@@ -276,6 +360,5 @@ describe('the lab in Chromium', () => {
 });
 
 async function sweepName(id: string): Promise<string> {
-  const list = (await (await fetch(`${server.url}/api/sweeps`)).json()) as { id: string; name: string }[];
-  return list.find((s) => s.id === id)!.name;
+  return (await sweepList()).find((s) => s.id === id)!.name;
 }
