@@ -331,6 +331,39 @@ describe('the lab in Chromium', () => {
     ids.form = id;
   });
 
+  it('sends the token it was opened with, which a guarded lab requires', async () => {
+    const guarded = await startLabServer({
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      token: 'e2e-token',
+      appDir: APP,
+      cli: BIN,
+    });
+    const submitBadN = async (p: Page) => {
+      await p.click('a[href="/new"]'); // within the app: the token stays with the tab
+      await p.waitForSelector('form[data-ready="1"]');
+      await p.fill('input[name="n"]', '-1');
+      await p.click('button[type="submit"]');
+    };
+    const fresh = await browser.newPage();
+    try {
+      await page.goto(`${guarded.url}/?token=e2e-token`);
+      expect(new URL(page.url()).search).toBe(''); // taken out of the address bar
+      await submitBadN(page);
+      // Past the guard: the server's validation answered.
+      await expect.poll(() => page.locator('[data-error="n"]').textContent()).toMatch(/got -1$/);
+      await fresh.goto(guarded.url);
+      await submitBadN(fresh);
+      await expect
+        .poll(() => fresh.locator('[data-error="request"]').textContent())
+        .toMatch(/needs its token/);
+    } finally {
+      await fresh.close();
+      await guarded.close();
+    }
+  });
+
   it('compares two sweeps on one chart', async () => {
     await page.goto(`${server.url}/compare?ids=${ids.finished},${ids.form}`);
     await page.waitForSelector('.chart[data-figure="compare"][data-rendered="1"]');
