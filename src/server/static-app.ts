@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Store } from '../store/store.js';
 import { sweepById } from './sweep-views.js';
 
@@ -16,7 +16,7 @@ export async function serveApp(app: FastifyInstance, appDir: string, store: Stor
   const indexFile = join(appDir, 'index.html');
   const built = existsSync(indexFile);
   if (built) await app.register(fastifyStatic, { root: appDir, index: false, dotfiles: 'deny' });
-  const page = (status: number) => (_req: unknown, reply: import('fastify').FastifyReply) =>
+  const page = (status: number) => (_req: unknown, reply: FastifyReply) =>
     reply
       .code(built ? status : 503)
       .type('text/html; charset=utf-8')
