@@ -371,6 +371,15 @@ describe('the lab in Chromium', () => {
       t.map((x) => x.textContent),
     );
     expect(legend.sort()).toEqual(['from-the-form', await sweepName(ids.finished)].sort());
+    // Not a run-directory figure: its SVG is drawn in the browser.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button[data-export="svg"]'),
+    ]);
+    expect(download.suggestedFilename()).toBe('compare.svg');
+    const svg = readFileSync((await download.path())!, 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('from-the-form');
     await shot('compare');
   });
 

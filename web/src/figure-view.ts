@@ -93,7 +93,25 @@ export function figureView(
           h('a', { href: exports.svg, download: '', class: 'button' }, 'SVG'),
           h('a', { href: exports.png, download: '', class: 'button' }, 'PNG'),
         ]
-      : []),
+      : // Figures the run directory does not hold (training curves, compare): drawn by vega here.
+        (['svg', 'png'] as const).map((type) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              'data-export': type,
+              onclick: async () => {
+                if (!current) return;
+                const a = h('a', {
+                  href: await current.view.toImageURL(type, type === 'png' ? 2 : 1),
+                  download: `${name}.${type}`,
+                });
+                a.click();
+              },
+            },
+            type.toUpperCase(),
+          ),
+        )),
   );
   draw();
   return {
