@@ -10,6 +10,7 @@ import { FLAG_OF, presetHelp } from './preset-docs.js';
 import { ddlabVersion } from './provenance.js';
 import { SECRET_FLAGS, SECRET_HELP, secretFrom } from './secret-option.js';
 import { registerResultCommands } from './result-commands.js';
+import { registerServeCommand } from './serve-command.js';
 import { DEFAULT_MAX_TRIALS, runCommand } from './run-command.js';
 import { registerTheoryCommand } from './theory-command.js';
 import { registerWorkerCommand } from './worker-command.js';
@@ -154,6 +155,7 @@ registerResultCommands(program);
 registerTheoryCommand(program);
 registerWorkerCommand(program);
 registerCancelCommand(program);
+registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(errorLine(e instanceof Error ? e.message : String(e)));

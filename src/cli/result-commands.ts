@@ -6,7 +6,8 @@ import { presetNamed } from '../experiments/presets.js';
 import { gridPointLine, sweepGrids } from '../report/run-directory.js';
 import { Store } from '../store/store.js';
 import type { GridAggregate } from '../sweep/aggregate.js';
-import type { Stats } from '../experiments/common/statistics.js';
+import { aggregateCsv } from '../report/aggregate-csv.js';
+import { sweepJson } from '../report/sweep-json.js';
 
 const DB_OPTION = ['--db <path>', 'the SQLite store', 'ddlab.db'] as const;
 
@@ -65,8 +66,7 @@ export function registerResultCommands(program: Command): void {
       const sweep = store.findSweep(ref);
       let text: string;
       if (o.json) {
-        const trials = store.trials(sweep.id).map((t) => ({ ...t, points: store.points(sweep.id, t.id) }));
-        text = JSON.stringify({ sweep, trials }, null, 2) + '\n';
+        text = sweepJson(store, sweep);
       } else {
         text = aggregateCsv(sweepGrids(store, sweep.id, presetNamed(sweep.preset)));
       }
@@ -74,39 +74,6 @@ export function registerResultCommands(program: Command): void {
       if (o.out) writeFileSync(o.out, text);
       else process.stdout.write(text);
     });
-}
-
-const STAT_COLUMNS: (keyof Stats)[] = ['n', 'mean', 'std', 'median', 'q1', 'q3', 'ci95Low', 'ci95High'];
-
-export function aggregateCsv(grids: GridAggregate[]): string {
-  const axisKeys = [...new Set(grids.flatMap((g) => Object.keys(g.axes)))];
-  const xKeys = [...new Set(grids.flatMap((g) => g.rows.flatMap((r) => Object.keys(r.x))))];
-  const header = ['grid', ...axisKeys, ...xKeys, 'metric', 'ok', 'failed', ...STAT_COLUMNS];
-  const lines = [header.join(',')];
-  grids.forEach((g, k) => {
-    for (const row of g.rows) {
-      for (const [metric, s] of Object.entries(row.metrics)) {
-        lines.push(
-          [
-            k + 1,
-            ...axisKeys.map((a) => csvCell(g.axes[a])),
-            ...xKeys.map((x) => csvCell(row.x[x])),
-            metric,
-            g.ok,
-            g.failed,
-            ...STAT_COLUMNS.map((c) => String(s[c])),
-          ].join(','),
-        );
-      }
-    }
-  });
-  return lines.join('\n') + '\n';
-}
-
-function csvCell(v: unknown): string {
-  if (v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function fmt(x: number): string {

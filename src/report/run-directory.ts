@@ -3,7 +3,7 @@
 // over seeds per grid point (median line, IQR band).
 import type { Preset, PresetResult } from '../experiments/preset.js';
 import type { Sweep } from '../experiments/experiment.js';
-import type { Store } from '../store/store.js';
+import type { Store, TrialStatus } from '../store/store.js';
 import { aggregate, flatten, type GridAggregate } from '../sweep/aggregate.js';
 import type { VegaLiteSpec } from './figure-style.js';
 import { figureFor } from './figures.js';
@@ -35,18 +35,27 @@ export function sweepGrids(store: Store, sweepId: string, preset: Preset): GridA
   return aggregate(trials, preset.indexKeys);
 }
 
+/** What a run directory holds, computed from the store: rows, summary, figures and series. */
+export interface SweepReport {
+  sweep: { id: string; name: string; trials: Record<'total' | TrialStatus, number> };
+  config: Record<string, unknown>;
+  points: Record<string, number>[];
+  summary: Record<string, unknown>;
+  /** Summary lines for the terminal. */
+  lines: string[];
+  figures: Record<string, VegaLiteSpec>;
+  series: { trial: string; name: string; step: number; value: number }[];
+}
+
 /**
- * Writes the run directory of a finished (or stopped) sweep: results.json, results.csv, the figures
- * (figure.svg/png, or figure-k.svg/png per grid point) and series.csv. Returns the summary lines for
- * the terminal and the paths written.
+ * The report of a sweep in the store as it stands now (finished or not): `ddlab run` writes it to
+ * the run directory and `ddlab serve` shows it, so both draw the same figures from the same rows.
  */
-export async function writeRunDirectory(
+export function sweepReport(
   store: Store,
-  sweep: Sweep,
+  sweep: { id: string; name: string; spec: unknown },
   preset: Preset,
-  outDir: string,
-  provenance: Record<string, unknown>,
-): Promise<{ lines: string[]; files: string[] }> {
+): SweepReport {
   const trials = store.trials(sweep.id);
   const counts = { total: trials.length, done: 0, failed: 0, pending: 0, running: 0 };
   for (const t of trials) counts[t.status]++;
@@ -89,14 +98,38 @@ export async function writeRunDirectory(
       figures[grids.length === 1 ? 'figure' : `figure-${k + 1}`] = figureFor(preset.name, config, result);
     });
   }
-  const config = trials.length === 1 ? trials[0].config : sweep.spec;
+  const config = trials.length === 1 ? trials[0].config : (sweep.spec as Record<string, unknown>);
   const series = trials.flatMap((t) => store.series(sweep.id, t.id).map((v) => ({ trial: t.id, ...v })));
+  return { sweep: sweepInfo, config, points, summary, lines, figures, series };
+}
+
+/**
+ * Writes the run directory of a finished (or stopped) sweep: results.json, results.csv, the figures
+ * (figure.svg/png, or figure-k.svg/png per grid point) and series.csv. Returns the summary lines for
+ * the terminal and the paths written.
+ */
+export async function writeRunDirectory(
+  store: Store,
+  sweep: Sweep,
+  preset: Preset,
+  outDir: string,
+  provenance: Record<string, unknown>,
+): Promise<{ lines: string[]; files: string[] }> {
+  const r = sweepReport(store, sweep, preset);
   const written = await writeResultsFiles(
     outDir,
-    { experiment: preset.name, config, sweep: sweepInfo, points, summary, provenance, series },
-    figures,
+    {
+      experiment: preset.name,
+      config: r.config,
+      sweep: r.sweep,
+      points: r.points,
+      summary: r.summary,
+      provenance,
+      series: r.series,
+    },
+    r.figures,
   );
-  return { lines, files: [written.json, written.csv, ...written.figures] };
+  return { lines: r.lines, files: [written.json, written.csv, ...written.figures] };
 }
 
 /** 'grid point k (axis=value …): ok, failed[, unfinished]' — in run summaries and `ddlab show`. */

@@ -213,6 +213,14 @@ export class Store {
       .run(error, new Date().toISOString(), seconds, worker, sweepId, trialId, owner);
   }
 
+  /**
+   * SQLite's data_version: changes whenever another connection (another process) commits to the
+   * file. Cheap to poll; `ddlab serve` watches the store with it.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   sweeps(): (StoredSweep & { counts: Record<TrialStatus, number> })[] {
     const rows = this.db.prepare('SELECT * FROM sweeps ORDER BY created').all() as SweepRow[];
     return rows.map((r) => ({ ...parseSweep(r), counts: this.statusCounts(r.id) }));
