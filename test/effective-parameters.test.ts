@@ -125,7 +125,8 @@ describe('effective parameters of the whole-curve solver', () => {
         const f = await base.block(xx, 0, 20);
         const out = zeros(xx.rows, j1 - j0);
         for (let i = 0; i < xx.rows; i++)
-          for (let j = j0; j < j1; j++) out.data[i * (j1 - j0) + j - j0] = f.data[i * 20 + (j === 19 ? 0 : j)];
+          for (let j = j0; j < j1; j++)
+            out.data[i * (j1 - j0) + j - j0] = f.data[i * 20 + (j === 19 ? 0 : j)];
         return out;
       },
     };

@@ -64,7 +64,10 @@ export async function shiftedEffectiveParameters(
   const x = await solveRightTransposed(factor, train.concat(nf)); // n × N
   let testSum = 0;
   for (let r0 = 0; r0 < test.rows; r0 += ROW_CHUNK) {
-    const y = await solveRightTransposed(factor, test.concatRows(nf, r0, Math.min(r0 + ROW_CHUNK, test.rows)));
+    const y = await solveRightTransposed(
+      factor,
+      test.concatRows(nf, r0, Math.min(r0 + ROW_CHUNK, test.rows)),
+    );
     testSum += sumOfSquares(await gemm(y, x, { transB: true })); // rows of S_test
   }
   return { train: sumOfSquares(x), test: (train.rows / test.rows) * testSum };
@@ -96,9 +99,11 @@ export async function kernelEffectiveParameters(
 async function columnSquares(l: Matrix, blocks: ColumnBlocks, order: number): Promise<Float64Array> {
   const out = new Float64Array(order);
   for (let r0 = 0; r0 < blocks.rows; r0 += ROW_CHUNK) {
-    const x = await solveRightTransposed(l, blocks.concatRows(order, r0, Math.min(r0 + ROW_CHUNK, blocks.rows)));
-    for (let i = 0; i < x.rows; i++)
-      for (let j = 0; j < order; j++) out[j] += x.data[i * order + j] ** 2;
+    const x = await solveRightTransposed(
+      l,
+      blocks.concatRows(order, r0, Math.min(r0 + ROW_CHUNK, blocks.rows)),
+    );
+    for (let i = 0; i < x.rows; i++) for (let j = 0; j < order; j++) out[j] += x.data[i * order + j] ** 2;
   }
   return out;
 }
