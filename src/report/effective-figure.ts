@@ -35,7 +35,7 @@ export function effectiveColumn(o: EffectiveColumnOptions): PanelSpec {
     type: 'nominal' as const,
     title: null,
     scale: { domain: [BELOW, ABOVE], range: ['#4c78a8', '#e45756'] },
-    legend: { orient: 'top' as const },
+    legend: { orient: 'top' as const, labelLimit: 240 },
   };
   const pTest = {
     field: 'effectiveTest',

@@ -6,7 +6,7 @@ export function effectiveRows(f: EffectiveFold, size = 'N'): [string, string][] 
   const g = (x: number) => x.toPrecision(4);
   const branch = (b: BranchFold) =>
     b.best
-      ? `${b.localMinima} local minimum${b.localMinima === 1 ? '' : 'a'} along p_test; best ${size} = ${b.best.size}: p_test ${g(b.best.effectiveTest)}, test loss ${g(b.best.testLoss)}`
+      ? `${b.localMinima} local ${b.localMinima === 1 ? 'minimum' : 'minima'} along p_test; best ${size} = ${b.best.size}: p_test ${g(b.best.effectiveTest)}, test loss ${g(b.best.testLoss)}`
       : '(no points)';
   const r = f.ratioToLowerBranch;
   return [
