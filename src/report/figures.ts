@@ -7,6 +7,7 @@ import { rffFigureSpec } from './rff-figure.js';
 import { theoryFigures } from './theory-figures.js';
 import { trainingFigures } from './training-figures.js';
 import { igrFigures } from './igr-figures.js';
+import { stabilityFigures } from './stability-figures.js';
 
 const FIGURES: Record<string, FigureBuilder> = {
   rff: (config, result) => {
@@ -22,6 +23,7 @@ const FIGURES: Record<string, FigureBuilder> = {
   ...theoryFigures,
   ...trainingFigures,
   ...igrFigures,
+  ...stabilityFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {
