@@ -12,6 +12,7 @@ import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/trai
 import { topHessianEigenvalues } from '../src/probes/hessian-spectrum.js';
 import { symmetricEigen } from '../src/theory/symmetric-eigen.js';
 import { randomData, settings } from './train-helpers.js';
+import { referenceLoss, referenceNet } from './reference-network.js';
 
 /** Q diag(λ) Qᵀ with Q a product of random Householder reflections (exactly orthogonal). */
 function withSpectrum(values: number[], seed: number): Float64Array {
@@ -175,6 +176,37 @@ describe('top Hessian eigenvalues of a network by Lanczos', () => {
       const [want] = await topHessianEigenvalues(alone, { steps: 23, top: 2 });
       for (let i = 0; i < 2; i++) expect(Math.abs(spectra[m][i] - want[i]) / want[0]).toBeLessThan(1e-7);
     }
+  });
+});
+
+describe('a tanh network (smooth: its Hessian is defined everywhere)', () => {
+  it('Lanczos on HVPs matches the Hessian from second differences of the reference loss (1e-5)', async () => {
+    const data = randomData(7, D, C, 32);
+    const shape = { family: 'mlp' as const, widths: [K], activation: 'tanh' as const };
+    const t = await tinyNetworks(data, [{ ...member, shape }]);
+    const p = t.parameters();
+    const net = referenceNet(t.plan, 0);
+    const x = Float64Array.from(data.xTrain);
+    const theta = flattenParameters(p);
+    const f = (q: Float64Array) =>
+      referenceLoss(net, unflattenParameters(q, p), x, data.labelsTrain, D, 'squared');
+    const size = theta.length;
+    const h = 1e-4;
+    const hessian = new Float64Array(size * size);
+    const at = (i: number, si: number, j: number, sj: number) => {
+      const q = Float64Array.from(theta);
+      q[i] += si * h;
+      q[j] += sj * h;
+      return f(q);
+    };
+    for (let i = 0; i < size; i++)
+      for (let j = 0; j <= i; j++) {
+        const v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h * h);
+        hessian[i * size + j] = hessian[j * size + i] = v;
+      }
+    const exact = symmetricEigen({ rows: size, cols: size, data: hessian }).values;
+    const [found] = await topHessianEigenvalues(t, { steps: size, top: 3 });
+    found.forEach((v, i) => expect(Math.abs(v - exact[i]) / exact[0]).toBeLessThan(1e-5));
   });
 });
 

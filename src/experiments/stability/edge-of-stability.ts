@@ -11,7 +11,8 @@ import { EnsembleTrainer, type Member } from '../../fit/train/trainer.js';
 import { topHessianEigenvalues } from '../../probes/hessian-spectrum.js';
 import { z } from 'zod';
 import { alignedLines } from '../common/aligned-lines.js';
-import { listOf, numberIn, omitFields, positiveInteger, sortedUnique } from '../common/fields.js';
+import { listOf, numberIn, omitFields, oneOf, positiveInteger, sortedUnique } from '../common/fields.js';
+import { ACTIVATIONS } from '../../models/network.js';
 import { quantile } from '../common/statistics.js';
 import { definePreset, wholeIssue, type Row } from '../preset.js';
 import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../common/training-config.js';
@@ -43,6 +44,11 @@ export const edgeOfStabilitySchema = z
       ],
     ),
     width: positiveInteger().default(64).describe('hidden width of every layer of the MLP'),
+    activation: oneOf(ACTIVATIONS)
+      .default('tanh')
+      .describe(
+        'hidden nonlinearity: tanh (smooth, as in Cohen et al.) or relu (its kinks make finite-difference Hessians noisy)',
+      ),
     lrs: listOf(numberIn(0, Infinity, { low: true }), 'step sizes > 0')
       .default([0.02, 0.04, 0.08])
       .transform(sortedUnique)
@@ -98,11 +104,17 @@ export async function runEdgeOfStability(
     schedule: { name: 'constant' as const },
     evalEvery: config.every,
   };
-  const shape = networkShapeOf({ family: 'mlp', depth: config.depth }, config.width);
+  const shape = {
+    ...networkShapeOf({ family: 'mlp', depth: config.depth }, config.width),
+    activation: config.activation,
+  };
   const members: Member[] = config.lrs.map((lr) => ({ shape, seed: config.seed, lr }));
   // f64: the finite-difference HVPs then perturb θ by ~1e-5 relative instead of ~4e-3 (f32), far
   // less than the distance to the ReLU kinks, so the Lanczos eigenvalues are the Hessian's.
-  const trainer = await EnsembleTrainer.create(members, data, { ...trainSettings(training), dtype: 'float64' });
+  const trainer = await EnsembleTrainer.create(members, data, {
+    ...trainSettings(training),
+    dtype: 'float64',
+  });
   const measure = async () => {
     const spectra = await topHessianEigenvalues(trainer, {
       steps: config.lanczosSteps,
