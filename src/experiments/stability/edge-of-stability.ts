@@ -27,7 +27,8 @@ export const edgeOfStabilitySchema = z
         labelNoise: 0,
         depth: 2,
         loss: 'squared',
-        init: 'he',
+        // PyTorch's default: a small initial sharpness, from which GD sharpens up to 2/η.
+        init: 'pytorch',
       }),
       [
         'family',
