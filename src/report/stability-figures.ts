@@ -18,7 +18,7 @@ export function edgeOfStabilitySpec(config: Config, result: PresetResult): VegaL
     $schema: SCHEMA,
     title: {
       text: 'Edge of stability: full-batch gradient descent',
-      subtitle: `${config.dataset}, n = ${config.n}, MLP ${config.depth} × ${config.width} (ReLU), ${config.loss} loss; dashed: 2/η`,
+      subtitle: `${config.dataset}, n = ${config.n}, MLP ${config.depth} × ${config.width} (${config.activation}), ${config.loss} loss, init ${config.init}; dashed: 2/η`,
     },
     data: { values: rows.map((r) => ({ ...r })) },
     vconcat: [

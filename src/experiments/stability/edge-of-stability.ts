@@ -21,7 +21,7 @@ export const edgeOfStabilitySchema = z
   .strictObject({
     ...omitFields(
       trainingFields({
-        dataset: 'mnist',
+        dataset: 'mnist1d',
         n: 1000,
         nTest: 500,
         labelNoise: 0,
@@ -51,10 +51,10 @@ export const edgeOfStabilitySchema = z
         'hidden nonlinearity: tanh (smooth, as in Cohen et al.) or relu (its kinks make finite-difference Hessians noisy)',
       ),
     lrs: listOf(numberIn(0, Infinity, { low: true }), 'step sizes > 0')
-      .default([0.02, 0.04, 0.08])
+      .default([0.1, 0.15, 0.2, 0.3])
       .transform(sortedUnique)
       .describe('GD step sizes η, a list; each trains its own copy of the network (threshold 2/η)'),
-    steps: positiveInteger().default(3000).describe('full-batch gradient-descent steps'),
+    steps: positiveInteger().default(1500).describe('full-batch gradient-descent steps'),
     every: positiveInteger().default(50).describe('measure the sharpness every this many steps (and at 0)'),
     lanczosSteps: positiveInteger()
       .default(20)
