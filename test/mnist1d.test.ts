@@ -233,6 +233,16 @@ describe('MNIST-1D in every preset that takes a data set', () => {
     },
     'igr-explicit': { dataset, n: 50, nTest: 50, width: 8, epochs: 2, evalEvery: 1, strengths: [0, 0.02] },
     'igr-modified-flow': { dataset, n: 8, width: 2, count: 2, substeps: 10 },
+    'edge-of-stability': {
+      dataset,
+      n: 50,
+      nTest: 50,
+      width: 4,
+      lrs: [0.1],
+      steps: 4,
+      every: 2,
+      lanczosSteps: 5,
+    },
   };
 
   it('covers every preset with a dataset field', () => {

@@ -308,6 +308,7 @@ describe('polynomial presets', () => {
       ridge: 0,
       draws: 100,
       seed: 1,
+      effectiveParameters: true,
     });
     expect(polynomialFitsPreset.resolve({})).toMatchObject({
       n: 10,
@@ -341,6 +342,11 @@ describe('polynomial presets', () => {
     // The classical trade-off below the threshold: variance grows with the degree.
     expect(points[9].variance).toBeGreaterThan(points[1].variance);
     expect(points[0].bias2).toBeGreaterThan(points[5].bias2);
+    // Effective parameters: least squares and the minimum-norm interpolant are projections of rank
+    // min(p + 1, n), and p_test peaks at the threshold, where the variance explodes.
+    for (const p of points) expect(p.effectiveTrain).toBeCloseTo(Math.min(p.features, 12), 6);
+    expect(Math.abs(summary.effective!.peak.size - 12)).toBeLessThanOrEqual(1);
+    expect(summary.effective!.peak.effectiveTest).toBeGreaterThan(1e3 * 12);
   });
 
   it('polynomial: deterministic, and its preset interface returns summary lines', async () => {

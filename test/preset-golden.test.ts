@@ -58,6 +58,16 @@ const GOLDEN_CONFIGS: Record<string, Config> = {
   },
   'igr-explicit': { n: 64, nTest: 100, width: 8, epochs: 3, batchSize: 16, strengths: [0, 0.1] },
   'igr-modified-flow': { count: 3, substeps: 20 },
+  'edge-of-stability': {
+    n: 64,
+    nTest: 32,
+    width: 4,
+    init: 'he',
+    lrs: [0.01, 0.1, 0.4],
+    steps: 40,
+    every: 20,
+    lanczosSteps: 10,
+  },
 };
 
 const CLOSED_FORM = new Set([

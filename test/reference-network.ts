@@ -5,6 +5,7 @@ import type { Parameters } from '../src/fit/train/initialize.js';
 
 export interface ReferenceNet {
   family: 'mlp' | 'cnn';
+  activation: 'relu' | 'tanh';
   /** Per layer: inputs and outputs of this one network. */
   sizes: {
     in: number;
@@ -20,6 +21,7 @@ export interface ReferenceNet {
 export function referenceNet(plan: EnsemblePlan, m: number): ReferenceNet {
   return {
     family: plan.family,
+    activation: plan.activation,
     sizes: plan.layers.map((l) => ({
       in: l.inPerMember[m],
       out: l.outPerMember[m],
@@ -40,7 +42,7 @@ export function referenceLogits(net: ReferenceNet, p: Parameters, x: Float64Arra
       for (let j = 0; j < s.out; j++) {
         let sum = p.b[l][j];
         for (let i = 0; i < s.in; i++) sum += a[i] * p.w[l][i * s.out + j];
-        z[j] = s.relu ? Math.max(0, sum) : sum;
+        z[j] = s.relu ? (net.activation === 'tanh' ? Math.tanh(sum) : Math.max(0, sum)) : sum;
       }
       a = z;
     });
@@ -73,7 +75,7 @@ export function referenceLogits(net: ReferenceNet, p: Parameters, x: Float64Arra
                 if (yy < 0 || yy >= h || xc < 0 || xc >= w) continue;
                 sum += p.w[l][((o * s.in + i) * 3 + a) * 3 + c] * maps[(i * h + yy) * w + xc];
               }
-          z[(o * h + y) * w + xx] = Math.max(0, sum);
+          z[(o * h + y) * w + xx] = net.activation === 'tanh' ? Math.tanh(sum) : Math.max(0, sum);
         }
     if (s.pool === 'none') maps = z;
     else if (s.pool === 'max2') {

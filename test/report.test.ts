@@ -58,6 +58,34 @@ describe('rffFigureSpec', () => {
   });
 });
 
+describe('rffFigureSpec with effective parameters', () => {
+  // p_test rises to a peak at N = n and falls again past it, as a ridgeless fit's does.
+  const withEffective = points.map((p) => ({
+    ...p,
+    effectiveTrain: Math.min(p.features, n),
+    effectiveTest:
+      p.features * (1 + 10 / (Math.abs(1 - p.features / n) + 0.05)) * (p.features > n ? n / p.features : 1),
+  }));
+  const effectiveSpec = rffFigureSpec(withEffective, { threshold: n, title: 'RFF with p_test' });
+
+  it('compiles without warnings and adds a column against p_test, coloured by branch', async () => {
+    expect(compileVegaLite(effectiveSpec).messages).toEqual([]);
+    const svg = await renderSvg(effectiveSpec);
+    for (const t of [...AXIS_TITLES, 'effective parameters p_test', 'effective parameters'])
+      expect(svg).toContain(`>${t}<`);
+    for (const label of ['below the threshold', 'at or above it', 'p_test', 'p_train = tr S'])
+      expect(svg).toContain(`>${label}<`);
+    // Four raw panels, the counts panel (two series), and loss and error against p_test.
+    const symbols = [...svg.matchAll(/<g class="mark-symbol role-mark[^>]*>(.*?)<\/g>/g)];
+    expect(symbols.length).toBeGreaterThan(4);
+  });
+
+  it('without them, is the four-panel figure alone', () => {
+    expect('hconcat' in spec).toBe(false);
+    expect('hconcat' in effectiveSpec).toBe(true);
+  });
+});
+
 describe('render', () => {
   let svg: string;
   beforeAll(async () => {

@@ -87,6 +87,31 @@ describe('gradients of the training graphs against finite differences', () => {
     });
   }
 
+  for (const loss of ['cross-entropy', 'squared'] as const) {
+    it(`MLP (dense + tanh, 2 hidden layers), ${loss}`, async () => {
+      const data = randomData(8, 6, 3, 4);
+      const shape: Shape = { family: 'mlp', widths: [5, 4], activation: 'tanh' };
+      const trainer = await trainerWithBiases([{ shape, seed: 3, lr: 0.1 }], data, settings({ loss }));
+      const { grads } = await trainer.lossGradient(everyIndex(8));
+      expect(worstGradientError(trainer, grads, data, 0, loss, 1000)).toBeLessThan(1e-6);
+      // And the tanh graph is not the ReLU one: the same weights give other gradients.
+      const relu = await trainerWithBiases(
+        [{ shape: { ...shape, activation: 'relu' }, seed: 3, lr: 0.1 }],
+        data,
+        settings({ loss }),
+      );
+      const other = await relu.lossGradient(everyIndex(8));
+      expect(Math.abs(other.grads.w[0][0] - grads.w[0][0])).toBeGreaterThan(1e-6);
+    });
+  }
+
+  it('an ensemble mixing activations is refused', () => {
+    const shape: Shape = { family: 'mlp', widths: [3] };
+    expect(() => ensemblePlan([shape, { ...shape, activation: 'tanh' }], { dim: 2, classes: 2 })).toThrow(
+      /member 1 has activation tanh, member 0 relu/,
+    );
+  });
+
   it('an ensemble of three MLPs: each member gets its own gradient, the masked blocks none', async () => {
     const data = randomData(8, 6, 3, 2);
     const members = [3, 1, 5].map((w, i) => ({

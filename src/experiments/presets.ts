@@ -1,5 +1,5 @@
 // Every preset ddlab knows, by name, grouped as the lab is: the classical picture, random features,
-// theory, networks, implicit regularization.
+// theory, networks, implicit regularization, stability.
 import type { Preset } from './preset.js';
 import { polynomialFitsPreset } from './classical/polynomial-fits.js';
 import { polynomialPreset } from './classical/polynomial.js';
@@ -16,6 +16,7 @@ import { belkinMlpPreset } from './networks/belkin-mlp.js';
 import { igrLrPreset } from './implicit-regularization/igr-lr.js';
 import { igrExplicitPreset } from './implicit-regularization/igr-explicit.js';
 import { igrModifiedFlowPreset } from './implicit-regularization/igr-modified-flow.js';
+import { edgeOfStabilityPreset } from './stability/edge-of-stability.js';
 
 const ALL: Preset[] = [
   rffPreset,
@@ -34,6 +35,7 @@ const ALL: Preset[] = [
   igrLrPreset,
   igrExplicitPreset,
   igrModifiedFlowPreset,
+  edgeOfStabilityPreset,
 ];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(ALL.map((p) => [p.name, p]));

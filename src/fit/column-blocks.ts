@@ -63,10 +63,18 @@ export class ColumnBlocks {
 
   /** The leading n columns as one matrix. */
   concat(n: number): Matrix {
-    const out = zeros(this.rows, n);
+    return this.concatRows(n, 0, this.rows);
+  }
+
+  /** The rows [r0, r1) of the leading n columns as one matrix (row chunks bound the memory of a pass). */
+  concatRows(n: number, r0: number, r1: number): Matrix {
+    if (!(0 <= r0 && r0 <= r1 && r1 <= this.rows)) {
+      throw new Error(`ColumnBlocks: rows [${r0}, ${r1}) outside [0, ${this.rows})`);
+    }
+    const out = zeros(r1 - r0, n);
     let c = 0;
     for (const b of this.slices(0, n)) {
-      setBlock(out, 0, c, b);
+      setBlock(out, 0, c, r0 === 0 && r1 === this.rows ? b : block(b, r0, r1, 0, b.cols));
       c += b.cols;
     }
     return out;

@@ -10,13 +10,22 @@
 //    the factor: one factorisation serves every under-parameterised point (for ridge = 0);
 //  - at and above it (N ≥ n) the n × n kernel F_N F_Nᵀ is a running sum over feature blocks, so
 //    each point costs one n × n Cholesky, never a rebuild of the features or the kernel.
-import { gemm, gramOfColumns } from '../engine/gemm.js';
+// On request each point also gets its effective parameters (effective-parameters.ts) from the same
+// factors; above the threshold that keeps a second running sum, the cross kernel F₀ Fᵀ of the test
+// and training rows.
+import { gemm, gemmAdd, gramOfColumns } from '../engine/gemm.js';
 import { GramAccumulator } from '../engine/gram-accumulator.js';
-import { block, frobeniusNorm, scaled, type Matrix } from '../engine/matrix.js';
+import { block, frobeniusNorm, scaled, zeros, type Matrix } from '../engine/matrix.js';
 import { choleskySolveBlocked } from '../engine/cholesky.js';
 import { lowerView } from '../engine/triangular.js';
 import type { FeatureMap } from '../models/feature-map.js';
 import { ColumnBlocks } from './column-blocks.js';
+import {
+  kernelEffectiveParameters,
+  leadingEffectiveParameters,
+  shiftedEffectiveParameters,
+  type EffectiveParameters,
+} from './effective-parameters.js';
 import { estimateCondition } from './condition.js';
 import { jitteredCholesky } from './jittered-cholesky.js';
 
@@ -31,6 +40,8 @@ export interface CurveProblem {
   ridge: number;
   /** Feature columns produced per engine call (memory/speed trade-off only; results do not depend on it). */
   blockSize?: number;
+  /** Also measure each point's effective parameters (p_train = tr S, p_test on the test rows). */
+  effectiveParameters?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -45,6 +56,8 @@ export interface CurvePointFit {
   condition: number;
   /** Diagonal jitter that had to be added to factorise it (0 almost always). */
   jitter: number;
+  /** Present when the problem asked for it. */
+  effectiveParameters?: EffectiveParameters;
 }
 
 export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<CurvePointFit> {
@@ -61,6 +74,8 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   // The running kernel F Fᵀ over the first `kernelColumns` features, brought up to date lazily at
   // each interpolating point, so that its rank updates are wide (efficient) GEMMs.
   const kernel = new GramAccumulator(n);
+  // The cross kernel F₀ Fᵀ (test rows × n), only for the effective parameters.
+  let cross = problem.effectiveParameters ? zeros(xTest.rows, n) : undefined;
   let kernelColumns = 0;
   let done = 0;
   const total = Math.ceil(nMax / blockSize) + features.length;
@@ -84,10 +99,16 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
     for (; nextOver < over.length && over[nextOver] <= j1; nextOver++) {
       const nf = over[nextOver];
       for (const slice of trainFeatures.slices(kernelColumns, nf)) await kernel.add(slice);
+      if (cross) {
+        const testSlices = testFeatures.slices(kernelColumns, nf);
+        const trainSlices = trainFeatures.slices(kernelColumns, nf);
+        for (let k = 0; k < trainSlices.length; k++)
+          cross = await gemmAdd(cross, testSlices[k], trainSlices[k], { transB: true });
+      }
       kernelColumns = nf;
       tick();
       const s = featureMap.scale(nf);
-      yield await interpolating(s, ridge, nf, kernel.full(s * s), yTrain, trainFeatures, testFeatures);
+      yield await interpolating(s, ridge, nf, kernel.full(s * s), yTrain, trainFeatures, testFeatures, cross);
     }
   }
 }
@@ -101,6 +122,7 @@ async function* underparameterized(
   const { featureMap, yTrain, ridge } = problem;
   const nStar = under[under.length - 1];
   const gram = await gramOfColumns(trainFeatures.concat(nStar));
+  const wanted = problem.effectiveParameters;
   const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
   // Ridgeless: one factorisation for all N. With a ridge the added diagonal ridge/s_N² differs per
   // N, so each point factorises its own (still never rebuilding features or Gram).
@@ -108,7 +130,12 @@ async function* underparameterized(
   // must not perturb the leading blocks that factor without it.
   const whole = ridge === 0 ? await jitteredCholesky(gram) : undefined;
   const shared = whole && whole.jitter === 0 ? whole : undefined;
-  for (const nf of under) {
+  // With the unshifted shared factor, one solve gives every point's effective parameters.
+  const fromShared =
+    wanted && shared
+      ? await leadingEffectiveParameters(shared.factor, nStar, trainFeatures, testFeatures, under)
+      : undefined;
+  for (const [k, nf] of under.entries()) {
     const s = featureMap.scale(nf);
     let factor = shared;
     let order = nStar;
@@ -130,6 +157,10 @@ async function* underparameterized(
       coefNorm: frobeniusNorm(u) / s,
       condition: estimateCondition(view),
       jitter: factor.jitter,
+      ...(wanted && {
+        effectiveParameters:
+          fromShared?.[k] ?? (await shiftedEffectiveParameters(lead, trainFeatures, testFeatures, nf)),
+      }),
     };
   }
 }
@@ -143,6 +174,7 @@ async function interpolating(
   yTrain: Matrix,
   trainFeatures: ColumnBlocks,
   testFeatures: ColumnBlocks,
+  cross?: Matrix,
 ): Promise<CurvePointFit> {
   const n = zzT.rows;
   const system = zzT; // Z Zᵀ + ridge·I: Z Zᵀ itself is needed only through it
@@ -162,6 +194,10 @@ async function interpolating(
     coefNorm: frobeniusNorm(coef),
     condition: estimateCondition(lowerView(factor)),
     jitter,
+    ...(cross && {
+      // S_test = Z₀ Zᵀ (K + μI)⁻¹ with Z₀ Zᵀ = s² F₀ Fᵀ; μ = ridge + jitter is what the factor holds.
+      effectiveParameters: await kernelEffectiveParameters(factor, ridge + jitter, scaled(cross, s * s)),
+    }),
   };
 }
 

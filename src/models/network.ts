@@ -5,10 +5,17 @@ export type Family = 'mlp' | 'cnn';
 
 export const FAMILIES = ['mlp', 'cnn'] as const satisfies readonly Family[];
 
+/** The hidden layers' nonlinearity: ReLU (default), or tanh — smooth, as in Cohen et al. 2021. */
+export type Activation = 'relu' | 'tanh';
+
+export const ACTIVATIONS = ['relu', 'tanh'] as const satisfies readonly Activation[];
+
 export interface NetworkShape {
   family: Family;
   /** MLP: the hidden widths (depth = length). CNN: the conv widths, e.g. [k, 2k, 4k, 8k]. */
   widths: number[];
+  /** Absent: relu (so the shapes, and graph keys, of ReLU networks are what they always were). */
+  activation?: Activation;
 }
 
 export interface InputShape {

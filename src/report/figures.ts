@@ -9,6 +9,7 @@ import { trainingFigures } from './training-figures.js';
 import { igrFigures } from './igr-figures.js';
 import { belkinFigureSpec } from './belkin-figure.js';
 import { classesFromRows } from '../experiments/networks/belkin-mlp.js';
+import { stabilityFigures } from './stability-figures.js';
 
 const FIGURES: Record<string, FigureBuilder> = {
   rff: (config, result) => {
@@ -31,6 +32,7 @@ const FIGURES: Record<string, FigureBuilder> = {
   ...theoryFigures,
   ...trainingFigures,
   ...igrFigures,
+  ...stabilityFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {

@@ -5,6 +5,7 @@
 //    spot, the interpolation threshold p + 1 = n and the best degree beyond it marked; under it the
 //    bias–variance decomposition over independent training sets.
 import type { Config, PresetResult, Row } from '../experiments/preset.js';
+import { effectiveColumn } from './effective-figure.js';
 import { SCHEMA, STYLE as BASE_STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
 type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
@@ -329,6 +330,16 @@ export function polynomialSpec(config: Config, result: PresetResult): VegaLiteSp
 
   const ridge = num(config.ridge, 0);
   const decay = num(config.decay, 0);
+  const raw = {
+    vconcat: panels,
+    resolve: {
+      scale: { x: 'shared', color: 'independent', shape: 'independent', strokeDash: 'independent' },
+      legend: { color: 'independent', shape: 'independent', strokeDash: 'independent' },
+    },
+    bounds: 'flush',
+    spacing: 28,
+  } as const;
+  const hasEffective = points.length > 0 && points.every((p) => Number.isFinite(p.effectiveTest));
   return {
     $schema: SCHEMA,
     // Short lines: headless vega sizes the canvas by an estimate of 0.8 em per character.
@@ -342,13 +353,22 @@ export function polynomialSpec(config: Config, result: PresetResult): VegaLiteSp
       ],
     },
     data: { values: points.map((p) => ({ ...p })) },
-    vconcat: panels,
-    resolve: {
-      scale: { x: 'shared', color: 'independent', shape: 'independent', strokeDash: 'independent' },
-      legend: { color: 'independent', shape: 'independent', strokeDash: 'independent' },
-    },
-    bounds: 'flush',
-    spacing: 28,
+    ...(hasEffective
+      ? {
+          // With effective parameters (Curth et al. 2023), the losses against them, to the right.
+          hconcat: [
+            raw,
+            effectiveColumn({
+              sizeField: 'features',
+              sizeTitle: 'features p + 1',
+              threshold: n,
+              lossTitle: 'test loss (MSE)',
+              width: 300,
+            }),
+          ],
+          spacing: 48,
+        }
+      : raw),
     config: STYLE,
   } as VegaLiteSpec;
 }

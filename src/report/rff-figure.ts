@@ -1,5 +1,6 @@
 // Pure data → Vega-Lite spec, so the browser can draw the same figure later.
 import type { CurvePoint } from '../probes/curve-point.js';
+import { effectiveColumn } from './effective-figure.js';
 import { SCHEMA, SIZE_SCALE, STYLE, type VegaLiteSpec } from './figure-style.js';
 
 type PanelSpec = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
@@ -65,7 +66,7 @@ export function rffFigureSpec(
       },
     ],
   });
-  return {
+  const header = {
     $schema: SCHEMA,
     title: {
       text: opts.title,
@@ -75,11 +76,24 @@ export function rffFigureSpec(
     },
     // Copies: vega tags ingested rows in place, and the caller's points must stay clean.
     data: { values: points.map((p) => ({ ...p })) },
-    vconcat: PANELS.map(panel),
-    resolve: { scale: { x: 'shared' } },
-    // Lay out by plot area: long rotated y titles would otherwise push panels apart unevenly.
-    bounds: 'flush',
-    spacing: 36,
     config: STYLE,
   };
+  const raw = {
+    vconcat: PANELS.map(panel),
+    resolve: { scale: { x: 'shared' as const } },
+    // Lay out by plot area: long rotated y titles would otherwise push panels apart unevenly.
+    bounds: 'flush' as const,
+    spacing: 36,
+  };
+  // With effective parameters (Curth et al. 2023), the same curves against them, to the right.
+  if (!(points.length > 0 && points.every((p) => Number.isFinite(p.effectiveTest))))
+    return { ...header, ...raw };
+  const effective = effectiveColumn({
+    sizeField: 'features',
+    sizeTitle: 'random features N',
+    threshold: opts.threshold,
+    lossTitle: 'test squared loss',
+    errorField: 'testError',
+  });
+  return { ...header, hconcat: [raw, effective], spacing: 48 };
 }

@@ -10,7 +10,9 @@ import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { featuresOfDegree, polynomialFeatures } from '../../models/polynomial.js';
 import { biasVariance, type BiasVariancePoint } from '../../probes/bias-variance.js';
 import { z } from 'zod';
-import { integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
+import { flag, integer, integerAtLeast, numberIn, positiveInteger } from '../common/fields.js';
+import { effectiveFold, type EffectiveFold } from '../common/effective-fold.js';
+import { effectiveRows } from '../common/effective-fold-text.js';
 import { definePreset, type Row } from '../preset.js';
 import { degree, regression1dFields } from './regression-1d-config.js';
 import { regression1dData } from './regression-1d-data.js';
@@ -41,6 +43,11 @@ export const polynomialSchema = z.strictObject({
     .default(100)
     .describe('training sets drawn for bias² / variance / noise (0: skip)'),
   seed: integer().default(1).describe('one seed for the data, the test set and the draws'),
+  effectiveParameters: flag()
+    .default(true)
+    .describe(
+      'also measure effective parameters (Curth et al. 2023): tr S on the training inputs and n/|test|·Σ‖ŝ(x₀)‖² on the test inputs',
+    ),
 });
 
 export type PolynomialConfig = z.output<typeof polynomialSchema>;
@@ -68,6 +75,8 @@ export interface PolynomialSummary {
     /** max |bias² + variance + noise − expected test loss| / expected test loss over all degrees. */
     maxRelativeGap: number;
   } | null;
+  /** Test loss against generalized effective parameters (sizes are features p + 1), when measured. */
+  effective?: EffectiveFold;
 }
 
 export const polynomialPreset = definePreset<PolynomialConfig>({
@@ -105,6 +114,7 @@ export async function runPolynomial(
     yTrain,
     features,
     ridge,
+    effectiveParameters: config.effectiveParameters,
   })) {
     points.push({
       degree: fit.features - 1,
@@ -114,6 +124,10 @@ export async function runPolynomial(
       coefNorm: fit.coefNorm,
       condition: fit.condition,
       jitter: fit.jitter,
+      ...(fit.effectiveParameters && {
+        effectiveTrain: fit.effectiveParameters.train,
+        effectiveTest: fit.effectiveParameters.test,
+      }),
     });
     tick();
   }
@@ -182,6 +196,12 @@ export function summarizePolynomial(points: Row[], n: number, draws: number): Po
             ),
           }
         : null,
+    ...(points.every((p) => Number.isFinite(p.effectiveTest)) && {
+      effective: effectiveFold(
+        points.map((p) => ({ size: p.features, testLoss: p.testLoss, effectiveTest: p.effectiveTest })),
+        n,
+      ),
+    }),
   };
 }
 
@@ -216,6 +236,7 @@ export function polynomialSummaryLines(s: PolynomialSummary, config: PolynomialC
       ['  |bias²+var+noise − loss|', `≤ ${b.maxRelativeGap.toExponential(1)} relative`],
     );
   }
+  if (s.effective) rows.push(...effectiveRows(s.effective, 'p + 1'));
   return alignedLines(rows);
 }
 

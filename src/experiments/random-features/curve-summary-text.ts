@@ -1,6 +1,7 @@
 // The summary printed after a run: the headline numbers of the curve, as a small table.
 import type { CurveSummary, PointRef } from './curve-summary.js';
 import { alignedLines } from '../common/aligned-lines.js';
+import { effectiveRows } from '../common/effective-fold-text.js';
 
 export function summaryLines(s: CurveSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -19,5 +20,6 @@ export function summaryLines(s: CurveSummary): string[] {
       `N = ${s.coefNormPeak.features}: ‖a‖ = ${s.coefNormPeak.coefNorm.toPrecision(4)}`,
     ],
   ];
+  if (s.effective) rows.push(...effectiveRows(s.effective));
   return alignedLines(rows);
 }

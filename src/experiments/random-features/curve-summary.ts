@@ -1,6 +1,7 @@
 // The headline numbers of a double-descent curve: where it peaks, the classical optimum below the
 // interpolation threshold, and the best model above it.
 import type { CurvePoint } from '../../probes/curve-point.js';
+import { effectiveFold, type EffectiveFold } from '../common/effective-fold.js';
 
 export interface PointRef {
   features: number;
@@ -18,6 +19,8 @@ export interface CurveSummary {
   /** Lowest test error among N > n, or null if no such point. */
   bestAboveThreshold: PointRef | null;
   coefNormPeak: { features: number; coefNorm: number };
+  /** Test loss against generalized effective parameters, when the points carry them. */
+  effective?: EffectiveFold;
 }
 
 export function summarizeCurve(points: CurvePoint[], threshold: number): CurveSummary {
@@ -37,6 +40,12 @@ export function summarizeCurve(points: CurvePoint[], threshold: number): CurveSu
     classicalMinimum: below.length ? ref(best(below, (p) => p.testLoss)) : null,
     bestAboveThreshold: above.length ? ref(best(above, (p) => p.testError)) : null,
     coefNormPeak: { features: norm.features, coefNorm: norm.coefNorm },
+    ...(points.every((p) => Number.isFinite(p.effectiveTest)) && {
+      effective: effectiveFold(
+        points.map((p) => ({ size: p.features, testLoss: p.testLoss, effectiveTest: p.effectiveTest })),
+        threshold,
+      ),
+    }),
   };
 }
 

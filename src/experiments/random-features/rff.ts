@@ -10,7 +10,7 @@ import { randomFeatures } from '../../models/random-features.js';
 import { squaredLoss, zeroOneError } from '../../probes/classification.js';
 import type { CurvePoint } from '../../probes/curve-point.js';
 import { z } from 'zod';
-import { integer, nonEmptyString, numberIn, oneOf, positiveInteger } from '../common/fields.js';
+import { flag, integer, nonEmptyString, numberIn, oneOf, positiveInteger } from '../common/fields.js';
 import { expandGrid, gridInput, logSpacedFeatures } from '../common/grid.js';
 import { summarizeCurve, type CurveSummary } from './curve-summary.js';
 import { summaryLines } from './curve-summary-text.js';
@@ -58,6 +58,11 @@ export const rffSchema = z
       .describe(
         'one seed for the subset, the label noise and the features: same seed and config, same numbers',
       ),
+    effectiveParameters: flag()
+      .default(true)
+      .describe(
+        'also measure effective parameters (Curth et al. 2023): tr S on the training inputs and n/|test|·Σ‖ŝ(x₀)‖² on the test inputs (adds a running nTest × n cross kernel)',
+      ),
   })
   .transform((c) => ({
     ...c,
@@ -78,8 +83,10 @@ export const rffPreset = definePreset<RffConfig>({
   estimateBytes(config) {
     // Stored train and test features, the weights, and a few n × n matrices (kernel, system, factor,
     // Cholesky temporaries), in f64; measured: 14.5 GiB at n = nTest = 10⁴, N = 6·10⁴ (estimate 13).
+    // Effective parameters add the cross kernel and two solves' worth of nTest × n matrices.
     const nMax = config.features[config.features.length - 1];
-    return 8 * ((config.n + config.nTest) * nMax + 784 * nMax + 5 * config.n ** 2) + 5e8;
+    const effective = config.effectiveParameters ? 3 * config.nTest * config.n : 0;
+    return 8 * ((config.n + config.nTest) * nMax + 784 * nMax + 5 * config.n ** 2 + effective) + 5e8;
   },
   summarizeRows(config, rows) {
     const summary = summarizeCurve(rows as CurvePoint[], config.n);
@@ -123,6 +130,7 @@ export async function runRff(
     yTrain,
     features: config.features,
     ridge: config.ridge,
+    effectiveParameters: config.effectiveParameters,
     onProgress,
   })) {
     const now = performance.now();
@@ -136,6 +144,10 @@ export async function runRff(
       coefNorm: fit.coefNorm,
       condition: fit.condition,
       jitter: fit.jitter,
+      ...(fit.effectiveParameters && {
+        effectiveTrain: fit.effectiveParameters.train,
+        effectiveTest: fit.effectiveParameters.test,
+      }),
       seconds: (now - last) / 1000,
     };
     last = now;

@@ -4,9 +4,9 @@
 // are block-diagonal (member m's inputs feed only member m's outputs) and a mask keeps the blocks
 // apart. A lone network is the ensemble of one member, with no mask at all.
 
-import type { Family, InputShape, NetworkShape } from '../../models/network.js';
+import type { Activation, Family, InputShape, NetworkShape } from '../../models/network.js';
 
-export type { Family, InputShape, NetworkShape };
+export type { Activation, Family, InputShape, NetworkShape };
 
 export type Pooling = 'none' | 'max2' | 'global';
 
@@ -17,7 +17,7 @@ export interface LayerPlan {
   outPerMember: number[];
   /** The first layer reads the shared input: no block structure, no mask. */
   sharedInput: boolean;
-  /** ReLU after the layer (every layer but the head). */
+  /** The plan's activation after the layer (every layer but the head; named for the default, ReLU). */
   relu: boolean;
   /** CNN: pooling after the ReLU. */
   pool: Pooling;
@@ -29,6 +29,8 @@ export interface LayerPlan {
 
 export interface EnsemblePlan {
   family: Family;
+  /** Nonlinearity of every hidden layer (one per ensemble: the graphs are shared). */
+  activation: Activation;
   members: NetworkShape[];
   input: InputShape;
   layers: LayerPlan[];
@@ -56,11 +58,18 @@ export function ensemblePlan(members: NetworkShape[], input: InputShape): Ensemb
     });
   });
   if (depth === 0) throw new Error(`a ${family} needs at least one hidden layer`);
-  if (family === 'cnn') return cnnPlan(members, input);
-  return mlpPlan(members, input);
+  const activation = members[0].activation ?? 'relu';
+  members.forEach((m, i) => {
+    if ((m.activation ?? 'relu') !== activation)
+      throw new Error(
+        `ensemble member ${i} has activation ${m.activation ?? 'relu'}, member 0 ${activation}`,
+      );
+  });
+  const plan = family === 'cnn' ? cnnPlan(members, input) : mlpPlan(members, input);
+  return { ...plan, activation };
 }
 
-function mlpPlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
+function mlpPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan, 'activation'> {
   const layers: LayerPlan[] = [];
   const depth = members[0].widths.length;
   for (let l = 0; l <= depth; l++) {
@@ -72,7 +81,7 @@ function mlpPlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
   return { family: 'mlp', members, input, layers, spatial: [] };
 }
 
-function cnnPlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
+function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan, 'activation'> {
   if (!input.image)
     throw new Error('the CNN needs image data (a data set with a channels × height × width shape)');
   const depth = members[0].widths.length;

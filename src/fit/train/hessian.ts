@@ -24,7 +24,12 @@ export interface HvpOptions {
   at?: Parameters;
 }
 
-/** H·v for every member at once (members are independent, so one pair of gradients serves all). */
+/**
+ * H·v for every member at once (members are independent, so one pair of gradients serves all).
+ * The difference is taken along the unit direction v/‖v‖ and scaled back by ‖v‖, so a v of any
+ * length works: one with a tiny norm would otherwise make ε = c/‖v‖ overflow (θ + ∞·v), one
+ * with a huge norm would overflow ‖v‖ itself.
+ */
 export async function hessianVectorProduct(
   nets: TrainedNetworks,
   v: Parameters,
@@ -32,28 +37,36 @@ export async function hessianVectorProduct(
 ): Promise<Parameters> {
   const owners = parameterOwners(nets.plan);
   const theta = options.at ?? nets.parameters();
-  const step = hvpSteps(theta, v, owners, UNIT_ROUNDOFF[nets.settings.dtype]);
+  const length = scaledMemberNorms(v, owners);
+  const unit = mapParameters(v, (x, m) => (length[m] > 0 ? x / length[m] : 0), owners);
+  const step = hvpSteps(theta, unit, owners, UNIT_ROUNDOFF[nets.settings.dtype]);
   // A member with v = 0 has step 0 and H·0 = 0 exactly (not 0/0).
   if (step.every((s) => s === 0)) return mapParameters(v, () => 0, owners);
-  const plus = await nets.lossGradient(options.indices, addScaled(theta, v, step, owners));
+  const plus = await nets.lossGradient(options.indices, addScaled(theta, unit, step, owners));
   const minus = await nets.lossGradient(
     options.indices,
     addScaled(
       theta,
-      v,
+      unit,
       step.map((s) => -s),
       owners,
     ),
   );
+  // ‖v‖·(∇E(θ + εu) − ∇E(θ − εu))/2ε.
+  const factor = step.map((s, m) => (s > 0 ? length[m] / (2 * s) : 0));
   return addScaled(
-    mapParameters(plus.grads, (g, m) => (step[m] > 0 ? g / (2 * step[m]) : 0), owners),
+    mapParameters(plus.grads, (g, m) => g * factor[m], owners),
     minus.grads,
-    step.map((s) => (s > 0 ? -1 / (2 * s) : 0)),
+    factor.map((f) => -f),
     owners,
   );
 }
 
-/** ε per member: u^{1/3}·max(‖θ‖, 1)/‖v‖ (0 where v = 0: H·0 = 0). */
+/**
+ * ε per member: u^{1/3}·max(‖θ‖, 1)/‖v‖, and 0 where v = 0 (H·0 = 0, never 0/0). The norms are
+ * scaled (no underflow to 0 or overflow to ∞ of Σv²); a v with a non-finite entry is an error. For
+ * a v of subnormal norm ε itself overflows: hessianVectorProduct passes unit directions.
+ */
 export function hvpSteps(
   theta: Parameters,
   v: Parameters,
@@ -62,6 +75,22 @@ export function hvpSteps(
 ): Float64Array {
   const base = Math.cbrt(unitRoundoff);
   const thetaNorms = memberNorms(theta, owners);
-  const vNorms = memberNorms(v, owners);
+  const vNorms = scaledMemberNorms(v, owners);
   return thetaNorms.map((t, m) => (vNorms[m] > 0 ? (base * Math.max(t, 1)) / vNorms[m] : 0));
+}
+
+/** ‖v‖ per member as max|v|·‖v/max|v|‖; throws on a non-finite entry. */
+function scaledMemberNorms(v: Parameters, owners: ParameterOwners): Float64Array {
+  const largest = new Float64Array(owners.counts.length);
+  mapParameters(
+    v,
+    (x, m) => {
+      if (!Number.isFinite(x)) throw new Error(`Hessian-vector product: v of member ${m} has an entry ${x}`);
+      largest[m] = Math.max(largest[m], Math.abs(x));
+      return 0;
+    },
+    owners,
+  );
+  const scaled = mapParameters(v, (x, m) => (largest[m] > 0 ? x / largest[m] : 0), owners);
+  return memberNorms(scaled, owners).map((s, m) => s * largest[m]);
 }

@@ -1,11 +1,12 @@
 // Forward and backward passes of an ensemble as ONNX nodes, with hand-derived gradients (ONNX has
 // no autodiff). Each rule is checked against central finite differences in test/train-gradients.
 //
-// Forward, per layer: z = x·W + b (dense) or conv3×3(x, W) + b (padding 1); h = relu(z);
+// Forward, per layer: z = x·W + b (dense) or conv3×3(x, W) + b (padding 1); h = relu(z) or tanh(z);
 // CNN layers then max-pool by 2 or globally. Backward, from the loss down:
 //   dense  dW = xᵀ·dz, db = Σ_batch dz, dx = dz·Wᵀ
 //   conv   dW = conv(xᵀ, dzᵀ) (batch as channels), db = Σ dz, dx = convTranspose(dz, W)
 //   relu   dz = dh ⊙ sign(h)            (h = relu(z) ≥ 0, so sign(h) is the step function)
+//   tanh   dz = dh ⊙ (1 − h²)
 //   pool   dh = dp routed to the inputs that equal the window's maximum
 // Gradients of block-diagonal weights are masked, so weights between members stay exactly zero.
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
@@ -81,7 +82,7 @@ export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, para
         ? g.node('Gemm', [a, params.w[l], params.b[l]])
         : g.node('Conv', [a, params.w[l], params.b[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
     if (layer.relu) {
-      z = s.h = g.node('Relu', [z]);
+      z = s.h = g.node(plan.activation === 'tanh' ? 'Tanh' : 'Relu', [z]);
       if (layer.pool === 'max2') {
         z = s.pooled = g.node('MaxPool', [z], { kernel_shape: [2, 2], strides: [2, 2] });
       } else if (layer.pool === 'global') {
@@ -190,7 +191,11 @@ export function emitBackward(
         const isMax = g.node('Equal', [h, s.pooled as string]);
         dh = g.node('Where', [isMax, dOut, g.scalar(dtype, 0)]);
       }
-      dz = g.node('Mul', [dh, g.node('Sign', [h])]);
+      const slope =
+        plan.activation === 'tanh'
+          ? g.node('Sub', [g.scalar(dtype, 1), g.node('Mul', [h, h])])
+          : g.node('Sign', [h]);
+      dz = g.node('Mul', [dh, slope]);
     }
     let dW = '';
     let db: string;
