@@ -24,7 +24,7 @@ const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, lr: 0
 
 /** Keys are preset names, or 'preset/variant' for a second configuration of the same preset. */
 const GOLDEN_CONFIGS: Record<string, Config> = {
-  rff: { n: 200, nTest: 300, features: [20, 100, 200, 400] },
+  rff: { n: 200, nTest: 300, features: [20, 100, 200, 400], effectiveParameters: true },
   'polynomial-fits': { nTest: 200, gridSize: 100 },
   polynomial: { n: 10, nTest: 100, maxDegree: 20, draws: 4 },
   'linear-gaussian': { n: 40, nTest: 20, p: [10, 30, 60, 120], seeds: 3 },
