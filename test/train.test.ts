@@ -57,6 +57,34 @@ describe('ensembles in one graph', () => {
     });
   }
 
+  it('three equal MLPs (stacked layout: seeds and a learning-rate axis) trained together = each alone, with one frozen early', async () => {
+    const equal: Member[] = [
+      { shape: mlp(5, 4), seed: 1, lr: 0.05 },
+      { shape: mlp(5, 4), seed: 2, lr: 0.1 },
+      { shape: mlp(5, 4), seed: 3, lr: 0.2 },
+    ];
+    // 37 points in batches of 8: groups of 3 steps, a remainder of 1 and a partial batch of 5.
+    const data = randomData(37, 6, 3, 14);
+    const s = settings({ optimizer: { ...DEFAULT_OPTIMIZER, momentum: 0.9 }, epochs: 3, stepsPerRun: 3 });
+    const stopWhen = (record: { epoch: number }, m: number) => m === 1 && record.epoch >= 2;
+    const together = await EnsembleTrainer.create(equal, data, s);
+    expect(together.plan.layers.map((l) => l.stacked)).toEqual([false, true, true]);
+    const series = await together.train({ stopWhen });
+    for (let m = 0; m < equal.length; m++) {
+      const alone = await EnsembleTrainer.create([equal[m]], data, { ...s, epochs: m === 1 ? 2 : 3 });
+      const own = await alone.train();
+      const a = memberParameters(together.plan, together.parameters(), m);
+      const start = await EnsembleTrainer.create([equal[m]], data, s);
+      expect(maxRelativeDifference(start.parameters(), alone.parameters())).toBeGreaterThan(1e-2);
+      expect(maxRelativeDifference(a, alone.parameters())).toBeLessThan(1e-10);
+      // Evaluation and parameter norms read each member's own slice of the stack.
+      const last = series[m][own[0].length - 1];
+      const ref = own[0][own[0].length - 1];
+      for (const key of ['trainLoss', 'testError', 'paramNorm'] as const)
+        expect(last[key]).toBeCloseTo(ref[key], 10);
+    }
+  });
+
   it('unrolling steps in one graph run changes nothing (groups of 3, a remainder group of 1, a partial batch)', async () => {
     // 37 points in batches of 8: four full batches (a group of 3, then 1) and a partial one of 5.
     const data = randomData(37, 6, 3, 12);

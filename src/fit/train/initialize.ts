@@ -46,12 +46,17 @@ interface Range {
   count: number;
 }
 
-/** The input rows and output columns of member m in a layer. */
+/**
+ * The input rows and output columns of member m in a layer (stacked layers: rows from 0, columns
+ * from m·out, and the block is the member's own (in, out) slice of the stack).
+ */
 export function blockOf(layer: LayerPlan, m: number): { rows: Range; cols: Range } {
   const offset = (counts: number[]) => counts.slice(0, m).reduce((a, v) => a + v, 0);
   const rows = layer.sharedInput
     ? { start: 0, count: layer.inTotal }
-    : { start: offset(layer.inPerMember), count: layer.inPerMember[m] };
+    : layer.stacked
+      ? { start: 0, count: layer.inPerMember[m] }
+      : { start: offset(layer.inPerMember), count: layer.inPerMember[m] };
   return { rows, cols: { start: offset(layer.outPerMember), count: layer.outPerMember[m] } };
 }
 
@@ -85,9 +90,13 @@ function copyBlock(
   toTensor: boolean,
 ): void {
   if (layer.kind === 'dense') {
+    // Stacked: member m's (in, out) slice starts at m·in·out = cols.start·in.
+    const [base, stride] = layer.stacked
+      ? [cols.start * rows.count, cols.count]
+      : [rows.start * layer.outTotal + cols.start, layer.outTotal];
     for (let i = 0; i < rows.count; i++) {
       for (let j = 0; j < cols.count; j++) {
-        const t = (rows.start + i) * layer.outTotal + cols.start + j;
+        const t = base + i * stride + j;
         const k = i * cols.count + j;
         if (toTensor) tensor[t] = block[k];
         else block[k] = tensor[t];

@@ -31,6 +31,7 @@ export const gradName = (param: string): string => `grad_${param}`;
 
 /** The shape of a weight's learning-rate tensor: one rate per output unit, broadcast over inputs. */
 export function lrWeightShape(layer: LayerPlan): number[] {
+  if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
   return layer.kind === 'dense' ? [1, layer.outTotal] : [layer.outTotal, 1, 1, 1];
 }
 
@@ -78,6 +79,7 @@ export function trainStepSession(
           opt.weightDecay === 0 &&
           penalty === 0 &&
           layer.kind === 'dense' &&
+          !layer.stacked &&
           !inputs.masks[l]
             ? [l]
             : [],
