@@ -2,8 +2,8 @@
 // networks interpolate noisy labels when wide enough, and bad settings fail clearly.
 import { describe, expect, it } from 'vitest';
 import { labelNoise, subset } from '../src/data/transforms.js';
-import type { NetworkShape } from '../src/fit/train/ensemble-plan.js';
-import { memberParameters, type Parameters } from '../src/fit/train/initialize.js';
+import { ensemblePlan, type NetworkShape } from '../src/fit/train/ensemble-plan.js';
+import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../src/fit/train/optimizer.js';
 import { scheduleFactor } from '../src/fit/train/schedule.js';
 import { EnsembleTrainer, TrainingDivergedError, type Member } from '../src/fit/train/trainer.js';
@@ -307,5 +307,28 @@ describe('evaluation', () => {
         expect(records[m].trainError).toBe(wrong / 50);
       });
     }
+  });
+});
+
+describe('initialisation', () => {
+  it("kaiming-uniform draws U(±√(6/fan_in)) per member and layer (PyTorch's kaiming_uniform_), biases 0", () => {
+    // Two equal members (a stacked second layer) of 40-300-300-10: fan_in 40, then 300 twice.
+    const plan = ensemblePlan([mlp(300, 300), mlp(300, 300)], { dim: 40, classes: 10 });
+    const p = initialParameters(plan, [1, 2], 'kaiming-uniform');
+    [40, 300, 300].forEach((fanIn, l) => {
+      const limit = Math.sqrt(6 / fanIn);
+      for (let m = 0; m < 2; m++) {
+        const w = memberParameters(plan, p, m).w[l];
+        const max = Math.max(...w.map(Math.abs));
+        expect(max).toBeLessThanOrEqual(limit);
+        expect(max).toBeGreaterThan(0.99 * limit);
+        // Variance 2/fan_in (He's): the mean of v² over n uniform draws has relative sd √(4/5)/√n.
+        const variance = w.reduce((a, v) => a + v * v, 0) / w.length;
+        expect(Math.abs(variance * fanIn - 2)).toBeLessThan((4 * 2 * Math.sqrt(0.8)) / Math.sqrt(w.length));
+      }
+      expect(p.b[l].every((b) => b === 0)).toBe(true);
+    });
+    // The members draw from their own seeds.
+    expect(memberParameters(plan, p, 0).w[1][0]).not.toBe(memberParameters(plan, p, 1).w[1][0]);
   });
 });

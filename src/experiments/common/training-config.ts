@@ -18,7 +18,7 @@ import { wholeIssue } from '../preset.js';
 
 const OPTIMIZER_NAMES = ['sgd', 'adam'] as const satisfies readonly OptimizerName[];
 const LOSSES = ['cross-entropy', 'squared'] as const satisfies readonly LossKind[];
-const INITS = ['he', 'glorot'] as const satisfies readonly InitScheme[];
+const INITS = ['he', 'glorot', 'kaiming-uniform'] as const satisfies readonly InitScheme[];
 
 const SCHEDULE_FORMS = "must be one of constant, inverse-sqrt, step (a name, or an object with 'name')";
 
@@ -127,7 +127,9 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
       .describe('softmax cross-entropy, or squared loss on one-hot targets (summed over classes)'),
     init: oneOf(INITS)
       .default(d.init)
-      .describe('he: W ~ N(0, 2/fan_in); glorot: U(±√(6/(fan_in + fan_out))); biases 0'),
+      .describe(
+        "he: W ~ N(0, 2/fan_in); glorot: U(±√(6/(fan_in + fan_out))); kaiming-uniform: U(±√(6/fan_in)) (PyTorch's kaiming_uniform_); biases 0",
+      ),
     evalEvery: positiveInteger()
       .default(d.evalEvery)
       .describe('evaluate train and test every k epochs (and at the end)'),

@@ -3,12 +3,15 @@
 // ensemble (what makes ensemble training equal to training each network alone).
 //   he      W ~ N(0, 2/fan_in)                      (He et al. 2015, for ReLU layers)
 //   glorot  W ~ U(±√(6/(fan_in + fan_out)))          (Glorot & Bengio 2010)
+//   kaiming-uniform  W ~ U(±√(6/fan_in))             (PyTorch's torch.nn.init.kaiming_uniform_ with
+//           its defaults, as udlbook's notebook 8.3 calls it: He's variance 2/fan_in, uniform. Not
+//           nn.Linear's own default, which passes a = √5 and gets U(±1/√fan_in).)
 // fan_in is the member's own inputs to a unit (× 9 for a 3×3 conv); biases start at zero.
 import { Rng, Streams } from '../../engine/random.js';
 import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 
-export type InitScheme = 'he' | 'glorot';
-export const INIT_SCHEMES: readonly InitScheme[] = ['he', 'glorot'];
+export type InitScheme = 'he' | 'glorot' | 'kaiming-uniform';
+export const INIT_SCHEMES: readonly InitScheme[] = ['he', 'glorot', 'kaiming-uniform'];
 
 export interface Parameters {
   /** Per layer, row-major in the layout of weightShape. */
@@ -32,7 +35,7 @@ export function initialParameters(plan: EnsemblePlan, seeds: number[], scheme: I
       const block = new Float64Array(rows.count * cols.count * kernel);
       if (scheme === 'he') rng.fillNormal(block, 0, Math.sqrt(2 / fanIn));
       else {
-        const limit = Math.sqrt(6 / (fanIn + fanOut));
+        const limit = Math.sqrt(6 / (scheme === 'glorot' ? fanIn + fanOut : fanIn));
         for (let i = 0; i < block.length; i++) block[i] = (2 * rng.uniform() - 1) * limit;
       }
       writeBlock(layer, w[l], block, rows, cols);
