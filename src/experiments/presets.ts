@@ -12,6 +12,7 @@ import { mlpWidthPreset } from './networks/mlp-width.js';
 import { epochwisePreset, widthEpochHeatmapPreset } from './networks/epochwise.js';
 import { samplewisePreset } from './networks/samplewise.js';
 import { emcPreset } from './networks/emc.js';
+import { mnist1dWidthPreset } from './networks/mnist1d-width.js';
 import { igrLrPreset } from './implicit-regularization/igr-lr.js';
 import { igrExplicitPreset } from './implicit-regularization/igr-explicit.js';
 import { igrModifiedFlowPreset } from './implicit-regularization/igr-modified-flow.js';
@@ -29,6 +30,7 @@ const ALL: Preset[] = [
   widthEpochHeatmapPreset,
   samplewisePreset,
   emcPreset,
+  mnist1dWidthPreset,
   igrLrPreset,
   igrExplicitPreset,
   igrModifiedFlowPreset,
