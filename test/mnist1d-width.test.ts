@@ -2,10 +2,10 @@
 // numbers, the stacked per-width training behind them, and the preset end to end on a tiny config.
 import { describe, expect, it } from 'vitest';
 import {
-  engineForWidth,
   mnist1dWidthPreset,
   seedMedianRows,
   UDLBOOK_WIDTHS,
+  widthLanes,
 } from '../src/experiments/networks/mnist1d-width.js';
 import { summarizeMnist1dWidths } from '../src/experiments/networks/mnist1d-width-summary.js';
 import type { WidthRun } from '../src/experiments/networks/width-sweep.js';
@@ -130,9 +130,44 @@ describe('mnist1d-width preset', () => {
     expect(() => mnist1dWidthPreset.resolve({ seeds: 0 })).toThrow(/^seeds must be/);
   });
 
-  it('narrow widths train on one ORT thread, wide ones on the engine default without spinning', () => {
-    expect(engineForWidth(10)).toEqual({ threads: 1 });
-    expect(engineForWidth(400)).toEqual({ spinning: false });
+  it('splits the widths into lanes of about equal cost, every width exactly once', () => {
+    const [a, b] = widthLanes(UDLBOOK_WIDTHS, 2);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(UDLBOOK_WIDTHS);
+    // The widest goes first onto an empty lane, the next one onto the other.
+    expect(a).toContain(400);
+    expect(b).toContain(300);
+    const cost = (ws: number[]) => ws.reduce((s, h) => s + h * h + 52 * h + 10 + 20_000, 0);
+    expect(Math.abs(cost(a) - cost(b)) / (cost(a) + cost(b))).toBeLessThan(0.05);
+    // More lanes than widths: one width each.
+    expect(widthLanes([4, 8], 3)).toEqual([[8], [4]]);
+  });
+
+  it('split over parts (runParts, as worker threads run them) gives the same rows as one process', async () => {
+    const tiny = mnist1dWidthPreset.resolve({
+      dataset: 'mnist1d:samples=200,split=0.5',
+      n: 100,
+      nTest: 100,
+      widths: [2, 4, 8],
+      epochs: 2,
+      evalEvery: 1,
+      seeds: 2,
+    });
+    const loadDataset = loadDatasetByName;
+    const whole = await mnist1dWidthPreset.run(tiny, { loadDataset });
+    const partsSeen: number[][] = [];
+    const split = await mnist1dWidthPreset.run(tiny, {
+      loadDataset,
+      partLanes: 2,
+      runParts: async (name, parts) => {
+        expect(name).toBe('mnist1d-width');
+        partsSeen.push(...parts.map((p) => p.widths as number[]));
+        return Promise.all(
+          parts.map((p) => mnist1dWidthPreset.runPart?.(mnist1dWidthPreset.resolve(p), { loadDataset })),
+        );
+      },
+    });
+    expect(partsSeen).toEqual([[8], [2, 4]]);
+    expect(split.points).toEqual(whole.points);
   });
 
   it('runs end to end on a tiny configuration: rows with quartiles, series per seed, a banded figure; deterministic', async () => {

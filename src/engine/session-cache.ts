@@ -19,15 +19,9 @@ export function setEngineThreads(threads: number | undefined): void {
   intraOpThreads = threads;
 }
 
-/**
- * How one caller's sessions use the cores (default: setEngineThreads's count, ORT's spinning pool).
- * `spinning: false` makes idle pool threads sleep instead of busy-waiting for the next run: for the
- * ~millisecond graph runs of small networks on a shared machine, spinning threads took the cores
- * from the thread doing the work (mnist1d-width, 2 threads: a width-10 step 4× slower with spinning).
- */
+/** How one caller's sessions use the cores (default: setEngineThreads's count). */
 export interface EngineSettings {
   threads?: number;
-  spinning?: boolean;
 }
 
 /** The session for the graph that `define` builds, created on first use. */
@@ -37,14 +31,13 @@ export function cachedSession(
   engine: EngineSettings = {},
 ): Promise<Session> {
   const threads = engine.threads ?? intraOpThreads;
-  const fullKey = engine.threads || engine.spinning !== undefined ? `${key} ${JSON.stringify(engine)}` : key;
+  const fullKey = engine.threads ? `${key} threads=${engine.threads}` : key;
   let s = sessions.get(fullKey);
   if (!s) {
     const builder = define();
     const options = {
       graphOptimizationLevel: 'all' as const,
       ...(threads ? { intraOpNumThreads: threads } : {}),
-      ...(engine.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };
     s = InferenceSession.create(builder.build(), options).then((session) => timed(key, session));
     sessions.set(fullKey, s);

@@ -16,7 +16,7 @@ import {
   trainingFields,
   type TrainingConfig,
 } from '../common/training-config.js';
-import { definePreset, type Row } from '../preset.js';
+import { definePreset, type Row, type RunContext } from '../preset.js';
 import { widthRows, widthSeries } from './width-curve.js';
 import { trainWidths, type WidthRun } from './width-sweep.js';
 import { mnist1dWidthLines, summarizeMnist1dWidths } from './mnist1d-width-summary.js';
@@ -61,13 +61,30 @@ export function mnist1dWidthSchema() {
 export type Mnist1dWidthConfig = z.output<ReturnType<typeof mnist1dWidthSchema>>;
 
 /**
- * Below this width a step is dominated by per-node overhead, and a second ORT thread only adds
- * synchronisation: one thread. From it on the GEMMs are large enough to split.
+ * Every width trains on one ORT thread, wherever it runs: on 2 shared cores a second intra-op
+ * thread made even the width-400 steps slower (it splits 100×400 GEMMs and synchronises per node),
+ * and one count everywhere keeps the numbers identical however the run is split.
  */
-const ONE_THREAD_BELOW = 100;
+export const ENGINE: EngineSettings = { threads: 1 };
 
-export function engineForWidth(width: number): EngineSettings {
-  return width < ONE_THREAD_BELOW ? { threads: 1 } : { spinning: false };
+/** Relative cost of a width's training: its weights (the flops per sample) plus a per-step overhead. */
+const widthCost = (h: number) => h * h + 52 * h + 10 + 20_000;
+
+/**
+ * The widths split into `lanes` parts of about equal cost, largest first onto the lightest lane
+ * (LPT scheduling); each part keeps its widths in ascending order.
+ */
+export function widthLanes(widths: number[], lanes: number): number[][] {
+  const parts = Array.from({ length: Math.min(lanes, widths.length) }, () => ({
+    cost: 0,
+    widths: [] as number[],
+  }));
+  for (const w of [...widths].sort((a, b) => widthCost(b) - widthCost(a))) {
+    const lightest = parts.reduce((a, p) => (p.cost < a.cost ? p : a));
+    lightest.cost += widthCost(w);
+    lightest.widths.push(w);
+  }
+  return parts.map((p) => p.widths.sort((a, b) => a - b));
 }
 
 /** The metrics summarised over seeds: median under the plain key, quartiles as `_q1`/`_q3`. */
@@ -92,6 +109,17 @@ export function seedMedianRows(runs: WidthRun[]): Row[] {
   });
 }
 
+/** Every width of `config` with its seeds: one stacked ensemble per width. */
+function trainPart(config: Mnist1dWidthConfig, context: Pick<RunContext, 'loadDataset' | 'onProgress'>) {
+  const data = trainingData(context.loadDataset(config.dataset), config, config.n);
+  const seeds = Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
+  return trainWidths(config as TrainingConfig, data, {
+    seeds,
+    onEpoch: context.onProgress,
+    engineFor: () => ENGINE,
+  });
+}
+
 export const mnist1dWidthPreset = definePreset<Mnist1dWidthConfig>({
   name: 'mnist1d-width',
   description:
@@ -99,13 +127,19 @@ export const mnist1dWidthPreset = definePreset<Mnist1dWidthConfig>({
   schema: mnist1dWidthSchema(),
   indexKeys: ['width', 'parameters'],
   async run(config, context) {
-    const data = trainingData(context.loadDataset(config.dataset), config, config.n);
-    const seeds = Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
-    const runs = await trainWidths(config as TrainingConfig, data, {
-      seeds,
-      onEpoch: context.onProgress,
-      engineFor: engineForWidth,
-    });
+    const lanes = context.partLanes ?? 1;
+    const runs =
+      context.runParts && lanes > 1 && config.widths.length > 1
+        ? (
+            (await context.runParts(
+              'mnist1d-width',
+              widthLanes(config.widths, lanes).map((widths) => ({ ...config, widths })),
+              context.onProgress,
+            )) as WidthRun[][]
+          )
+            .flat()
+            .sort((a, b) => a.width - b.width || a.seed - b.seed)
+        : await trainPart(config, context);
     const points = seedMedianRows(runs);
     const summary = summarizeMnist1dWidths(points);
     return {
@@ -115,6 +149,7 @@ export const mnist1dWidthPreset = definePreset<Mnist1dWidthConfig>({
       summaryLines: mnist1dWidthLines(summary, config),
     };
   },
+  runPart: trainPart,
   estimateBytes(config) {
     return trainingBytes(config as TrainingConfig);
   },

@@ -34,7 +34,7 @@ export async function trainWidths(
     /** Init seeds: every width is trained once per seed (default: the config's seed). */
     seeds?: number[];
     onEpoch?: (done: number, total: number) => void;
-    /** ORT threads and spinning of each width's trainer (default: the engine's). */
+    /** ORT threads of each width's trainer (default: the engine's). */
     engineFor?: (width: number) => EngineSettings;
   } = {},
 ): Promise<WidthRun[]> {

@@ -68,7 +68,7 @@ export interface TrainSettings {
   stepsPerRun: number;
   /** μ of explicit gradient regularization, training on E + μ·R_IG (0 or absent: none; one network only). */
   gradientPenalty?: number;
-  /** ORT threads and spinning of this trainer's sessions (default: the engine's). */
+  /** ORT threads of this trainer's sessions (default: the engine's). */
   engine?: EngineSettings;
 }
 
