@@ -270,7 +270,12 @@ export class EnsembleTrainer implements TrainedNetworks {
     };
   }
 
+  /** The last learning-rate feeds and what they were made for: a constant schedule reuses them. */
+  private rates?: { key: string; feeds: Record<string, OrtTensor> };
+
   private learningRates(factor: number): Record<string, OrtTensor> {
+    const key = `${factor} ${[...this.frozen.keys()].join(',')}`;
+    if (this.rates?.key === key) return this.rates.feeds;
     const { dtype } = this.settings;
     const feeds: Record<string, OrtTensor> = {};
     this.plan.layers.forEach((layer, l) => {
@@ -282,6 +287,7 @@ export class EnsembleTrainer implements TrainedNetworks {
       feeds[lrWeightName(l)] = tensor(dtype, rates, lrWeightShape(layer));
       feeds[lrBiasName(l)] = tensor(dtype, rates, [layer.outTotal]);
     });
+    this.rates = { key, feeds };
     return feeds;
   }
 
