@@ -5,6 +5,7 @@ import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
 import { benchMnist1dReference } from './mnist1d-reference.js';
+import { benchMnist1dWidth } from './mnist1d-width.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'width-sweep': () => benchWidthSweep(),
   igr: () => benchIgr(),
   mnist1d: () => benchMnist1dReference(),
+  'mnist1d-width': () => benchMnist1dWidth(),
 };
 
 const names = process.argv.slice(2);

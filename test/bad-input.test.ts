@@ -170,6 +170,13 @@ describe('bad input', () => {
     ['hex --sigma', ['run', 'rff', '--sigma', '0x10'], 1, "--sigma must be a number in (0, ∞), got '0x10'"],
     ['unknown preset', ['run', 'nope'], 1, "'nope' is neither a preset"],
     ['unknown field via --set', ['run', 'rff', '--set', 'sigmaa=3'], 1, "rff: unknown config field 'sigmaa'"],
+    ['mnist1d-width without seeds', ['run', 'mnist1d-width', '--set', 'seeds=0'], 1, 'seeds must be'],
+    [
+      'mnist1d-width with an unknown init',
+      ['run', 'mnist1d-width', '--set', 'init=kaiming'],
+      1,
+      'init must be one of he, glorot, kaiming-uniform',
+    ],
   ])('%s', async (_name, args, code, message) => {
     const r = await ddlab(args);
     expect(r.stderr).toContain(message);

@@ -173,6 +173,33 @@ describe('R_IG', () => {
   });
 });
 
+describe('probes of a stacked ensemble (equal members)', () => {
+  it('R_IG, its minibatch estimate and sharpness of each member equal those of the member alone', async () => {
+    const data = randomData(16, D, C, 23);
+    const equal: Member[] = [5, 6, 7].map((seed) => ({
+      shape: { family: 'mlp', widths: [3, 3] },
+      seed,
+      lr: 0.1,
+    }));
+    const s = settings({ epochs: 2, batchSize: 4 });
+    const together = await EnsembleTrainer.create(equal, data, s);
+    expect(together.plan.layers[1].stacked).toBe(true);
+    await together.train();
+    const options = { batchSize: 4, seed: 1, sharpnessIterations: 30 };
+    const probe = await probeGradientRegularization(together, options);
+    for (let m = 0; m < equal.length; m++) {
+      const alone = await EnsembleTrainer.create([equal[m]], data, s);
+      await alone.train();
+      const own = await probeGradientRegularization(alone, options);
+      expect(probe.rig[m]).toBeCloseTo(own.rig[0], 10);
+      expect(probe.rigMinibatch[m]).toBeCloseTo(own.rigMinibatch[0], 10);
+      expect(probe.lambda[m]).toBeCloseTo(own.lambda[0], 12);
+      // Power iteration from another start: the same top eigenvalue after 30 products.
+      expect(probe.sharpness[m]).toBeCloseTo(own.sharpness[0], 3);
+    }
+  });
+});
+
 describe('explicit gradient regularization', () => {
   it('steps along the gradient of E + μ·R_IG (against central differences of it)', async () => {
     const data = randomData(6, D, C, 23);

@@ -221,6 +221,7 @@ describe('MNIST-1D in every preset that takes a data set', () => {
     samplewise: { ...omit(training, 'n'), sizes: [100, 200], widths: [4, 8] },
     emc: { ...training, sizes: [50, 100], widths: [4, 8], inits: 1 },
     'belkin-mlp': { ...training, widths: [4, 16] },
+    'mnist1d-width': { ...training, widths: [4, 8], seeds: 2 },
     'igr-lr': {
       dataset,
       n: 50,

@@ -45,6 +45,15 @@ const GOLDEN_CONFIGS: Record<string, Config> = {
     widths: [2, 8],
   },
   emc: { ...TINY, n: 100, sizes: [50, 100, 200], widths: [1, 32], epochs: 4, evalEvery: 4, inits: 2 },
+  'mnist1d-width': {
+    dataset: 'mnist1d:samples=400,split=0.5',
+    n: 200,
+    nTest: 200,
+    widths: [2, 16],
+    epochs: 4,
+    evalEvery: 2,
+    seeds: 2,
+  },
   'igr-lr': {
     n: 64,
     nTest: 100,

@@ -2,7 +2,7 @@
 // independent f64 implementation (test/reference-network.ts).
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/engine/random.js';
-import { ensemblePlan, type NetworkShape as Shape } from '../src/fit/train/ensemble-plan.js';
+import { ensemblePlan, weightShape, type NetworkShape as Shape } from '../src/fit/train/ensemble-plan.js';
 import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import type { LossKind } from '../src/fit/train/network-graph.js';
 import { EnsembleTrainer, type TrainingData, type TrainSettings } from '../src/fit/train/trainer.js';
@@ -140,6 +140,38 @@ describe('gradients of the training graphs against finite differences', () => {
         if (inOwner !== hidden.owner[j]) offBlock += Math.abs(w1[i * hidden.outTotal + j]);
       }
     expect(offBlock).toBe(0);
+  });
+
+  it('an ensemble of three equal MLPs (stacked layers, depth 3): each member gets its own gradient', async () => {
+    const data = randomData(8, 6, 3, 6);
+    const members = [0, 1, 2].map((i) => ({
+      shape: { family: 'mlp', widths: [4, 3, 5] } as Shape,
+      seed: 30 + i,
+      lr: 0.1,
+    }));
+    const trainer = await trainerWithBiases(members, data, settings());
+    // The layers after the first are stacked (members, in, out), with no mask.
+    expect(trainer.plan.layers.map((layer) => layer.stacked)).toEqual([false, true, true, true]);
+    expect(weightShape(trainer.plan.layers[1])).toEqual([3, 4, 3]);
+    for (const loss of ['cross-entropy', 'squared'] as const) {
+      const t = loss === 'squared' ? await trainerWithBiases(members, data, settings({ loss })) : trainer;
+      const { grads, loss: values } = await t.lossGradient(everyIndex(8));
+      for (let m = 0; m < 3; m++) {
+        expect(worstGradientError(t, grads, data, m, loss, 1000)).toBeLessThan(1e-6);
+        const p = memberParameters(t.plan, t.parameters(), m);
+        expect(values[m]).toBeCloseTo(
+          referenceLoss(
+            referenceNet(t.plan, m),
+            p,
+            Float64Array.from(data.xTrain),
+            data.labelsTrain,
+            6,
+            loss,
+          ),
+          12,
+        );
+      }
+    }
   });
 
   // ONNX Runtime has no f64 Conv on the CPU, so the CNN graph runs in f32: its gradients carry

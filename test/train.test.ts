@@ -2,8 +2,8 @@
 // networks interpolate noisy labels when wide enough, and bad settings fail clearly.
 import { describe, expect, it } from 'vitest';
 import { labelNoise, subset } from '../src/data/transforms.js';
-import type { NetworkShape } from '../src/fit/train/ensemble-plan.js';
-import { memberParameters, type Parameters } from '../src/fit/train/initialize.js';
+import { ensemblePlan, type NetworkShape } from '../src/fit/train/ensemble-plan.js';
+import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../src/fit/train/optimizer.js';
 import { scheduleFactor } from '../src/fit/train/schedule.js';
 import { EnsembleTrainer, TrainingDivergedError, type Member } from '../src/fit/train/trainer.js';
@@ -56,6 +56,34 @@ describe('ensembles in one graph', () => {
       }
     });
   }
+
+  it('three equal MLPs (stacked layout: seeds and a learning-rate axis) trained together = each alone, with one frozen early', async () => {
+    const equal: Member[] = [
+      { shape: mlp(5, 4), seed: 1, lr: 0.05 },
+      { shape: mlp(5, 4), seed: 2, lr: 0.1 },
+      { shape: mlp(5, 4), seed: 3, lr: 0.2 },
+    ];
+    // 37 points in batches of 8: groups of 3 steps, a remainder of 1 and a partial batch of 5.
+    const data = randomData(37, 6, 3, 14);
+    const s = settings({ optimizer: { ...DEFAULT_OPTIMIZER, momentum: 0.9 }, epochs: 3, stepsPerRun: 3 });
+    const stopWhen = (record: { epoch: number }, m: number) => m === 1 && record.epoch >= 2;
+    const together = await EnsembleTrainer.create(equal, data, s);
+    expect(together.plan.layers.map((l) => l.stacked)).toEqual([false, true, true]);
+    const series = await together.train({ stopWhen });
+    for (let m = 0; m < equal.length; m++) {
+      const alone = await EnsembleTrainer.create([equal[m]], data, { ...s, epochs: m === 1 ? 2 : 3 });
+      const own = await alone.train();
+      const a = memberParameters(together.plan, together.parameters(), m);
+      const start = await EnsembleTrainer.create([equal[m]], data, s);
+      expect(maxRelativeDifference(start.parameters(), alone.parameters())).toBeGreaterThan(1e-2);
+      expect(maxRelativeDifference(a, alone.parameters())).toBeLessThan(1e-10);
+      // Evaluation and parameter norms read each member's own slice of the stack.
+      const last = series[m][own[0].length - 1];
+      const ref = own[0][own[0].length - 1];
+      for (const key of ['trainLoss', 'testError', 'paramNorm'] as const)
+        expect(last[key]).toBeCloseTo(ref[key], 10);
+    }
+  });
 
   it('unrolling steps in one graph run changes nothing (groups of 3, a remainder group of 1, a partial batch)', async () => {
     // 37 points in batches of 8: four full batches (a group of 3, then 1) and a partial one of 5.
@@ -279,5 +307,28 @@ describe('evaluation', () => {
         expect(records[m].trainError).toBe(wrong / 50);
       });
     }
+  });
+});
+
+describe('initialisation', () => {
+  it("kaiming-uniform draws U(±√(6/fan_in)) per member and layer (PyTorch's kaiming_uniform_), biases 0", () => {
+    // Two equal members (a stacked second layer) of 40-300-300-10: fan_in 40, then 300 twice.
+    const plan = ensemblePlan([mlp(300, 300), mlp(300, 300)], { dim: 40, classes: 10 });
+    const p = initialParameters(plan, [1, 2], 'kaiming-uniform');
+    [40, 300, 300].forEach((fanIn, l) => {
+      const limit = Math.sqrt(6 / fanIn);
+      for (let m = 0; m < 2; m++) {
+        const w = memberParameters(plan, p, m).w[l];
+        const max = Math.max(...w.map(Math.abs));
+        expect(max).toBeLessThanOrEqual(limit);
+        expect(max).toBeGreaterThan(0.99 * limit);
+        // Variance 2/fan_in (He's): the mean of v² over n uniform draws has relative sd √(4/5)/√n.
+        const variance = w.reduce((a, v) => a + v * v, 0) / w.length;
+        expect(Math.abs(variance * fanIn - 2)).toBeLessThan((4 * 2 * Math.sqrt(0.8)) / Math.sqrt(w.length));
+      }
+      expect(p.b[l].every((b) => b === 0)).toBe(true);
+    });
+    // The members draw from their own seeds.
+    expect(memberParameters(plan, p, 0).w[1][0]).not.toBe(memberParameters(plan, p, 1).w[1][0]);
   });
 });

@@ -19,19 +19,30 @@ export function setEngineThreads(threads: number | undefined): void {
   intraOpThreads = threads;
 }
 
+/** How one caller's sessions use the cores (default: setEngineThreads's count). */
+export interface EngineSettings {
+  threads?: number;
+}
+
 /** The session for the graph that `define` builds, created on first use. */
-export function cachedSession(key: string, define: () => GraphBuilder): Promise<Session> {
-  let s = sessions.get(key);
+export function cachedSession(
+  key: string,
+  define: () => GraphBuilder,
+  engine: EngineSettings = {},
+): Promise<Session> {
+  const threads = engine.threads ?? intraOpThreads;
+  const fullKey = engine.threads ? `${key} threads=${engine.threads}` : key;
+  let s = sessions.get(fullKey);
   if (!s) {
     const builder = define();
     const options = {
       graphOptimizationLevel: 'all' as const,
-      ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+      ...(threads ? { intraOpNumThreads: threads } : {}),
     };
     s = InferenceSession.create(builder.build(), options).then((session) => timed(key, session));
-    sessions.set(key, s);
+    sessions.set(fullKey, s);
     // A failed creation must not poison the cache.
-    s.catch(() => sessions.delete(key));
+    s.catch(() => sessions.delete(fullKey));
   }
   return s;
 }

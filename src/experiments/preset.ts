@@ -31,6 +31,18 @@ export interface RunContext {
   /** Loads a dataset by name ('mnist') or path; provided by the caller (Node or browser). */
   loadDataset(name: string): Dataset;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Runs parts of this run side by side, one per core, where the caller can (Node, a trial alone in
+   * its process: worker threads): part i is `preset.runPart(parts[i])`. Absent: the preset runs its
+   * parts itself, in turn.
+   */
+  runParts?: (
+    preset: string,
+    parts: Config[],
+    onProgress?: (done: number, total: number) => void,
+  ) => Promise<unknown[]>;
+  /** How many parts runParts runs at once (its cores). */
+  partLanes?: number;
 }
 
 /** A preset's schema: a strict zod object of its fields, possibly with derived values after it. */
@@ -50,6 +62,11 @@ export interface PresetDefinition<C extends Config> {
   estimateBytes?(config: C): number;
   /** The summary of rows aggregated over seeds (medians under the plain keys), if the preset has one. */
   summarizeRows?(config: C, rows: Row[]): Pick<PresetResult, 'summary' | 'summaryLines'>;
+  /**
+   * One part of a run split across cores (see RunContext.runParts): a plain-data result (it crosses
+   * threads) that `run` merges. `part` is a full configuration of this preset.
+   */
+  runPart?(part: C, context: Pick<RunContext, 'loadDataset' | 'onProgress'>): Promise<unknown>;
 }
 
 export interface Preset<C extends Config = Config> extends PresetDefinition<C> {

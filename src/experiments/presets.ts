@@ -13,6 +13,7 @@ import { epochwisePreset, widthEpochHeatmapPreset } from './networks/epochwise.j
 import { samplewisePreset } from './networks/samplewise.js';
 import { emcPreset } from './networks/emc.js';
 import { belkinMlpPreset } from './networks/belkin-mlp.js';
+import { mnist1dWidthPreset } from './networks/mnist1d-width.js';
 import { igrLrPreset } from './implicit-regularization/igr-lr.js';
 import { igrExplicitPreset } from './implicit-regularization/igr-explicit.js';
 import { igrModifiedFlowPreset } from './implicit-regularization/igr-modified-flow.js';
@@ -32,6 +33,7 @@ const ALL: Preset[] = [
   samplewisePreset,
   emcPreset,
   belkinMlpPreset,
+  mnist1dWidthPreset,
   igrLrPreset,
   igrExplicitPreset,
   igrModifiedFlowPreset,

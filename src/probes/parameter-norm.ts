@@ -1,4 +1,5 @@
 // ‖θ‖₂ of each member of an ensemble: every weight belongs to the member owning its output unit.
+import { weightOwner } from '../fit/train/ensemble-plan.js';
 import type { TrainedNetworks } from '../fit/train/trained-networks.js';
 
 export function parameterNorms(nets: Pick<TrainedNetworks, 'plan' | 'parameters'>): Float64Array {
@@ -8,11 +9,7 @@ export function parameterNorms(nets: Pick<TrainedNetworks, 'plan' | 'parameters'
   plan.layers.forEach((layer, l) => {
     const w = p.w[l];
     const b = p.b[l];
-    const perUnit = w.length / layer.outTotal;
-    for (let i = 0; i < w.length; i++) {
-      const unit = layer.kind === 'dense' ? i % layer.outTotal : Math.floor(i / perUnit);
-      sums[layer.owner[unit]] += w[i] * w[i];
-    }
+    for (let i = 0; i < w.length; i++) sums[weightOwner(layer, i)] += w[i] * w[i];
     for (let j = 0; j < b.length; j++) sums[layer.owner[j]] += b[j] * b[j];
   });
   return sums.map(Math.sqrt);

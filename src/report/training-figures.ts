@@ -3,7 +3,10 @@
 import type { Config, Row } from '../experiments/preset.js';
 import { SCHEMA, SIZE_SCALE, STYLE, type FigureBuilder, type VegaLiteSpec } from './figure-style.js';
 
-/** Long format: one row per (x, series) so Vega-Lite colours the series. */
+/**
+ * Long format: one row per (x, series) so Vega-Lite colours the series. Rows aggregated over seeds
+ * (median under the plain key, quartiles as `<key>_q1`/`<key>_q3`) also give each value its band.
+ */
 function melt(
   rows: Row[],
   x: string,
@@ -17,6 +20,7 @@ function melt(
         [x]: r[x],
         value: r[key],
         series: label,
+        ...(r[`${key}_q1`] !== undefined ? { q1: r[`${key}_q1`], q3: r[`${key}_q3`] } : {}),
         ...Object.fromEntries(extra.map((e) => [e, r[e]])),
       })),
   );
@@ -34,8 +38,14 @@ function thresholdRule(width: number | undefined) {
     : [];
 }
 
-/** mlp-width: test/train error and test loss against width, last epoch and early-stopped. */
-export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWidth?: number }): VegaLiteSpec {
+/**
+ * mlp-width: test/train error and test loss against width, last epoch and early-stopped. Rows with
+ * quartiles over seeds (`testError_q1`, …) get interquartile bands under their median lines.
+ */
+export function widthFigureSpec(
+  rows: Row[],
+  opts: { title: string; thresholdWidth?: number; subtitle?: string },
+): VegaLiteSpec {
   const x = {
     field: 'width',
     type: 'quantitative' as const,
@@ -59,6 +69,25 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
     width: 560,
     height: 200,
     layer: [
+      ...(values.some((v) => 'q1' in v)
+        ? [
+            {
+              data: { values: values.filter((v) => 'q1' in v) },
+              mark: { type: 'area' as const, opacity: 0.2 },
+              encoding: {
+                x: { ...x, title: xTitle },
+                y: { field: 'q1', type: 'quantitative' as const, title },
+                y2: { field: 'q3' },
+                color: {
+                  field: 'series',
+                  type: 'nominal' as const,
+                  title: null,
+                  legend: { labelLimit: 320 },
+                },
+              },
+            },
+          ]
+        : []),
       {
         data: { values },
         mark: { type: 'line' as const, point: { size: 24 } },
@@ -81,9 +110,11 @@ export function widthFigureSpec(rows: Row[], opts: { title: string; thresholdWid
     $schema: SCHEMA,
     title: {
       text: opts.title,
-      subtitle: Number.isFinite(opts.thresholdWidth)
-        ? `dashed: width where parameters = n·K (${opts.thresholdWidth?.toFixed(1)})`
-        : '',
+      subtitle:
+        opts.subtitle ??
+        (Number.isFinite(opts.thresholdWidth)
+          ? `dashed: width where parameters = n·K (${opts.thresholdWidth?.toFixed(1)})`
+          : ''),
     },
     vconcat: [
       panel(errors, 'zero-one error', true, null),
@@ -296,6 +327,11 @@ export const trainingFigures: Record<string, FigureBuilder> = {
     widthFigureSpec(result.points, {
       title: `Model-wise double descent: ${describe(config)}`,
       thresholdWidth: (result.summary.thresholdWidth as number | null) ?? undefined,
+    }),
+  'mnist1d-width': (config, result) =>
+    widthFigureSpec(result.points, {
+      title: `MNIST-1D double descent (udlbook 8.3): ${describe(config)}`,
+      subtitle: `lines: median over ${config.seeds as number} initialisations; bands: interquartile range`,
     }),
   epochwise: (config, result) =>
     epochFigureSpec(result.points, { title: `Epoch-wise double descent: ${describe(config)}` }),

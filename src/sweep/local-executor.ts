@@ -9,6 +9,7 @@ import { Piscina } from 'piscina';
 import type { Executor, TrialEvents } from './executor.js';
 import type { Trial } from '../experiments/experiment.js';
 import { runTrial } from './run-trial.js';
+import { partLanes, runPartsOnThreads } from './parallel-parts.js';
 
 /** The default pool size: one worker per core. */
 export function defaultWorkers(): number {
@@ -41,7 +42,12 @@ export function localExecutor(
           const task = { preset, config: trial.config };
           // No abort signal for the pool: terminating a thread while ONNX Runtime runs in it aborts the
           // whole process. An interruption stops new trials; running ones finish and are kept.
-          const result = pool ? await pool.run(task) : await runTrial(task, onTrialProgress);
+          // In-process trials have the cores to themselves: presets with parts spread them over threads.
+          const lanes = partLanes();
+          const parts = lanes ? runPartsOnThreads(lanes) : undefined;
+          const result = pool
+            ? await pool.run(task)
+            : await runTrial(task, onTrialProgress, undefined, parts);
           events.finished(trial, result, (performance.now() - t0) / 1000, worker);
         } catch (e) {
           if (signal.aborted) return;

@@ -15,10 +15,14 @@ export async function runTrial(
   task: TrialTask,
   onProgress?: (done: number, total: number) => void,
   loadDataset: RunContext['loadDataset'] = loadDatasetByName,
+  /** Worker threads for the preset's parts (runPartsOnThreads), when the trial has the cores to itself. */
+  parts?: Pick<RunContext, 'runParts' | 'partLanes'>,
 ): Promise<PresetResult> {
   const preset = presetNamed(task.preset);
   const config = preset.resolve(task.config);
-  const result = await namingSizes(preset, config, () => preset.run(config, { loadDataset, onProgress }));
+  const result = await namingSizes(preset, config, () =>
+    preset.run(config, { loadDataset, onProgress, ...parts }),
+  );
   // A diverged run must be recorded as failed, never stored as numbers.
   result.points.forEach((row, i) => {
     for (const [k, v] of Object.entries(row)) {

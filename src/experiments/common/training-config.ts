@@ -18,7 +18,7 @@ import { wholeIssue } from '../preset.js';
 
 const OPTIMIZER_NAMES = ['sgd', 'adam'] as const satisfies readonly OptimizerName[];
 const LOSSES = ['cross-entropy', 'squared'] as const satisfies readonly LossKind[];
-const INITS = ['he', 'glorot', 'pytorch'] as const satisfies readonly InitScheme[];
+const INITS = ['he', 'glorot', 'kaiming-uniform', 'pytorch'] as const satisfies readonly InitScheme[];
 
 const SCHEDULE_FORMS = "must be one of constant, inverse-sqrt, step (a name, or an object with 'name')";
 
@@ -128,7 +128,7 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
     init: oneOf(INITS)
       .default(d.init)
       .describe(
-        "he: W ~ N(0, 2/fan_in); glorot: U(±√(6/(fan_in + fan_out))); pytorch: U(±1/√fan_in) (PyTorch's default); biases 0",
+        "he: W ~ N(0, 2/fan_in); glorot: U(±√(6/(fan_in + fan_out))); kaiming-uniform: U(±√(6/fan_in)) (PyTorch's kaiming_uniform_); pytorch: U(±1/√fan_in) (nn.Linear's default); biases 0",
       ),
     evalEvery: positiveInteger()
       .default(d.evalEvery)

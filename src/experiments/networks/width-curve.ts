@@ -26,19 +26,24 @@ export function widthRows(runs: WidthRun[]): Row[] {
   });
 }
 
-/** Every record of every run, as store series named `<metric> w=<width>`. */
+/**
+ * Every record of every run, as store series named `<metric> w=<width>`, or `<metric> w=<width>
+ * seed=<seed>` when a width was trained with several seeds in the run.
+ */
 export function widthSeries(runs: WidthRun[]): SeriesPoint[] {
   const metrics = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm'] as const;
-  return runs.flatMap((r) =>
-    r.records.flatMap((rec) => [
-      ...metrics.map((m) => ({ name: `${m} w=${r.width}`, step: rec.epoch, value: rec[m] })),
+  const seeded = new Set(runs.map((r) => r.width)).size < runs.length;
+  return runs.flatMap((r) => {
+    const tag = seeded ? `w=${r.width} seed=${r.seed}` : `w=${r.width}`;
+    return r.records.flatMap((rec) => [
+      ...metrics.map((m) => ({ name: `${m} ${tag}`, step: rec.epoch, value: rec[m] })),
       ...Object.entries(rec.probes ?? {}).map(([m, value]) => ({
-        name: `${m} w=${r.width}`,
+        name: `${m} ${tag}`,
         step: rec.epoch,
         value,
       })),
-    ]),
-  );
+    ]);
+  });
 }
 
 export interface WidthSummary {

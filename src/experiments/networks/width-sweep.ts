@@ -1,8 +1,12 @@
-// Trains one network per width on the same data and procedure and returns each one's per-epoch
-// records. MLPs of all widths train side by side as one ensemble (one graph run per step for the
-// whole sweep); CNNs train one width at a time, because block-diagonal convolutions would spend
-// most of their work on the zeros between members.
+// Trains one network per width (and seed) on the same data and procedure and returns each one's
+// per-epoch records. One-hidden-layer MLPs of all widths train side by side as one ensemble (one
+// graph run per step for the whole sweep: only the head is block-diagonal, k·K weights per member).
+// Deeper MLPs train one width at a time with its seeds as the members of a stacked ensemble: a
+// block-diagonal k×k layer would cost the sum of all widths squared instead of each width's own.
+// CNNs train one network at a time, because block-diagonal convolutions would spend most of their
+// work on the zeros between members.
 import { Rng, Streams } from '../../engine/random.js';
+import type { EngineSettings } from '../../engine/session-cache.js';
 import { ensemblePlan } from '../../fit/train/ensemble-plan.js';
 import { parameterCount } from '../../models/network.js';
 import type { Parameters } from '../../fit/train/initialize.js';
@@ -30,6 +34,8 @@ export async function trainWidths(
     /** Init seeds: every width is trained once per seed (default: the config's seed). */
     seeds?: number[];
     onEpoch?: (done: number, total: number) => void;
+    /** ORT threads of each width's trainer (default: the engine's). */
+    engineFor?: (width: number) => EngineSettings;
   } = {},
 ): Promise<WidthRun[]> {
   const seeds = options.seeds ?? [config.seed];
@@ -46,20 +52,21 @@ export async function trainWidths(
           data.labelsTrain.length * data.input.classes,
       )
     : [];
-  const together = config.widths
-    .filter((w) => !grown.includes(w))
-    .flatMap((w) => seeds.map((s) => member(w, s)));
+  const rest = config.widths.filter((w) => !grown.includes(w));
+  const together = rest.flatMap((w) => seeds.map((s) => member(w, s)));
   const groups: { members: Member[]; grownFrom?: number }[] = [
     ...seeds.flatMap((s) =>
       grown.map((w, i) => ({ members: [member(w, s)], grownFrom: i > 0 ? grown[i - 1] : undefined })),
     ),
     ...(config.family === 'cnn'
       ? together.map((m) => ({ members: [m] }))
-      : together.length
-        ? [{ members: together }]
-        : []),
+      : config.depth >= 2
+        ? rest.map((w) => ({ members: seeds.map((s) => member(w, s)) }))
+        : together.length
+          ? [{ members: together }]
+          : []),
   ];
-  const settings = trainSettings(config);
+  const base = trainSettings(config);
   // Progress in epochs: each group counts its own epochs, so done reaches total at the very end.
   const total = groups.length * config.epochs;
   const runs: WidthRun[] = [];
@@ -70,6 +77,8 @@ export async function trainWidths(
       grownFrom === undefined
         ? undefined
         : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
+    const width = m0.shape.widths[0];
+    const settings = options.engineFor ? { ...base, engine: options.engineFor(width) } : base;
     const trainer = await EnsembleTrainer.create(group, data, settings, start);
     const probe = config.probes.length ? epochProbe(config.probes, config.batchSize, config.seed) : undefined;
     const series = await trainer.train({

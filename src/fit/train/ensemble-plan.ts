@@ -3,6 +3,11 @@
 // layer reads the shared input, so its weights are simply concatenated; every later layer's weights
 // are block-diagonal (member m's inputs feed only member m's outputs) and a mask keeps the blocks
 // apart. A lone network is the ensemble of one member, with no mask at all.
+//
+// When every member of an MLP ensemble has the same shape (the seeds of one width, a learning-rate
+// axis), the layers after the first are *stacked* instead: weights (members, in, out), activations
+// (members, batch, units), one batched MatMul per layer. Block-diagonal weights would cost M times
+// the work of the M members (M² blocks, all but M of them zeros); stacked ones cost exactly theirs.
 
 import type { Activation, Family, InputShape, NetworkShape } from '../../models/network.js';
 
@@ -17,6 +22,8 @@ export interface LayerPlan {
   outPerMember: number[];
   /** The first layer reads the shared input: no block structure, no mask. */
   sharedInput: boolean;
+  /** Equal members: weights (members, in, out), activations (members, batch, units); no mask. */
+  stacked: boolean;
   /** The plan's activation after the layer (every layer but the head; named for the default, ReLU). */
   relu: boolean;
   /** CNN: pooling after the ReLU. */
@@ -69,14 +76,21 @@ export function ensemblePlan(members: NetworkShape[], input: InputShape): Ensemb
   return { ...plan, activation };
 }
 
+/** Every member has the shape of the first (and there are several): the layout can be stacked. */
+export function equalMembers(members: NetworkShape[]): boolean {
+  const first = members[0].widths.join(',');
+  return members.length > 1 && members.every((m) => m.widths.join(',') === first);
+}
+
 function mlpPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan, 'activation'> {
   const layers: LayerPlan[] = [];
   const depth = members[0].widths.length;
+  const stack = equalMembers(members);
   for (let l = 0; l <= depth; l++) {
     const head = l === depth;
     const outPerMember = members.map((m) => (head ? input.classes : m.widths[l]));
     const inPerMember = members.map((m) => (l === 0 ? input.dim : m.widths[l - 1]));
-    layers.push(layer('dense', inPerMember, outPerMember, l === 0, !head, 'none'));
+    layers.push(layer('dense', inPerMember, outPerMember, l === 0, !head, 'none', stack && l > 0));
   }
   return { family: 'mlp', members, input, layers, spatial: [] };
 }
@@ -137,18 +151,27 @@ function layer(
   sharedInput: boolean,
   relu: boolean,
   pool: Pooling,
+  stacked = false,
 ): LayerPlan {
   const outTotal = outPerMember.reduce((a, b) => a + b, 0);
   const inTotal = sharedInput ? inPerMember[0] : inPerMember.reduce((a, b) => a + b, 0);
   const owner = new Int32Array(outTotal);
   let j = 0;
   outPerMember.forEach((count, m) => owner.fill(m, j, (j += count)));
-  return { kind, inPerMember, outPerMember, sharedInput, relu, pool, outTotal, inTotal, owner };
+  return { kind, inPerMember, outPerMember, sharedInput, stacked, relu, pool, outTotal, inTotal, owner };
 }
 
-/** The tensor shape of a layer's weights: dense (in, out), conv (out, in, 3, 3). */
+/** The tensor shape of a layer's weights: dense (in, out), stacked (members, in, out), conv (out, in, 3, 3). */
 export function weightShape(layer: LayerPlan): number[] {
+  if (layer.stacked) return [layer.inPerMember.length, layer.inPerMember[0], layer.outPerMember[0]];
   return layer.kind === 'dense' ? [layer.inTotal, layer.outTotal] : [layer.outTotal, layer.inTotal, 3, 3];
+}
+
+/** The member that owns element i of a layer's weight tensor (its output unit's member). */
+export function weightOwner(layer: LayerPlan, i: number): number {
+  if (layer.stacked) return Math.floor(i / (layer.inPerMember[0] * layer.outPerMember[0]));
+  const unit = layer.kind === 'dense' ? i % layer.outTotal : Math.floor(i / (layer.inTotal * 9));
+  return layer.owner[unit];
 }
 
 /** The member that owns input unit i of a (non-shared) layer. */
@@ -160,7 +183,7 @@ export function inputOwner(layer: LayerPlan): Int32Array {
 }
 
 export function hasWeightMask(layer: LayerPlan, memberCount: number): boolean {
-  return !layer.sharedInput && memberCount > 1;
+  return !layer.sharedInput && !layer.stacked && memberCount > 1;
 }
 
 /**
@@ -197,12 +220,8 @@ export function parameterOwners(plan: EnsemblePlan): ParameterOwners {
   const counts = plan.members.map(() => 0);
   const w = plan.layers.map((layer) => {
     const size = weightShape(layer).reduce((a, b) => a * b, 1);
-    const perUnit = size / layer.outTotal;
     const owners = new Int32Array(size);
-    for (let i = 0; i < size; i++) {
-      const unit = layer.kind === 'dense' ? i % layer.outTotal : Math.floor(i / perUnit);
-      owners[i] = layer.owner[unit];
-    }
+    for (let i = 0; i < size; i++) owners[i] = weightOwner(layer, i);
     return owners;
   });
   const b = plan.layers.map((layer) => layer.owner.slice());

@@ -6,12 +6,15 @@
 //   pytorch W ~ U(±1/√fan_in)                         (PyTorch's default for Linear/Conv2d weights;
 //           a third of LeCun's variance, a sixth of He's: small outputs and a small initial
 //           sharpness, as in the networks of Cohen et al. 2021)
+//   kaiming-uniform  W ~ U(±√(6/fan_in))             (PyTorch's torch.nn.init.kaiming_uniform_ with
+//           its defaults, as udlbook's notebook 8.3 calls it: He's variance 2/fan_in, uniform. Not
+//           nn.Linear's own default, which passes a = √5 and gets U(±1/√fan_in).)
 // fan_in is the member's own inputs to a unit (× 9 for a 3×3 conv); biases start at zero.
 import { Rng, Streams } from '../../engine/random.js';
 import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 
-export type InitScheme = 'he' | 'glorot' | 'pytorch';
-export const INIT_SCHEMES: readonly InitScheme[] = ['he', 'glorot', 'pytorch'];
+export type InitScheme = 'he' | 'glorot' | 'kaiming-uniform' | 'pytorch';
+export const INIT_SCHEMES: readonly InitScheme[] = ['he', 'glorot', 'kaiming-uniform', 'pytorch'];
 
 export interface Parameters {
   /** Per layer, row-major in the layout of weightShape. */
@@ -35,7 +38,10 @@ export function initialParameters(plan: EnsemblePlan, seeds: number[], scheme: I
       const block = new Float64Array(rows.count * cols.count * kernel);
       if (scheme === 'he') rng.fillNormal(block, 0, Math.sqrt(2 / fanIn));
       else {
-        const limit = scheme === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : 1 / Math.sqrt(fanIn);
+        const limit =
+          scheme === 'pytorch'
+            ? 1 / Math.sqrt(fanIn)
+            : Math.sqrt(6 / (scheme === 'glorot' ? fanIn + fanOut : fanIn));
         for (let i = 0; i < block.length; i++) block[i] = (2 * rng.uniform() - 1) * limit;
       }
       writeBlock(layer, w[l], block, rows, cols);
@@ -49,12 +55,17 @@ interface Range {
   count: number;
 }
 
-/** The input rows and output columns of member m in a layer. */
+/**
+ * The input rows and output columns of member m in a layer (stacked layers: rows from 0, columns
+ * from m·out, and the block is the member's own (in, out) slice of the stack).
+ */
 export function blockOf(layer: LayerPlan, m: number): { rows: Range; cols: Range } {
   const offset = (counts: number[]) => counts.slice(0, m).reduce((a, v) => a + v, 0);
   const rows = layer.sharedInput
     ? { start: 0, count: layer.inTotal }
-    : { start: offset(layer.inPerMember), count: layer.inPerMember[m] };
+    : layer.stacked
+      ? { start: 0, count: layer.inPerMember[m] }
+      : { start: offset(layer.inPerMember), count: layer.inPerMember[m] };
   return { rows, cols: { start: offset(layer.outPerMember), count: layer.outPerMember[m] } };
 }
 
@@ -88,9 +99,13 @@ function copyBlock(
   toTensor: boolean,
 ): void {
   if (layer.kind === 'dense') {
+    // Stacked: member m's (in, out) slice starts at m·in·out = cols.start·in.
+    const [base, stride] = layer.stacked
+      ? [cols.start * rows.count, cols.count]
+      : [rows.start * layer.outTotal + cols.start, layer.outTotal];
     for (let i = 0; i < rows.count; i++) {
       for (let j = 0; j < cols.count; j++) {
-        const t = (rows.start + i) * layer.outTotal + cols.start + j;
+        const t = base + i * stride + j;
         const k = i * cols.count + j;
         if (toTensor) tensor[t] = block[k];
         else block[k] = tensor[t];

@@ -9,6 +9,10 @@
 //   tanh   dz = dh ⊙ (1 − h²)
 //   pool   dh = dp routed to the inputs that equal the window's maximum
 // Gradients of block-diagonal weights are masked, so weights between members stay exactly zero.
+// Stacked layers (equal members, see ensemble-plan.ts) are the same rules batched over members:
+//   z = x·W + b as MatMul of (M, batch, in) by (M, in, out); dW = xᵀ·dz, dx = dz·Wᵀ per member.
+// The shared first layer's output (batch, M·units) is reshaped and transposed into the stack, and
+// the head's stacked logits back to (batch, M·classes), so the loss sees one layout.
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
 import type { EnsemblePlan } from './ensemble-plan.js';
 import { hasWeightMask, weightShape } from './ensemble-plan.js';
@@ -70,15 +74,35 @@ export interface Forward {
   saved: Saved[];
 }
 
+/** (batch, M·units) → (M, batch, units): member-major columns into the stack. */
+function toStack(g: GraphBuilder, t: string, members: number, units: number): string {
+  return g.node('Transpose', [g.node('Reshape', [t, g.ints([0, members, units])])], { perm: [1, 0, 2] });
+}
+
+/** (M, batch, units) → (batch, M·units): the inverse of toStack. */
+function fromStack(g: GraphBuilder, t: string): string {
+  return g.node('Reshape', [g.node('Transpose', [t], { perm: [1, 0, 2] }), g.ints([0, -1])]);
+}
+
+/** Whether layer l reads a stack that the layer below did not produce (so it must build it). */
+const entersStack = (plan: EnsemblePlan, l: number): boolean =>
+  plan.layers[l].stacked && !(l > 0 && plan.layers[l - 1].stacked);
+
 export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, params: ParamValues): Forward {
   const saved: Saved[] = [];
   let a = x;
+  const members = plan.members.length;
   plan.layers.forEach((layer, l) => {
     // The CNN's head reads the globally pooled (batch, C, 1, 1) maps as (batch, C).
     if (layer.kind === 'dense' && plan.family === 'cnn') a = g.node('Flatten', [a], { axis: 1 });
+    if (entersStack(plan, l)) a = toStack(g, a, members, layer.inPerMember[0]);
     const s: Saved = { input: a };
-    let z =
-      layer.kind === 'dense'
+    let z = layer.stacked
+      ? g.node('Add', [
+          g.node('MatMul', [a, params.w[l]]),
+          g.node('Reshape', [params.b[l], g.ints([members, 1, layer.outPerMember[0]])]),
+        ])
+      : layer.kind === 'dense'
         ? g.node('Gemm', [a, params.w[l], params.b[l]])
         : g.node('Conv', [a, params.w[l], params.b[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
     if (layer.relu) {
@@ -92,7 +116,8 @@ export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, para
     saved.push(s);
     a = z;
   });
-  return { logits: a, saved };
+  const top = plan.layers[plan.layers.length - 1];
+  return { logits: top.stacked ? fromStack(g, a) : a, saved };
 }
 
 export interface LossSum {
@@ -174,8 +199,10 @@ export function emitBackward(
   deferWeightGradient: ReadonlySet<number> = new Set(),
 ): Gradients {
   const grads: Gradients = { w: [], b: [], input: [], dz: [] };
-  let dOut = dLogits;
-  for (let l = plan.layers.length - 1; l >= 0; l--) {
+  const top = plan.layers.length - 1;
+  const members = plan.members.length;
+  let dOut = plan.layers[top].stacked ? toStack(g, dLogits, members, plan.input.classes) : dLogits;
+  for (let l = top; l >= 0; l--) {
     const layer = plan.layers[l];
     const s = forward.saved[l];
     let dz = dOut;
@@ -199,7 +226,15 @@ export function emitBackward(
     }
     let dW = '';
     let db: string;
-    if (layer.kind === 'dense') {
+    if (layer.stacked) {
+      const swap = (t: string) => g.node('Transpose', [t], { perm: [0, 2, 1] });
+      if (!deferWeightGradient.has(l)) dW = g.node('MatMul', [swap(s.input), dz]);
+      db = g.node('Reshape', [g.node('ReduceSum', [dz, g.ints([1])], { keepdims: 0 }), g.ints([-1])]);
+      if (l > 0) {
+        dOut = g.node('MatMul', [dz, swap(params.w[l])]);
+        if (entersStack(plan, l)) dOut = fromStack(g, dOut);
+      }
+    } else if (layer.kind === 'dense') {
       if (!deferWeightGradient.has(l)) dW = g.node('Gemm', [s.input, dz], { transA: 1 });
       db = g.node('ReduceSum', [dz, g.ints([0])], { keepdims: 0 });
       if (l > 0) dOut = g.node('Gemm', [dz, params.w[l]], { transB: 1 });

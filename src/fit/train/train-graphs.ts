@@ -3,7 +3,7 @@
 //   gradient  forward + backward: loss and gradients (tests, Hessian-vector products, probes)
 // (The evaluation graph, per-member loss and correct predictions, is in src/probes/evaluation.ts.)
 import { GraphBuilder } from '../../engine/onnx-graph.js';
-import { cachedSession } from '../../engine/session-cache.js';
+import { cachedSession, type EngineSettings } from '../../engine/session-cache.js';
 import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 import {
   biasName,
@@ -31,6 +31,7 @@ export const gradName = (param: string): string => `grad_${param}`;
 
 /** The shape of a weight's learning-rate tensor: one rate per output unit, broadcast over inputs. */
 export function lrWeightShape(layer: LayerPlan): number[] {
+  if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
   return layer.kind === 'dense' ? [1, layer.outTotal] : [layer.outTotal, 1, 1, 1];
 }
 
@@ -50,6 +51,7 @@ export function trainStepSession(
   steps = 1,
   /** μ of explicit gradient regularization (0: none); see gradient-penalty.ts. */
   penalty = 0,
+  engine: EngineSettings = {},
 ) {
   return cachedSession(
     `train-step ${layoutKey(plan)} ${dtype} ${loss} ${JSON.stringify(opt)} ${steps} ${penalty}`,
@@ -78,6 +80,7 @@ export function trainStepSession(
           opt.weightDecay === 0 &&
           penalty === 0 &&
           layer.kind === 'dense' &&
+          !layer.stacked &&
           !inputs.masks[l]
             ? [l]
             : [],
@@ -160,23 +163,33 @@ export function trainStepSession(
         slots.forEach((slot, i) => current.set(stateName(slot, name), next.state[i]));
       }
     },
+    engine,
   );
 }
 
-export function gradientSession(plan: EnsemblePlan, dtype: Dtype, loss: LossKind) {
-  return cachedSession(`gradient ${layoutKey(plan)} ${dtype} ${loss}`, () => {
-    const g = new GraphBuilder('gradient');
-    const inputs = declareNetworkInputs(g, plan, dtype);
-    const forward = emitForward(g, plan, inputs.x, inputs.params);
-    const lossOut = emitLoss(g, plan, dtype, loss, forward.logits, inputs);
-    const grads = emitBackward(g, plan, dtype, forward, inputs.params, inputs.masks, lossOut.dLogits);
-    plan.layers.forEach((layer, l) => {
-      g.output(grads.w[l], gradName(weightName(l)), dtype, weightShape(layer));
-      g.output(grads.b[l], gradName(biasName(l)), dtype, [layer.outTotal]);
-    });
-    g.output(lossOut.loss, 'loss', dtype, [plan.members.length]);
-    return g;
-  });
+export function gradientSession(
+  plan: EnsemblePlan,
+  dtype: Dtype,
+  loss: LossKind,
+  engine: EngineSettings = {},
+) {
+  return cachedSession(
+    `gradient ${layoutKey(plan)} ${dtype} ${loss}`,
+    () => {
+      const g = new GraphBuilder('gradient');
+      const inputs = declareNetworkInputs(g, plan, dtype);
+      const forward = emitForward(g, plan, inputs.x, inputs.params);
+      const lossOut = emitLoss(g, plan, dtype, loss, forward.logits, inputs);
+      const grads = emitBackward(g, plan, dtype, forward, inputs.params, inputs.masks, lossOut.dLogits);
+      plan.layers.forEach((layer, l) => {
+        g.output(grads.w[l], gradName(weightName(l)), dtype, weightShape(layer));
+        g.output(grads.b[l], gradName(biasName(l)), dtype, [layer.outTotal]);
+      });
+      g.output(lossOut.loss, 'loss', dtype, [plan.members.length]);
+      return g;
+    },
+    engine,
+  );
 }
 
 function parameterTotal(plan: EnsemblePlan): number {

@@ -1,6 +1,7 @@
 // What a probe may ask of trained networks: their layout, precision, data, parameters and loss
 // gradients. EnsembleTrainer implements it; the probes (src/probes) and Hessian-vector products
 // depend on this interface only, never on the trainer itself.
+import type { EngineSettings } from '../../engine/session-cache.js';
 import type { EnsemblePlan } from './ensemble-plan.js';
 import type { Floats } from './graph-tensors.js';
 import type { Parameters } from './initialize.js';
@@ -12,7 +13,7 @@ export interface TrainedNetworks {
   /** The ensemble layout: members, layers, and which member owns each unit. */
   readonly plan: EnsemblePlan;
   /** The graphs' precision and the training loss. */
-  readonly settings: { readonly dtype: Dtype; readonly loss: LossKind };
+  readonly settings: { readonly dtype: Dtype; readonly loss: LossKind; readonly engine?: EngineSettings };
   /** Each member's base learning rate. */
   readonly members: readonly { readonly lr: number }[];
   /** Number of training points. */

@@ -4,6 +4,7 @@
 // initialisation seed and learning rate. An ensemble of one is plain training of one network.
 import { Tensor } from '../../engine/ort.js';
 import { Rng, Streams } from '../../engine/random.js';
+import type { EngineSettings } from '../../engine/session-cache.js';
 import { lossAndError } from '../../probes/evaluation.js';
 import { parameterNorms } from '../../probes/parameter-norm.js';
 import {
@@ -67,6 +68,8 @@ export interface TrainSettings {
   stepsPerRun: number;
   /** μ of explicit gradient regularization, training on E + μ·R_IG (0 or absent: none; one network only). */
   gradientPenalty?: number;
+  /** ORT threads of this trainer's sessions (default: the engine's). */
+  engine?: EngineSettings;
 }
 
 export interface Member {
@@ -239,7 +242,15 @@ export class EnsembleTrainer implements TrainedNetworks {
 
   private stepSession(steps: number): Promise<Session> {
     const { dtype, loss, optimizer } = this.settings;
-    return trainStepSession(this.plan, dtype, loss, optimizer, steps, this.settings.gradientPenalty ?? 0);
+    return trainStepSession(
+      this.plan,
+      dtype,
+      loss,
+      optimizer,
+      steps,
+      this.settings.gradientPenalty ?? 0,
+      this.settings.engine,
+    );
   }
 
   private batchFeeds(indices: Int32Array): Record<string, OrtTensor> {
@@ -259,7 +270,12 @@ export class EnsembleTrainer implements TrainedNetworks {
     };
   }
 
+  /** The last learning-rate feeds and what they were made for: a constant schedule reuses them. */
+  private rates?: { key: string; feeds: Record<string, OrtTensor> };
+
   private learningRates(factor: number): Record<string, OrtTensor> {
+    const key = `${factor} ${[...this.frozen.keys()].join(',')}`;
+    if (this.rates?.key === key) return this.rates.feeds;
     const { dtype } = this.settings;
     const feeds: Record<string, OrtTensor> = {};
     this.plan.layers.forEach((layer, l) => {
@@ -271,6 +287,7 @@ export class EnsembleTrainer implements TrainedNetworks {
       feeds[lrWeightName(l)] = tensor(dtype, rates, lrWeightShape(layer));
       feeds[lrBiasName(l)] = tensor(dtype, rates, [layer.outTotal]);
     });
+    this.rates = { key, feeds };
     return feeds;
   }
 
@@ -356,7 +373,7 @@ export class EnsembleTrainer implements TrainedNetworks {
     at?: Parameters,
   ): Promise<{ loss: Float64Array; grads: Parameters }> {
     const { dtype, loss: kind } = this.settings;
-    const session = await gradientSession(this.plan, dtype, kind);
+    const session = await gradientSession(this.plan, dtype, kind, this.settings.engine);
     const all = indices ?? Int32Array.from({ length: this.trainCount }, (_, i) => i);
     const params = at ? parameterFeeds(this.plan, dtype, at) : this.currentParameters();
     const loss = new Float64Array(this.members.length);
@@ -409,6 +426,9 @@ function checkSettings(members: Member[], s: TrainSettings): void {
     throw new Error('explicit gradient regularization trains one network at a time');
   if (!(Number.isInteger(s.stepsPerRun) && s.stepsPerRun >= 1))
     throw new Error(`stepsPerRun must be a positive integer, got ${s.stepsPerRun}`);
+  const threads = s.engine?.threads;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+    throw new Error(`engine threads must be a positive integer, got ${threads}`);
   if (!(Number.isInteger(s.evalEvery) && s.evalEvery >= 1))
     throw new Error(`evalEvery must be a positive integer, got ${s.evalEvery}`);
 }

@@ -1,0 +1,160 @@
+// udlbook's MNIST-1D double-descent figure (Prince 2023, Understanding Deep Learning, notebook 8.3):
+// test and train error against the width h of a 40→h→h→10 ReLU MLP, trained by SGD (lr 0.01,
+// momentum 0.9, batch 100) for 1000 epochs on 4000 MNIST-1D samples with noisy labels, median and
+// IQR over initialisations. The notebook replaces 15% of the training labels by a uniformly random
+// class, which may be the true one; ddlab's labelNoise picks a wrong class, so labelNoise 0.135
+// (= 0.15 · 9/10) draws the same label distribution.
+import { z } from 'zod';
+import type { EngineSettings } from '../../engine/session-cache.js';
+import { stats } from '../common/statistics.js';
+import { positiveInteger } from '../common/fields.js';
+import { MAX_REPETITIONS, repetitionSeed } from '../common/repetitions.js';
+import {
+  checkTraining,
+  trainingBytes,
+  trainingData,
+  trainingFields,
+  type TrainingConfig,
+} from '../common/training-config.js';
+import { definePreset, type Row, type RunContext } from '../preset.js';
+import { widthRows, widthSeries } from './width-curve.js';
+import { trainWidths, type WidthRun } from './width-sweep.js';
+import { mnist1dWidthLines, summarizeMnist1dWidths } from './mnist1d-width-summary.js';
+
+/** udlbook's widths: fine steps around the interpolation width (≈ 45), coarse beyond. */
+export const UDLBOOK_WIDTHS = [
+  2, 4, 6, 8, 10, 14, 18, 22, 26, 30, 35, 40, 45, 50, 55, 60, 70, 80, 90, 100, 120, 140, 160, 180, 200, 250,
+  300, 400,
+];
+
+export const MNIST1D_WIDTH_DEFAULTS = {
+  dataset: 'mnist1d:samples=8000,split=0.5',
+  n: 4000,
+  nTest: 4000,
+  labelNoise: 0.135,
+  depth: 2,
+  widths: UDLBOOK_WIDTHS,
+  epochs: 1000,
+  batchSize: 100,
+  optimizer: 'sgd' as const,
+  lr: 0.01,
+  momentum: 0.9,
+  init: 'kaiming-uniform' as const,
+  // 21 evaluations of 8000 points cost about 4 epochs of training: ~0.5% of the run.
+  evalEvery: 50,
+};
+
+export function mnist1dWidthSchema() {
+  return z
+    .strictObject({
+      ...trainingFields(MNIST1D_WIDTH_DEFAULTS),
+      seeds: positiveInteger()
+        .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
+        .default(3)
+        .describe(
+          'initialisations per width, trained side by side as one stacked ensemble (init seed r: seed·2²⁰ + r; the data, its noise and the minibatch order come from seed)',
+        ),
+    })
+    .superRefine(checkTraining);
+}
+
+export type Mnist1dWidthConfig = z.output<ReturnType<typeof mnist1dWidthSchema>>;
+
+/**
+ * Every width trains on one ORT thread, wherever it runs: on 2 shared cores a second intra-op
+ * thread made even the width-400 steps slower (it splits 100×400 GEMMs and synchronises per node),
+ * and one count everywhere keeps the numbers identical however the run is split.
+ */
+export const ENGINE: EngineSettings = { threads: 1 };
+
+/** Relative cost of a width's training: its weights (the flops per sample) plus a per-step overhead. */
+const widthCost = (h: number) => h * h + 52 * h + 10 + 20_000;
+
+/**
+ * The widths split into `lanes` parts of about equal cost, largest first onto the lightest lane
+ * (LPT scheduling); each part keeps its widths in ascending order.
+ */
+export function widthLanes(widths: number[], lanes: number): number[][] {
+  const parts = Array.from({ length: Math.min(lanes, widths.length) }, () => ({
+    cost: 0,
+    widths: [] as number[],
+  }));
+  for (const w of [...widths].sort((a, b) => widthCost(b) - widthCost(a))) {
+    const lightest = parts.reduce((a, p) => (p.cost < a.cost ? p : a));
+    lightest.cost += widthCost(w);
+    lightest.widths.push(w);
+  }
+  return parts.map((p) => p.widths.sort((a, b) => a - b));
+}
+
+/** The metrics summarised over seeds: median under the plain key, quartiles as `_q1`/`_q3`. */
+const METRICS = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm', 'bestTestError'];
+
+/** One row per width: the median over seeds of each metric, with its quartiles. */
+export function seedMedianRows(runs: WidthRun[]): Row[] {
+  const perRun = widthRows(runs);
+  const widths = [...new Set(runs.map((r) => r.width))].sort((a, b) => a - b);
+  return widths.map((width) => {
+    const rows = perRun.filter((r) => r.width === width);
+    const row: Row = { width, parameters: rows[0].parameters, seeds: rows.length };
+    for (const key of METRICS) {
+      const s = stats(rows.map((r) => r[key]));
+      row[key] = s.median;
+      row[`${key}_q1`] = s.q1;
+      row[`${key}_q3`] = s.q3;
+    }
+    // The early-stopping epoch is a grid value: its median is enough.
+    row.bestEpoch = stats(rows.map((r) => r.bestEpoch)).median;
+    return row;
+  });
+}
+
+/** Every width of `config` with its seeds: one stacked ensemble per width. */
+function trainPart(config: Mnist1dWidthConfig, context: Pick<RunContext, 'loadDataset' | 'onProgress'>) {
+  const data = trainingData(context.loadDataset(config.dataset), config, config.n);
+  const seeds = Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
+  return trainWidths(config as TrainingConfig, data, {
+    seeds,
+    onEpoch: context.onProgress,
+    engineFor: () => ENGINE,
+  });
+}
+
+export const mnist1dWidthPreset = definePreset<Mnist1dWidthConfig>({
+  name: 'mnist1d-width',
+  description:
+    "udlbook's MNIST-1D double descent (notebook 8.3): a 40-h-h-10 MLP, SGD 1000 epochs, median and IQR over seeds against width",
+  schema: mnist1dWidthSchema(),
+  indexKeys: ['width', 'parameters'],
+  async run(config, context) {
+    const lanes = context.partLanes ?? 1;
+    const runs =
+      context.runParts && lanes > 1 && config.widths.length > 1
+        ? (
+            (await context.runParts(
+              'mnist1d-width',
+              widthLanes(config.widths, lanes).map((widths) => ({ ...config, widths })),
+              context.onProgress,
+            )) as WidthRun[][]
+          )
+            .flat()
+            .sort((a, b) => a.width - b.width || a.seed - b.seed)
+        : await trainPart(config, context);
+    const points = seedMedianRows(runs);
+    const summary = summarizeMnist1dWidths(points);
+    return {
+      points,
+      series: widthSeries(runs),
+      summary: { ...summary },
+      summaryLines: mnist1dWidthLines(summary, config),
+    };
+  },
+  runPart: trainPart,
+  estimateBytes(config) {
+    return trainingBytes(config as TrainingConfig);
+  },
+  summarizeRows(config, rows) {
+    const summary = summarizeMnist1dWidths(rows);
+    return { summary: { ...summary }, summaryLines: mnist1dWidthLines(summary, config) };
+  },
+});
