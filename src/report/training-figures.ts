@@ -60,6 +60,12 @@ export function widthFigureSpec(
     testLoss: 'test loss (last epoch)',
     bestTestLoss: 'test loss (early stopping)',
   });
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: null,
+    legend: { ...LINE_LEGEND, labelLimit: 320 },
+  };
   const panel = (
     values: Record<string, unknown>[],
     title: string,
@@ -73,18 +79,13 @@ export function widthFigureSpec(
         ? [
             {
               data: { values: values.filter((v) => 'q1' in v) },
-              mark: { type: 'area' as const, opacity: 0.2 },
-              encoding: {
-                x: { ...x, title: xTitle },
-                y: { field: 'q1', type: 'quantitative' as const, title },
-                y2: { field: 'q3' },
-                color: {
-                  field: 'series',
-                  type: 'nominal' as const,
-                  title: null,
-                  legend: { labelLimit: 320 },
-                },
-              },
+              ...iqrBand(
+                { ...x, title: xTitle },
+                { type: 'quantitative' as const, title },
+                'q1',
+                'q3',
+                color,
+              ),
             },
           ]
         : []),
@@ -100,7 +101,7 @@ export function widthFigureSpec(
             axis: { format: percent ? '.0%' : '~g' },
             scale: percent ? { zero: true } : { type: 'log' as const },
           },
-          color: { field: 'series', type: 'nominal' as const, title: null, legend: { labelLimit: 320 } },
+          color,
         },
       },
       ...thresholdRule(opts.thresholdWidth),
@@ -151,7 +152,7 @@ export function epochFigureSpec(rows: Row[], opts: { title: string }): VegaLiteS
       width: 560,
       height: 200,
       layer: [
-        ...(banded ? [iqrBand(x, y, field, color)] : []),
+        ...(banded ? [iqrBand(x, y, `${field}_q1`, `${field}_q3`, color)] : []),
         {
           mark: { type: 'line' as const, point: { size: 16 } },
           encoding: { x, y: { ...y, field }, color },
@@ -176,11 +177,11 @@ const MEDIAN_NOTE = 'line: median over seeds; band: interquartile range';
 /** A colour legend of line symbols at full opacity (a band layer would otherwise fade them). */
 const LINE_LEGEND = { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 3 };
 
-/** The interquartile band of `field` over seeds (`<field>_q1` to `<field>_q3`), behind its median line. */
-function iqrBand(x: object, y: object, field: string, color: object) {
+/** The interquartile band over seeds between the fields `low` and `high`, behind its median line. */
+function iqrBand(x: object, y: object, low: string, high: string, color: object) {
   return {
     mark: { type: 'area' as const, opacity: 0.18 },
-    encoding: { x, y: { ...y, field: `${field}_q1` }, y2: { field: `${field}_q3` }, color },
+    encoding: { x, y: { ...y, field: low }, y2: { field: high }, color },
   };
 }
 
@@ -236,7 +237,7 @@ export function samplewiseFigureSpec(rows: Row[], opts: { title: string }): Vega
     width: 560,
     height: 260,
     layer: [
-      ...(banded ? [{ data: { values }, ...iqrBand(x, y, 'testError', color) }] : []),
+      ...(banded ? [{ data: { values }, ...iqrBand(x, y, 'testError_q1', 'testError_q3', color) }] : []),
       {
         data: { values },
         mark: { type: 'line', point: { size: 24 } },
