@@ -14,6 +14,7 @@ import {
   trainingFields,
   type TrainingConfig,
 } from '../common/training-config.js';
+import { networkShape, parameterCount } from '../../models/network.js';
 import { definePreset, type Row } from '../preset.js';
 import { widthRows, widthSeries } from './width-curve.js';
 import { trainWidths } from './width-sweep.js';
@@ -190,8 +191,9 @@ export const belkinMlpPreset = definePreset<BelkinMlpConfig>({
   async run(config, context) {
     const data = trainingData(context.loadDataset(config.dataset), config, config.n);
     const threshold = config.n * data.input.classes;
-    const parameters = (w: number) => (data.input.dim + 1) * w + (w + 1) * data.input.classes;
-    const below = config.widths.filter((w) => parameters(w) < threshold);
+    const below = config.widths.filter(
+      (w) => parameterCount(networkShape('mlp', 1, w), data.input) < threshold,
+    );
     // Progress in width-epochs over both runs: the reuse run trains every width, the fresh run those below.
     const total = (config.widths.length + below.length) * config.epochs;
     const progress = (offset: number, part: number) => (done: number, of: number) =>
