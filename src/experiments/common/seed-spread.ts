@@ -23,8 +23,13 @@ export function effectInSpreadUnits(a: Row, b: Row, key: string): number | undef
   return effect === 0 ? 0 : Math.sign(effect) * Infinity;
 }
 
-/** ' (3.2 IQR)' for a summary line, or '' when the rows are a single run. */
+/** ' (3.2 IQR)' for an effect in IQR units, or '' without seeds (undefined or null). */
+export function spreadUnitsNote(units: number | undefined | null): string {
+  if (units === undefined || units === null) return '';
+  return ` (${Number.isFinite(units) ? units.toFixed(1) : units > 0 ? '∞' : '−∞'} IQR)`;
+}
+
+/** The effect b − a as ' (3.2 IQR)' for a summary line, or '' when the rows are a single run. */
 export function spreadNote(a: Row, b: Row, key: string): string {
-  const units = effectInSpreadUnits(a, b, key);
-  return units === undefined ? '' : ` (${Number.isFinite(units) ? units.toFixed(1) : '∞'} IQR)`;
+  return spreadUnitsNote(effectInSpreadUnits(a, b, key));
 }

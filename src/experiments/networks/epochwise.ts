@@ -2,7 +2,7 @@
 // test error along training for networks of several widths. Both presets train the widths as one
 // ensemble and keep a row per (width, evaluated epoch).
 import { alignedLines } from '../common/aligned-lines.js';
-import { effectInSpreadUnits } from '../common/seed-spread.js';
+import { effectInSpreadUnits, spreadUnitsNote } from '../common/seed-spread.js';
 import { peakBeyondMinimum, widthSeries } from './width-curve.js';
 import { definePreset, type Preset, type Row } from '../preset.js';
 import {
@@ -92,12 +92,11 @@ export function summarizeEpochs(rows: Row[]): EpochwiseSummary {
 
 function epochwiseLines(s: EpochwiseSummary): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  const units = (u: number | null) => (u === null ? '' : ` (${Number.isFinite(u) ? u.toFixed(1) : '∞'} IQR)`);
   return alignedLines(
     s.widths.map((w) => [
       `width ${w.width}`,
       `best ${pct(w.bestTestError)} at epoch ${w.bestEpoch}, up to +${pct(w.riseAfterBest)} at epoch ` +
-        `${w.peakEpoch}, then down ${pct(w.fallAfterPeak)}${units(w.fallInSpreadUnits)}: ` +
+        `${w.peakEpoch}, then down ${pct(w.fallAfterPeak)}${spreadUnitsNote(w.fallInSpreadUnits)}: ` +
         `${w.secondDescent ? 'a second descent' : 'no second descent'}; ` +
         `final test ${pct(w.finalTestError)}, train ${pct(w.finalTrainError)}`,
     ]),

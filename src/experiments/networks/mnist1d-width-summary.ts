@@ -2,6 +2,7 @@
 // the median train error first reaches 0, the classical minimum before it, the peak after it, the
 // widest network, and how far the peak stands out in units of the seeds' interquartile range (with
 // 3 seeds the IQR is half the range: a rise of several IQRs is not seed noise).
+import { interquartileRange } from '../common/seed-spread.js';
 import { alignedLines } from '../common/aligned-lines.js';
 import type { Row } from '../preset.js';
 
@@ -31,7 +32,7 @@ export interface Mnist1dWidthSummary {
 const point = (r: Row): WidthPoint => ({
   width: r.width,
   testError: r.testError,
-  iqr: (r.testError_q3 ?? r.testError) - (r.testError_q1 ?? r.testError),
+  iqr: interquartileRange(r, 'testError') ?? 0,
 });
 
 function inIqrs(rise: number, a: WidthPoint, b: WidthPoint): number | null {
