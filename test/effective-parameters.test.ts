@@ -7,7 +7,7 @@ import { Rng } from '../src/engine/random.js';
 import { randomFeatures } from '../src/models/random-features.js';
 import { polynomialFeatures } from '../src/models/polynomial.js';
 import type { FeatureMap } from '../src/models/feature-map.js';
-import { naiveMatmul, pseudoInverse, randomMatrix } from './helpers.js';
+import { naiveMatmul, pseudoInverse, randomMatrix, singularLastFeatureMap } from './helpers.js';
 
 async function collect(it: AsyncGenerator<CurvePointFit>): Promise<CurvePointFit[]> {
   const out: CurvePointFit[] = [];
@@ -117,19 +117,7 @@ describe('effective parameters of the whole-curve solver', () => {
   });
 
   it('a jittered shared factor falls back to per-point factors and still matches', async () => {
-    const base = randomFeatures({ kind: 'rff', inputDim: 4, maxFeatures: 20, seed: 2, sigma: 1 });
-    // Feature 19 repeats feature 0: the 20-feature Gram matrix is singular and needs jitter.
-    const map: FeatureMap = {
-      ...base,
-      async block(xx, j0, j1) {
-        const f = await base.block(xx, 0, 20);
-        const out = zeros(xx.rows, j1 - j0);
-        for (let i = 0; i < xx.rows; i++)
-          for (let j = j0; j < j1; j++)
-            out.data[i * (j1 - j0) + j - j0] = f.data[i * 20 + (j === 19 ? 0 : j)];
-        return out;
-      },
-    };
+    const map = singularLastFeatureMap(4);
     const points = await collect(
       fitFeatureCurve({
         featureMap: map,

@@ -3,7 +3,14 @@ import { fitFeatureCurve, type CurvePointFit } from '../src/fit/feature-curve.js
 import { randomFeatures } from '../src/models/random-features.js';
 import { zeros, type Matrix } from '../src/engine/matrix.js';
 import { Rng } from '../src/engine/random.js';
-import { maxAbs, maxAbsDiff, naiveMatmul, pseudoInverse, randomMatrix } from './helpers.js';
+import {
+  maxAbs,
+  maxAbsDiff,
+  naiveMatmul,
+  pseudoInverse,
+  randomMatrix,
+  singularLastFeatureMap,
+} from './helpers.js';
 import type { FeatureMap } from '../src/models/feature-map.js';
 
 /** Raw features computed naively from the map's own parameters. */
@@ -182,19 +189,7 @@ describe('jitter does not leak into smaller models', () => {
   it('refactors the leading blocks when the largest under-parameterised Gram matrix is singular', async () => {
     const n = 30;
     const x = randomMatrix(n, 3, 7);
-    const base = randomFeatures({ kind: 'rff', inputDim: 3, maxFeatures: 20, seed: 2, sigma: 1 });
-    // Feature 19 repeats feature 0: the 20-feature Gram matrix is exactly singular, the others are not.
-    const map: FeatureMap = {
-      ...base,
-      async block(xx, j0, j1) {
-        const f = await base.block(xx, 0, 20);
-        const out = zeros(xx.rows, j1 - j0);
-        for (let i = 0; i < xx.rows; i++)
-          for (let j = j0; j < j1; j++)
-            out.data[i * (j1 - j0) + j - j0] = f.data[i * 20 + (j === 19 ? 0 : j)];
-        return out;
-      },
-    };
+    const map = singularLastFeatureMap(3);
     const y = oneHotTargets(n, 3, 8);
     const points = await collect(
       fitFeatureCurve({ featureMap: map, xTrain: x, xTest: x, yTrain: y, features: [10, 20], ridge: 0 }),

@@ -2,6 +2,8 @@
 import * as vl from 'vega-lite';
 import { Rng } from '../src/engine/random.js';
 import { zeros, type Matrix } from '../src/engine/matrix.js';
+import type { FeatureMap } from '../src/models/feature-map.js';
+import { randomFeatures } from '../src/models/random-features.js';
 
 export function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   const m = zeros(rows, cols);
@@ -135,4 +137,22 @@ export function compileVegaLite(spec: unknown): {
   };
   const { spec: vega } = vl.compile(structuredClone(spec) as never, { logger: logger as never });
   return { messages, vega };
+}
+
+/**
+ * Random Fourier features whose feature 19 repeats feature 0: the 20-feature Gram matrix is exactly
+ * singular (it needs jitter), every smaller one is not.
+ */
+export function singularLastFeatureMap(inputDim: number): FeatureMap {
+  const base = randomFeatures({ kind: 'rff', inputDim, maxFeatures: 20, seed: 2, sigma: 1 });
+  return {
+    ...base,
+    async block(xx, j0, j1) {
+      const f = await base.block(xx, 0, 20);
+      const out = zeros(xx.rows, j1 - j0);
+      for (let i = 0; i < xx.rows; i++)
+        for (let j = j0; j < j1; j++) out.data[i * (j1 - j0) + j - j0] = f.data[i * 20 + (j === 19 ? 0 : j)];
+      return out;
+    },
+  };
 }
