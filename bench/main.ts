@@ -6,6 +6,7 @@ import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
 import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
+import { machineDescription } from './machine.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -24,6 +25,9 @@ if (names.length === 0 || names.some((n) => !(n in BENCHES))) {
   console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> …`);
   process.exit(2);
 }
+// Every run starts with the machine and library versions: ratios depend on both.
+for (const line of machineDescription()) console.log(line);
+console.log();
 for (const name of names) {
   await BENCHES[name]();
   console.log();

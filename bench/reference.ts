@@ -18,12 +18,17 @@ export const TORCH_PYTHON = process.env.DDLAB_TORCH_PYTHON ?? '/usr/bin/python3'
 export function runPython<T>(
   script: string,
   args: string[],
-  options: { benchmark?: boolean; python?: string } = {},
+  options: { benchmark?: boolean; python?: string; env?: Record<string, string | undefined> } = {},
 ): T {
   const env = { ...process.env };
   if (options.benchmark) {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
+  }
+  // Overrides; undefined removes a variable (a default configuration must not inherit the caller's).
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
   }
   const out = execFileSync(options.python ?? PYTHON, [join(benchDir, script), ...args], {
     env,
