@@ -86,7 +86,10 @@ program
   .option('--lr <x>', 'networks: learning rate', numberInRange('--lr', 0, Infinity, true))
   .addOption(new Option('--optimizer <name>', 'networks: optimizer').choices(['sgd', 'adam']))
   .addOption(
-    new Option('--family <name>', 'networks: MLP or the 5-layer CNN (k, 2k, 4k, 8k)').choices(['mlp', 'cnn']),
+    new Option(
+      '--family <name>',
+      'networks: MLP, the 5-layer CNN (k, 2k, 4k, 8k), or the 1-D CNN of MNIST-1D (k channels)',
+    ).choices(['mlp', 'cnn', 'cnn1d']),
   )
   .option(
     '--seed <int>',
