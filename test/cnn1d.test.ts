@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { mnist1d } from '../src/data/mnist1d.js';
 import { presetNamed } from '../src/experiments/presets.js';
 import { loadDatasetByName } from '../src/sweep/dataset-files.js';
+import { GraphBuilder } from '../src/engine/onnx-graph.js';
+import { InferenceSession, Tensor } from '../src/engine/ort.js';
 import { Rng } from '../src/engine/random.js';
 import {
   ensemblePlan,
@@ -18,7 +20,7 @@ import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type TrainingData, type TrainSettings } from '../src/fit/train/trainer.js';
 import { cnn1dLengths } from '../src/models/cnn1d.js';
 import { networkShape, parameterCount } from '../src/models/network.js';
-import { referenceLoss, referenceNet } from './reference-network.js';
+import { referenceLogits, referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
 
 const everyIndex = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -262,5 +264,74 @@ describe('the 1-D CNN (cnn1d)', () => {
     for (const r of result.points) expect(r.testError).toBeLessThan(1);
     const again = await preset.run(config, { loadDataset: loadDatasetByName });
     expect(again.points).toEqual(result.points);
+  });
+
+  // The reference network above and the engine were both written from PyTorch's definition of
+  // Conv1d(kernel, stride 2, padding 1); ONNX's own Conv (f32 only on the CPU) is a third reading.
+  // f32 rounding over ≤ 125-term sums: 1e-5 of the largest logit separates it from a shifted tap.
+  it("the reference network's logits equal ONNX Conv's (strides 2, pads 1, PyTorch's flatten order)", async () => {
+    const [n, channels, length, classes] = [6, 2, 40, 10];
+    const data = randomData(n, channels * length, classes, 15, [channels, 1, length]);
+    const widths = [4, 3, 5];
+    const plan = ensemblePlan([shape(widths)], data.input);
+    const p = initialParameters(plan, [9], 'he');
+    const rng = new Rng(8, 8);
+    p.b.forEach((b) => rng.fillNormal(b, 0, 0.1));
+    const g = new GraphBuilder('conv1d_reference');
+    let a = g.input('X', 'float32', [n, channels, length]);
+    const feeds: Record<string, InstanceType<typeof Tensor>> = {
+      X: new Tensor('float32', Float32Array.from(data.xTrain), [n, channels, length]),
+    };
+    const constant = (name: string, values: number[], dims: number[]) => {
+      feeds[name] = new Tensor('float32', Float32Array.from(values), dims);
+      return g.input(name, 'float32', dims);
+    };
+    plan.layers.forEach((layer, l) => {
+      const { kernel, stride, pad, outLength } = layer.conv1d as NonNullable<typeof layer.conv1d>;
+      const [cin, cout] = [layer.inTotal, layer.outTotal];
+      const at = (k: number, c: number, o: number) => p.w[l][(k * cin + c) * cout + o];
+      if (l < 3) {
+        // ONNX/PyTorch weight layout (out, in, K).
+        const w: number[] = [];
+        for (let o = 0; o < cout; o++)
+          for (let c = 0; c < cin; c++) for (let k = 0; k < kernel; k++) w.push(at(k, c, o));
+        const conv = g.node(
+          'Conv',
+          [a, constant(`w${l}`, w, [cout, cin, kernel]), constant(`b${l}`, Array.from(p.b[l]), [cout])],
+          {
+            kernel_shape: [kernel],
+            strides: [stride],
+            pads: [pad, pad],
+          },
+        );
+        a = g.node('Relu', [conv]);
+        expect(outLength).toBe([19, 10, 5][l]);
+      } else {
+        // nn.Linear on h.view(batch, -1): input index c·L₃ + t.
+        const w: number[] = [];
+        for (let c = 0; c < cin; c++)
+          for (let t = 0; t < kernel; t++) for (let o = 0; o < cout; o++) w.push(at(t, c, o));
+        a = g.node('Gemm', [
+          g.node('Flatten', [a], { axis: 1 }),
+          constant('wHead', w, [cin * kernel, cout]),
+          constant('bHead', Array.from(p.b[l]), [cout]),
+        ]);
+      }
+    });
+    g.output(a, 'logits', 'float32', [n, classes]);
+    const session = await InferenceSession.create(g.build());
+    const onnx = (await session.run(feeds)).logits.data as Float32Array;
+    const net = referenceNet(plan, 0);
+    let worst = 0;
+    let largest = 0;
+    for (let i = 0; i < n; i++) {
+      const ref = referenceLogits(net, p, Float64Array.from(data.xTrain.subarray(i * 80, (i + 1) * 80)));
+      ref.forEach((v, j) => {
+        worst = Math.max(worst, Math.abs(v - onnx[i * classes + j]));
+        largest = Math.max(largest, Math.abs(v));
+      });
+    }
+    expect(largest).toBeGreaterThan(0.1);
+    expect(worst / largest).toBeLessThan(1e-5);
   });
 });
