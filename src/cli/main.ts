@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { Config } from '../experiments/preset.js';
 import { presetJsonSchema } from '../experiments/preset-json-schema.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
+import { FAMILIES } from '../models/network.js';
 import { defaultWorkers } from '../sweep/local-executor.js';
 import { registerCancelCommand } from './cancel-command.js';
 import { featureSpec, integer, numberInRange, positiveInteger, setting, widthSpec } from './options.js';
@@ -89,7 +90,7 @@ program
     new Option(
       '--family <name>',
       'networks: MLP, the 5-layer CNN (k, 2k, 4k, 8k), or the 1-D CNN of MNIST-1D (k channels)',
-    ).choices(['mlp', 'cnn', 'cnn1d']),
+    ).choices([...FAMILIES]),
   )
   .option(
     '--seed <int>',
