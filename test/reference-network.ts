@@ -1,10 +1,10 @@
 // An independent, naive f64 implementation of the networks the training engine builds (plain loops,
 // no ONNX): the ground truth for gradient checks by central finite differences.
-import type { EnsemblePlan } from '../src/fit/train/ensemble-plan.js';
+import type { Conv1dGeometry, EnsemblePlan } from '../src/fit/train/ensemble-plan.js';
 import type { Parameters } from '../src/fit/train/initialize.js';
 
 export interface ReferenceNet {
-  family: 'mlp' | 'cnn';
+  family: 'mlp' | 'cnn' | 'cnn1d';
   activation: 'relu' | 'tanh';
   /** Per layer: inputs and outputs of this one network. */
   sizes: {
@@ -12,7 +12,8 @@ export interface ReferenceNet {
     out: number;
     pool: 'none' | 'max2' | 'global';
     relu: boolean;
-    kind: 'dense' | 'conv';
+    kind: 'dense' | 'conv' | 'conv1d';
+    conv1d?: Conv1dGeometry;
   }[];
   image?: readonly [number, number, number];
 }
@@ -28,6 +29,7 @@ export function referenceNet(plan: EnsemblePlan, m: number): ReferenceNet {
       pool: l.pool,
       relu: l.relu,
       kind: l.kind,
+      conv1d: l.conv1d,
     })),
     image: plan.input.image,
   };
@@ -48,6 +50,7 @@ export function referenceLogits(net: ReferenceNet, p: Parameters, x: Float64Arra
     });
     return a;
   }
+  if (net.family === 'cnn1d') return cnn1dLogits(net, p, x);
   const [, height, width] = net.image as readonly [number, number, number];
   let maps = x;
   let [h, w] = [height, width];
@@ -97,6 +100,30 @@ export function referenceLogits(net: ReferenceNet, p: Parameters, x: Float64Arra
     }
   });
   return logits;
+}
+
+/**
+ * The 1-D CNN, channels first as PyTorch's Conv1d: maps[c·L + t]; the head is the conv1d whose
+ * kernel spans the last length. Weight of tap k from input channel c to output o: W[(k·in + c)·out + o].
+ */
+function cnn1dLogits(net: ReferenceNet, p: Parameters, x: Float64Array): Float64Array {
+  let maps = x;
+  net.sizes.forEach((s, l) => {
+    const { kernel, stride, pad, inLength, outLength } = s.conv1d as Conv1dGeometry;
+    const z = new Float64Array(s.out * outLength);
+    for (let o = 0; o < s.out; o++)
+      for (let t = 0; t < outLength; t++) {
+        let sum = p.b[l][o];
+        for (let c = 0; c < s.in; c++)
+          for (let k = 0; k < kernel; k++) {
+            const u = t * stride + k - pad;
+            if (u >= 0 && u < inLength) sum += p.w[l][(k * s.in + c) * s.out + o] * maps[c * inLength + u];
+          }
+        z[o * outLength + t] = !s.relu ? sum : net.activation === 'tanh' ? Math.tanh(sum) : Math.max(0, sum);
+      }
+    maps = z;
+  });
+  return maps;
 }
 
 /** Mean loss over the samples: softmax cross-entropy, or squared loss summed over classes. */

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { Config } from '../experiments/preset.js';
 import { presetJsonSchema } from '../experiments/preset-json-schema.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
+import { FAMILIES } from '../models/network.js';
 import { defaultWorkers } from '../sweep/local-executor.js';
 import { registerCancelCommand } from './cancel-command.js';
 import { featureSpec, integer, numberInRange, positiveInteger, setting, widthSpec } from './options.js';
@@ -86,7 +87,10 @@ program
   .option('--lr <x>', 'networks: learning rate', numberInRange('--lr', 0, Infinity, true))
   .addOption(new Option('--optimizer <name>', 'networks: optimizer').choices(['sgd', 'adam']))
   .addOption(
-    new Option('--family <name>', 'networks: MLP or the 5-layer CNN (k, 2k, 4k, 8k)').choices(['mlp', 'cnn']),
+    new Option(
+      '--family <name>',
+      'networks: MLP, the 5-layer CNN (k, 2k, 4k, 8k), or the 1-D CNN of MNIST-1D (k channels)',
+    ).choices([...FAMILIES]),
   )
   .option(
     '--seed <int>',

@@ -1,9 +1,10 @@
 // The network families of the training engine: their shapes and parameter counts. One knob, the
 // width k, sets the size of a network of a family (DESIGN.md's `Family`).
+import { CNN1D_CONVS, cnn1dLengths, cnn1dSignal } from './cnn1d.js';
 
-export type Family = 'mlp' | 'cnn';
+export type Family = 'mlp' | 'cnn' | 'cnn1d';
 
-export const FAMILIES = ['mlp', 'cnn'] as const satisfies readonly Family[];
+export const FAMILIES = ['mlp', 'cnn', 'cnn1d'] as const satisfies readonly Family[];
 
 /** The hidden layers' nonlinearity: ReLU (default), or tanh — smooth, as in Cohen et al. 2021. */
 export type Activation = 'relu' | 'tanh';
@@ -12,7 +13,7 @@ export const ACTIVATIONS = ['relu', 'tanh'] as const satisfies readonly Activati
 
 export interface NetworkShape {
   family: Family;
-  /** MLP: the hidden widths (depth = length). CNN: the conv widths, e.g. [k, 2k, 4k, 8k]. */
+  /** MLP: the hidden widths (depth = length). CNN: the conv widths, e.g. [k, 2k, 4k, 8k]; cnn1d: [k, k, k]. */
   widths: number[];
   /** Absent: relu (so the shapes, and graph keys, of ReLU networks are what they always were). */
   activation?: Activation;
@@ -21,23 +22,39 @@ export interface NetworkShape {
 export interface InputShape {
   /** Features per sample (channels × height × width for images). */
   dim: number;
-  /** (channels, height, width): needed by the CNN, ignored by the MLP. */
+  /** (channels, height, width): needed by the CNN; cnn1d reads (channels, 1, length); ignored by the MLP. */
   image?: readonly [number, number, number];
   classes: number;
 }
 
-/** The network of width k: an MLP with `depth` hidden layers of k units, or the CNN k, 2k, 4k, 8k. */
+/**
+ * The network of width k: an MLP with `depth` hidden layers of k units, the CNN k, 2k, 4k, 8k, or
+ * the 1-D CNN with k channels in each of its three convolutions (cnn1d.ts).
+ */
 export function networkShape(family: Family, depth: number, k: number): NetworkShape {
-  return family === 'cnn'
-    ? { family: 'cnn', widths: [k, 2 * k, 4 * k, 8 * k] }
-    : { family: 'mlp', widths: Array.from({ length: depth }, () => k) };
+  if (family === 'cnn') return { family: 'cnn', widths: [k, 2 * k, 4 * k, 8 * k] };
+  if (family === 'cnn1d') return { family: 'cnn1d', widths: CNN1D_CONVS.map(() => k) };
+  return { family: 'mlp', widths: Array.from({ length: depth }, () => k) };
 }
 
 /**
  * Trainable parameters of one network of this shape (weights and biases): dense layers
- * (in + 1)·out; the CNN's 3×3 convolutions (9·in + 1)·out, then its head (last width + 1)·classes.
+ * (in + 1)·out; the CNN's 3×3 convolutions (9·in + 1)·out, then its head (last width + 1)·classes;
+ * the 1-D CNN's convolutions (K·in + 1)·out, then its head on the flattened maps (L₃·k₃ + 1)·classes.
  */
 export function parameterCount(shape: NetworkShape, input: InputShape): number {
+  if (shape.family === 'cnn1d') {
+    checkCnn1dDepth(shape.widths.length);
+    const signal = cnn1dSignal(input);
+    const lengths = cnn1dLengths(signal.length);
+    let count = 0;
+    let fanIn = signal.channels;
+    shape.widths.forEach((w, l) => {
+      count += (CNN1D_CONVS[l].kernel * fanIn + 1) * w;
+      fanIn = w;
+    });
+    return count + (lengths[CNN1D_CONVS.length] * fanIn + 1) * input.classes;
+  }
   const inputs = shape.family === 'cnn' ? (input.image?.[0] ?? 1) : input.dim;
   const kernel = shape.family === 'cnn' ? 9 : 1;
   let count = 0;
@@ -47,4 +64,17 @@ export function parameterCount(shape: NetworkShape, input: InputShape): number {
     fanIn = w;
   }
   return count + (fanIn + 1) * input.classes;
+}
+
+/** The 1-D CNN has exactly the reference's three convolutions. */
+export function checkCnn1dDepth(depth: number): void {
+  if (depth !== CNN1D_CONVS.length)
+    throw new Error(`the 1-D CNN (cnn1d) has ${CNN1D_CONVS.length} conv layers, got ${depth} widths`);
+}
+
+/** The network family in words, for summaries and figure titles. */
+export function familyName(family: Family, depth: number): string {
+  if (family === 'cnn') return 'CNN';
+  if (family === 'cnn1d') return '1-D CNN (3 conv layers)';
+  return `MLP (${depth} hidden layer${depth > 1 ? 's' : ''})`;
 }

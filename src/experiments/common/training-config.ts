@@ -98,11 +98,11 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
     family: oneOf(FAMILIES)
       .default(d.family)
       .describe(
-        "mlp: `depth` ReLU layers of k units; cnn: Nakkiran's 5-layer CNN, 3×3 conv layers k, 2k, 4k, 8k, max-pool after layers 2 and 3, global max-pool, a linear head",
+        "mlp: `depth` ReLU layers of k units; cnn: Nakkiran's 5-layer CNN, 3×3 conv layers k, 2k, 4k, 8k, max-pool after layers 2 and 3, global max-pool, a linear head; cnn1d: the MNIST-1D reference CNN (Greydanus 2020), three 1-D conv layers of k channels (kernels 5, 3, 3, stride 2, padding 1), a linear head on the flattened maps",
       ),
     depth: positiveInteger()
       .default(d.depth)
-      .describe('MLP: hidden layers of width k (the CNN always has four)'),
+      .describe('MLP: hidden layers of width k (the CNN always has four conv layers, cnn1d three)'),
     widths: gridInput('widths')
       .default(d.widths)
       .transform((v) => expandGrid(v))

@@ -3,6 +3,7 @@
 // widest network, and how far the peak stands out in units of the seeds' interquartile range (with
 // 3 seeds the IQR is half the range: a rise of several IQRs is not seed noise).
 import { interquartileRange } from '../common/seed-spread.js';
+import { familyName, type Family } from '../../models/network.js';
 import { alignedLines } from '../common/aligned-lines.js';
 import type { Row } from '../preset.js';
 
@@ -82,12 +83,12 @@ export function mnist1dWidthHeadline(s: Mnist1dWidthSummary): string {
 
 export function mnist1dWidthLines(
   s: Mnist1dWidthSummary,
-  c: { n: number; labelNoise: number; epochs: number; depth: number; seeds: number },
+  c: { n: number; labelNoise: number; epochs: number; family: Family; depth: number; seeds: number },
 ): string[] {
   return alignedLines([
     [
       'network',
-      `MLP (${c.depth} hidden layers), n = ${c.n}, label noise ${c.labelNoise}, ${c.epochs} epochs, ` +
+      `${familyName(c.family, c.depth)}, n = ${c.n}, label noise ${c.labelNoise}, ${c.epochs} epochs, ` +
         `median and IQR over ${c.seeds} seed${c.seeds > 1 ? 's' : ''}`,
     ],
     [

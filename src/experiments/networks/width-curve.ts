@@ -1,6 +1,7 @@
 // A width curve: the rows, series and headline numbers of networks of growing width trained alike
 // (final and early-stopped test error, the classical minimum, the double-descent peak).
 import { alignedLines } from '../common/aligned-lines.js';
+import { familyName } from '../../models/network.js';
 import type { TrainingConfig } from '../common/training-config.js';
 import type { Row, SeriesPoint } from '../preset.js';
 import { finalAndBest, thresholdWidth, type WidthRun } from './width-sweep.js';
@@ -114,8 +115,7 @@ function thresholdFromRows(n: number, rows: Row[]): number {
 
 export function widthSummaryLines(s: WidthSummary, config: TrainingConfig): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  const family =
-    config.family === 'cnn' ? 'CNN' : `MLP (${config.depth} hidden layer${config.depth > 1 ? 's' : ''})`;
+  const family = familyName(config.family, config.depth);
   return alignedLines([
     ['network', `${family}, n = ${config.n}, label noise ${config.labelNoise}, ${config.epochs} epochs`],
     ...(s.thresholdWidth !== null

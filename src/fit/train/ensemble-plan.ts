@@ -9,14 +9,35 @@
 // (members, batch, units), one batched MatMul per layer. Block-diagonal weights would cost M times
 // the work of the M members (M² blocks, all but M of them zeros); stacked ones cost exactly theirs.
 
-import type { Activation, Family, InputShape, NetworkShape } from '../../models/network.js';
+import { CNN1D_CONVS, cnn1dLengths, cnn1dSignal } from '../../models/cnn1d.js';
+import {
+  checkCnn1dDepth,
+  type Activation,
+  type Family,
+  type InputShape,
+  type NetworkShape,
+} from '../../models/network.js';
 
 export type { Activation, Family, InputShape, NetworkShape };
 
 export type Pooling = 'none' | 'max2' | 'global';
 
+/**
+ * A 1-D convolution over channels-last maps (batch, length, channels): its weights are a
+ * (kernel·in, out) matrix whose row k·in + c holds tap k of input channel c (network-graph.ts).
+ */
+export interface Conv1dGeometry {
+  kernel: number;
+  stride: number;
+  pad: number;
+  inLength: number;
+  outLength: number;
+}
+
 export interface LayerPlan {
-  kind: 'dense' | 'conv';
+  kind: 'dense' | 'conv' | 'conv1d';
+  /** conv1d: the convolution's geometry (the head is one with kernel = its input length). */
+  conv1d?: Conv1dGeometry;
   /** Inputs of each member (for the first layer: the shared input's features or channels). */
   inPerMember: number[];
   outPerMember: number[];
@@ -72,7 +93,12 @@ export function ensemblePlan(members: NetworkShape[], input: InputShape): Ensemb
         `ensemble member ${i} has activation ${m.activation ?? 'relu'}, member 0 ${activation}`,
       );
   });
-  const plan = family === 'cnn' ? cnnPlan(members, input) : mlpPlan(members, input);
+  const plan =
+    family === 'cnn'
+      ? cnnPlan(members, input)
+      : family === 'cnn1d'
+        ? cnn1dPlan(members, input)
+        : mlpPlan(members, input);
   return { ...plan, activation };
 }
 
@@ -144,6 +170,41 @@ function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
   return { family: 'cnn', members, input, layers, spatial };
 }
 
+/**
+ * The 1-D CNN (models/cnn1d.ts): three convolutions, then the head as one more convolution whose
+ * kernel spans the whole remaining length (a linear map of the flattened maps). Every layer after
+ * the first is block-diagonal over the members, masked like the MLP's.
+ */
+function cnn1dPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan, 'activation'> {
+  checkCnn1dDepth(members[0].widths.length);
+  const { channels, length } = cnn1dSignal(input);
+  const lengths = cnn1dLengths(length);
+  const layers: LayerPlan[] = CNN1D_CONVS.map((spec, l) => ({
+    ...layer(
+      'conv1d',
+      members.map((m) => (l === 0 ? channels : m.widths[l - 1])),
+      members.map((m) => m.widths[l]),
+      l === 0,
+      true,
+      'none',
+    ),
+    conv1d: { ...spec, inLength: lengths[l], outLength: lengths[l + 1] },
+  }));
+  const last = lengths[CNN1D_CONVS.length];
+  layers.push({
+    ...layer(
+      'conv1d',
+      members.map((m) => m.widths[CNN1D_CONVS.length - 1]),
+      members.map(() => input.classes),
+      false,
+      false,
+      'none',
+    ),
+    conv1d: { kernel: last, stride: 1, pad: 0, inLength: last, outLength: 1 },
+  });
+  return { family: 'cnn1d', members, input, layers, spatial: [] };
+}
+
 function layer(
   kind: LayerPlan['kind'],
   inPerMember: number[],
@@ -161,16 +222,26 @@ function layer(
   return { kind, inPerMember, outPerMember, sharedInput, stacked, relu, pool, outTotal, inTotal, owner };
 }
 
-/** The tensor shape of a layer's weights: dense (in, out), stacked (members, in, out), conv (out, in, 3, 3). */
+/** Weights per input unit and output unit: 1 (dense), 9 (3×3 conv), the kernel (conv1d). */
+export function kernelSize(layer: LayerPlan): number {
+  if (layer.kind === 'conv') return 9;
+  return layer.conv1d ? layer.conv1d.kernel : 1;
+}
+
+/**
+ * The tensor shape of a layer's weights: dense (in, out), stacked (members, in, out), conv
+ * (out, in, 3, 3), conv1d (kernel·in, out).
+ */
 export function weightShape(layer: LayerPlan): number[] {
   if (layer.stacked) return [layer.inPerMember.length, layer.inPerMember[0], layer.outPerMember[0]];
-  return layer.kind === 'dense' ? [layer.inTotal, layer.outTotal] : [layer.outTotal, layer.inTotal, 3, 3];
+  if (layer.kind === 'conv') return [layer.outTotal, layer.inTotal, 3, 3];
+  return [kernelSize(layer) * layer.inTotal, layer.outTotal];
 }
 
 /** The member that owns element i of a layer's weight tensor (its output unit's member). */
 export function weightOwner(layer: LayerPlan, i: number): number {
   if (layer.stacked) return Math.floor(i / (layer.inPerMember[0] * layer.outPerMember[0]));
-  const unit = layer.kind === 'dense' ? i % layer.outTotal : Math.floor(i / (layer.inTotal * 9));
+  const unit = layer.kind === 'conv' ? Math.floor(i / (layer.inTotal * 9)) : i % layer.outTotal;
   return layer.owner[unit];
 }
 
@@ -195,10 +266,11 @@ export function weightMask(layer: LayerPlan, memberCount: number): Float64Array 
   const inOwner = inputOwner(layer);
   const shape = weightShape(layer);
   const mask = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  if (layer.kind === 'dense') {
-    for (let i = 0; i < layer.inTotal; i++)
+  if (layer.kind !== 'conv') {
+    // Dense rows are input units; conv1d rows are (tap, input unit), so row r is unit r mod in.
+    for (let r = 0; r < shape[0]; r++)
       for (let j = 0; j < layer.outTotal; j++)
-        mask[i * layer.outTotal + j] = inOwner[i] === layer.owner[j] ? 1 : 0;
+        mask[r * layer.outTotal + j] = inOwner[r % layer.inTotal] === layer.owner[j] ? 1 : 0;
   } else {
     for (let o = 0; o < layer.outTotal; o++)
       for (let i = 0; i < layer.inTotal; i++)
@@ -229,7 +301,7 @@ export function parameterOwners(plan: EnsemblePlan): ParameterOwners {
   plan.layers.forEach((layer) => {
     plan.members.forEach((_, m) => {
       const inputs = layer.sharedInput ? layer.inPerMember[0] : layer.inPerMember[m];
-      counts[m] += (inputs * (layer.kind === 'conv' ? 9 : 1) + 1) * layer.outPerMember[m];
+      counts[m] += (inputs * kernelSize(layer) + 1) * layer.outPerMember[m];
     });
   });
   return { w, b, counts };

@@ -9,9 +9,10 @@
 //   kaiming-uniform  W ~ U(±√(6/fan_in))             (PyTorch's torch.nn.init.kaiming_uniform_ with
 //           its defaults, as udlbook's notebook 8.3 calls it: He's variance 2/fan_in, uniform. Not
 //           nn.Linear's own default, which passes a = √5 and gets U(±1/√fan_in).)
-// fan_in is the member's own inputs to a unit (× 9 for a 3×3 conv); biases start at zero.
+// fan_in is the member's own inputs to a unit (× 9 for a 3×3 conv, × K for a conv1d of kernel K),
+// fan_out its outputs × the same factor (PyTorch's rule for convolutions); biases start at zero.
 import { Rng, Streams } from '../../engine/random.js';
-import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
+import { kernelSize, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 
 export type InitScheme = 'he' | 'glorot' | 'kaiming-uniform' | 'pytorch';
 export const INIT_SCHEMES: readonly InitScheme[] = ['he', 'glorot', 'kaiming-uniform', 'pytorch'];
@@ -32,7 +33,7 @@ export function initialParameters(plan: EnsemblePlan, seeds: number[], scheme: I
     const rng = new Rng(seeds[m], Streams.init);
     plan.layers.forEach((layer, l) => {
       const { rows, cols } = blockOf(layer, m);
-      const kernel = layer.kind === 'conv' ? 9 : 1;
+      const kernel = kernelSize(layer);
       const fanIn = rows.count * kernel;
       const fanOut = cols.count * kernel;
       const block = new Float64Array(rows.count * cols.count * kernel);
@@ -70,7 +71,7 @@ export function blockOf(layer: LayerPlan, m: number): { rows: Range; cols: Range
 }
 
 /**
- * Copies a member's block (row-major: dense (in, out), conv (out, in, 3, 3)) into the layer's
+ * Copies a member's block (row-major: dense (in, out), conv (out, in, 3, 3), conv1d (K, in, out)) into the layer's
  * ensemble tensor. `readBlock` is the inverse.
  */
 export function writeBlock(
@@ -84,8 +85,7 @@ export function writeBlock(
 }
 
 export function readBlock(layer: LayerPlan, source: Float64Array, rows: Range, cols: Range): Float64Array {
-  const kernel = layer.kind === 'conv' ? 9 : 1;
-  const block = new Float64Array(rows.count * cols.count * kernel);
+  const block = new Float64Array(rows.count * cols.count * kernelSize(layer));
   copyBlock(layer, source, block, rows, cols, false);
   return block;
 }
@@ -111,6 +111,18 @@ function copyBlock(
         else block[k] = tensor[t];
       }
     }
+    return;
+  }
+  if (layer.kind === 'conv1d') {
+    // Tap k of the member's input i is row k·inTotal + rows.start + i of the (K·in, out) matrix.
+    for (let k = 0; k < kernelSize(layer); k++)
+      for (let i = 0; i < rows.count; i++)
+        for (let j = 0; j < cols.count; j++) {
+          const t = (k * layer.inTotal + rows.start + i) * layer.outTotal + cols.start + j;
+          const b = (k * rows.count + i) * cols.count + j;
+          if (toTensor) tensor[t] = block[b];
+          else block[b] = tensor[t];
+        }
     return;
   }
   for (let o = 0; o < cols.count; o++) {

@@ -5,6 +5,12 @@
 // CNN layers then max-pool by 2 or globally. Backward, from the loss down:
 //   dense  dW = xᵀ·dz, db = Σ_batch dz, dx = dz·Wᵀ
 //   conv   dW = conv(xᵀ, dzᵀ) (batch as channels), db = Σ dz, dx = convTranspose(dz, W)
+//   conv1d on channels-last maps x (batch, L, C): the patches P = S·x, with S the constant 0/1
+//          (Lₒ·K, L) matrix that picks tap k of output position o (input o·stride + k − pad, or
+//          nothing in the padding), read as (batch, Lₒ, K·C); z = P·W + b with W (K·C, out).
+//          dW = Pᵀ·dz over batch and positions, db = Σ dz, dP = dz·Wᵀ, dx = Sᵀ·dP.
+//          (ONNX Runtime has no f64 Conv on the CPU; as matrix products the 1-D CNN runs, and is
+//          checked, in f64 too. The head is a conv1d whose kernel spans the whole length.)
 //   relu   dz = dh ⊙ sign(h)            (h = relu(z) ≥ 0, so sign(h) is the step function)
 //   tanh   dz = dh ⊙ (1 − h²)
 //   pool   dh = dp routed to the inputs that equal the window's maximum
@@ -14,7 +20,7 @@
 // The shared first layer's output (batch, M·units) is reshaped and transposed into the stack, and
 // the head's stacked logits back to (batch, M·classes), so the loss sees one layout.
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
-import type { EnsemblePlan } from './ensemble-plan.js';
+import type { Conv1dGeometry, EnsemblePlan, LayerPlan } from './ensemble-plan.js';
 import { hasWeightMask, weightShape } from './ensemble-plan.js';
 
 export type Dtype = 'float32' | 'float64';
@@ -90,21 +96,24 @@ const entersStack = (plan: EnsemblePlan, l: number): boolean =>
 
 export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, params: ParamValues): Forward {
   const saved: Saved[] = [];
-  let a = x;
+  let a = plan.family === 'cnn1d' ? channelsLast(g, plan, x) : x;
   const members = plan.members.length;
   plan.layers.forEach((layer, l) => {
     // The CNN's head reads the globally pooled (batch, C, 1, 1) maps as (batch, C).
     if (layer.kind === 'dense' && plan.family === 'cnn') a = g.node('Flatten', [a], { axis: 1 });
     if (entersStack(plan, l)) a = toStack(g, a, members, layer.inPerMember[0]);
+    if (layer.conv1d) a = patches(g, layer, a);
     const s: Saved = { input: a };
-    let z = layer.stacked
-      ? g.node('Add', [
-          g.node('MatMul', [a, params.w[l]]),
-          g.node('Reshape', [params.b[l], g.ints([members, 1, layer.outPerMember[0]])]),
-        ])
-      : layer.kind === 'dense'
-        ? g.node('Gemm', [a, params.w[l], params.b[l]])
-        : g.node('Conv', [a, params.w[l], params.b[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    let z = layer.conv1d
+      ? g.node('Add', [g.node('MatMul', [a, params.w[l]]), params.b[l]])
+      : layer.stacked
+        ? g.node('Add', [
+            g.node('MatMul', [a, params.w[l]]),
+            g.node('Reshape', [params.b[l], g.ints([members, 1, layer.outPerMember[0]])]),
+          ])
+        : layer.kind === 'dense'
+          ? g.node('Gemm', [a, params.w[l], params.b[l]])
+          : g.node('Conv', [a, params.w[l], params.b[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
     if (layer.relu) {
       z = s.h = g.node(plan.activation === 'tanh' ? 'Tanh' : 'Relu', [z]);
       if (layer.pool === 'max2') {
@@ -117,7 +126,52 @@ export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, para
     a = z;
   });
   const top = plan.layers[plan.layers.length - 1];
-  return { logits: top.stacked ? fromStack(g, a) : a, saved };
+  // The 1-D CNN's head outputs (batch, 1, M·classes).
+  const logits = top.stacked ? fromStack(g, a) : top.conv1d ? g.node('Reshape', [a, g.ints([0, -1])]) : a;
+  return { logits, saved };
+}
+
+/** The data rows (batch, C·L), channel after channel, as channels-last maps (batch, L, C). */
+function channelsLast(g: GraphBuilder, plan: EnsemblePlan, x: string): string {
+  const first = plan.layers[0];
+  const { inLength } = first.conv1d as Conv1dGeometry;
+  if (first.inTotal === 1) return g.node('Reshape', [x, g.ints([0, inLength, 1])]);
+  const maps = g.node('Reshape', [x, g.ints([0, first.inTotal, inLength])]);
+  return g.node('Transpose', [maps], { perm: [0, 2, 1] });
+}
+
+/** The patch matrix P = S·a of a conv1d layer, (batch, Lₒ, K·C); the head's is the flattened maps. */
+function patches(g: GraphBuilder, layer: LayerPlan, a: string): string {
+  const { kernel, outLength } = layer.conv1d as Conv1dGeometry;
+  if (wholeLength(layer)) return g.node('Reshape', [a, g.ints([0, 1, kernel * layer.inTotal])]);
+  const picked = g.node('MatMul', [selection(g, layer, a, false), a]);
+  return g.node('Reshape', [picked, g.ints([0, outLength, kernel * layer.inTotal])]);
+}
+
+/** A kernel over the whole unpadded length: the patch is the flattened map, no selection needed. */
+function wholeLength(layer: LayerPlan): boolean {
+  const { kernel, inLength, pad } = layer.conv1d as Conv1dGeometry;
+  return kernel === inLength && pad === 0;
+}
+
+/**
+ * S of a conv1d layer, (Lₒ·K, L): row o·K + k picks input o·stride + k − pad (a zero row in the
+ * padding). Transposed: Sᵀ, which sums each patch gradient back onto the inputs it was taken from.
+ * Built in f64 and cast like `like` (the graph's precision).
+ */
+function selection(g: GraphBuilder, layer: LayerPlan, like: string, transposed: boolean): string {
+  const { kernel, stride, pad, inLength, outLength } = layer.conv1d as Conv1dGeometry;
+  const rows = outLength * kernel;
+  const values = new Array<number>(rows * inLength).fill(0);
+  for (let o = 0; o < outLength; o++)
+    for (let k = 0; k < kernel; k++) {
+      const i = o * stride + k - pad;
+      if (i < 0 || i >= inLength) continue;
+      const r = o * kernel + k;
+      values[transposed ? i * rows + r : r * inLength + i] = 1;
+    }
+  const dims = transposed ? [inLength, rows] : [rows, inLength];
+  return g.node('CastLike', [g.constant('float64', dims, values), like]);
 }
 
 export interface LossSum {
@@ -201,7 +255,11 @@ export function emitBackward(
   const grads: Gradients = { w: [], b: [], input: [], dz: [] };
   const top = plan.layers.length - 1;
   const members = plan.members.length;
-  let dOut = plan.layers[top].stacked ? toStack(g, dLogits, members, plan.input.classes) : dLogits;
+  let dOut = plan.layers[top].stacked
+    ? toStack(g, dLogits, members, plan.input.classes)
+    : plan.layers[top].conv1d
+      ? g.node('Reshape', [dLogits, g.ints([0, 1, -1])])
+      : dLogits;
   for (let l = top; l >= 0; l--) {
     const layer = plan.layers[l];
     const s = forward.saved[l];
@@ -226,7 +284,24 @@ export function emitBackward(
     }
     let dW = '';
     let db: string;
-    if (layer.stacked) {
+    if (layer.conv1d) {
+      const { kernel, outLength, inLength } = layer.conv1d;
+      const taps = kernel * layer.inTotal;
+      // Batch and positions as one axis: dW = Pᵀ·dz is one Gemm.
+      const rows = (t: string, cols: number) => g.node('Reshape', [t, g.ints([-1, cols])]);
+      if (!deferWeightGradient.has(l))
+        dW = g.node('Gemm', [rows(s.input, taps), rows(dz, layer.outTotal)], { transA: 1 });
+      db = g.node('ReduceSum', [dz, g.ints([0, 1])], { keepdims: 0 });
+      if (l > 0) {
+        const dPatches = g.node('MatMul', [dz, g.node('Transpose', [params.w[l]])]);
+        dOut = wholeLength(layer)
+          ? g.node('Reshape', [dPatches, g.ints([0, inLength, layer.inTotal])])
+          : g.node('MatMul', [
+              selection(g, layer, dPatches, true),
+              g.node('Reshape', [dPatches, g.ints([0, outLength * kernel, layer.inTotal])]),
+            ]);
+      }
+    } else if (layer.stacked) {
       const swap = (t: string) => g.node('Transpose', [t], { perm: [0, 2, 1] });
       if (!deferWeightGradient.has(l)) dW = g.node('MatMul', [swap(s.input), dz]);
       db = g.node('Reshape', [g.node('ReduceSum', [dz, g.ints([1])], { keepdims: 0 }), g.ints([-1])]);

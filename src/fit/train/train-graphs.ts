@@ -32,7 +32,7 @@ export const gradName = (param: string): string => `grad_${param}`;
 /** The shape of a weight's learning-rate tensor: one rate per output unit, broadcast over inputs. */
 export function lrWeightShape(layer: LayerPlan): number[] {
   if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
-  return layer.kind === 'dense' ? [1, layer.outTotal] : [layer.outTotal, 1, 1, 1];
+  return layer.kind === 'conv' ? [layer.outTotal, 1, 1, 1] : [1, layer.outTotal];
 }
 
 /** Input and output names of sub-step s of a multi-step graph ('' for the first). */
