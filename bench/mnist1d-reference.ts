@@ -31,8 +31,6 @@
 // (≤ 0.8 points); 5 points is still the gap the reference's own two numbers leave room for (1.7)
 // plus a few seed spreads, and a generator with the wrong statistics (e.g. no shear, no correlated
 // noise, other templates) moves these accuracies by far more.
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
 import { mnist1d } from '../src/data/mnist1d.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { matrix } from '../src/engine/matrix.js';
@@ -210,16 +208,7 @@ async function leastSquares(ds: Dataset): Promise<number> {
 
 const f1 = (x: number) => x.toFixed(1);
 
-function machine(): string {
-  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const avx512 = /\bavx512f\b/.test(flags) ? 'yes' : 'no';
-  const load = loadavg().map((l) => l.toFixed(2));
-  return `${model}, ${availableParallelism()} cores, AVX-512 ${avx512}, load average ${load.join(' ')}`;
-}
-
 export async function benchMnist1dReference(): Promise<void> {
-  console.log(`machine: ${machine()} (shared with other jobs: times are inflated)`);
   const t0 = performance.now();
   const seconds = { logistic: 0, mlp: 0, cnn: 0 };
   const timed = async <T>(key: keyof typeof seconds, f: () => T | Promise<T>): Promise<T> => {

@@ -8,7 +8,7 @@
 // DDLAB_BENCH_PROFILE_ONLY=1 skips the command.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnist1d } from '../src/data/mnist1d.js';
@@ -21,12 +21,6 @@ const PROFILE_EPOCHS = 3;
 
 /** Forward + backward flops of one 40-h-h-10 network over one epoch of n samples (6 per weight). */
 const epochFlops = (h: number, n: number) => 6 * (40 * h + h * h + 10 * h) * n;
-
-function machine(): string {
-  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const load = loadavg().map((l) => l.toFixed(2));
-  return `${model}, ${availableParallelism()} cores, load average ${load.join(' ')}`;
-}
 
 /** Seconds per epoch of each width's 3-seed ensemble, as the preset trains it. */
 async function profile(): Promise<void> {
@@ -116,7 +110,7 @@ function command(): void {
 }
 
 export async function benchMnist1dWidth(): Promise<void> {
-  console.log(`mnist1d-width on ${machine()}`);
+  console.log('mnist1d-width (the machine and its load are printed above)');
   await profile();
   if (process.env.DDLAB_BENCH_PROFILE_ONLY !== '1') command();
   console.log(
