@@ -65,7 +65,9 @@ export function complexityFigureSpec(config: Config, result: PresetResult): Vega
               y: {
                 field,
                 type: 'quantitative',
-                title: MEASURE_LABELS[field] ?? field,
+                // The panel's title names the measure: a rotated axis title longer than the panel
+                // would push that panel's title up, out of line with the others.
+                title: null,
                 scale: log ? { type: 'log' } : { zero: false },
               },
               color: {
