@@ -198,7 +198,7 @@ describe('rank correlations of the measures with test error', () => {
         rows.push({
           sweep: 0,
           size: 10 * (i + 1),
-          seed,
+          repetition: seed - 1,
           parameters: 10 * (i + 1),
           testError: e,
           coefNorm: coef[seed][i],
@@ -252,7 +252,7 @@ describe('complexity-measures end to end (tiny)', () => {
     expect(bySweep('rff')).toHaveLength(5 * 3);
     expect(bySweep('polynomial')).toHaveLength(15 * 3);
     expect(bySweep('mlp')).toHaveLength(3 * 3);
-    expect(new Set(result.points.map((r) => r.seed)).size).toBe(3);
+    expect([...new Set(result.points.map((r) => r.repetition))].sort()).toEqual([0, 1, 2]);
     for (const r of bySweep('rff')) {
       // Least squares below n, min-norm interpolation at and above: tr S = min(N, n).
       expect(r.effectiveTrain).toBeCloseTo(Math.min(r.size, 30), 6);

@@ -29,12 +29,9 @@ function threshold(sweep: SweepName, config: Config, rows: Row[]): number | unde
 
 export function complexityFigureSpec(config: Config, result: PresetResult): VegaLiteSpec {
   const correlations = (result.summary.correlations ?? []) as MeasureCorrelation[];
-  const seedOrder = [...new Set(result.points.map((r) => r.seed))].sort((a, b) => a - b);
   const rowsOf = SWEEPS.map((sweep, index) => ({
     sweep,
-    rows: result.points
-      .filter((r) => r.sweep === index)
-      .map((r): Row => ({ ...r, seedIndex: seedOrder.indexOf(r.seed) })),
+    rows: result.points.filter((r) => r.sweep === index),
   })).filter((s) => s.rows.length > 0);
   return {
     $schema: SCHEMA,
@@ -71,7 +68,7 @@ export function complexityFigureSpec(config: Config, result: PresetResult): Vega
                 scale: log ? { type: 'log' } : { zero: false },
               },
               color: {
-                field: 'seedIndex',
+                field: 'repetition',
                 type: 'nominal',
                 title: 'seed',
                 scale: { scheme: 'category10' },

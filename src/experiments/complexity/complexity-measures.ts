@@ -107,7 +107,7 @@ function seedsOf(config: ComplexityMeasuresConfig): number[] {
 async function rffRows(config: ComplexityMeasuresConfig, context: Pick<RunContext, 'loadDataset'>) {
   const data = context.loadDataset(config.rffDataset);
   const rows: Row[] = [];
-  for (const seed of seedsOf(config)) {
+  for (const [repetition, seed] of seedsOf(config).entries()) {
     const { points } = await runRff(
       {
         n: config.rffN,
@@ -126,7 +126,7 @@ async function rffRows(config: ComplexityMeasuresConfig, context: Pick<RunContex
       rows.push({
         sweep: sweepIndex('rff'),
         size: p.features,
-        seed,
+        repetition,
         parameters: p.parameters,
         trainLoss: p.trainLoss,
         testLoss: p.testLoss,
@@ -142,7 +142,7 @@ async function rffRows(config: ComplexityMeasuresConfig, context: Pick<RunContex
 
 async function polynomialRows(config: ComplexityMeasuresConfig) {
   const rows: Row[] = [];
-  for (const seed of seedsOf(config)) {
+  for (const [repetition, seed] of seedsOf(config).entries()) {
     const { points } = await runPolynomial({
       target: 'sin',
       coefficients: [],
@@ -163,7 +163,7 @@ async function polynomialRows(config: ComplexityMeasuresConfig) {
       rows.push({
         sweep: sweepIndex('polynomial'),
         size: p.degree,
-        seed,
+        repetition,
         parameters: p.features,
         trainLoss: p.trainLoss,
         testLoss: p.testLoss,
@@ -208,8 +208,9 @@ async function mlpRows(
 ) {
   const training = mlpTraining(config);
   const data = trainingData(context.loadDataset(config.mlpDataset), training, config.mlpN);
+  const seeds = seedsOf(config);
   const runs = await trainWidths(training, data, {
-    seeds: seedsOf(config),
+    seeds,
     onEpoch: context.onProgress,
     engineFor: () => ENGINE,
     finalProbe: (trainer) =>
@@ -220,7 +221,7 @@ async function mlpRows(
     return {
       sweep: sweepIndex('mlp'),
       size: run.width,
-      seed: run.seed,
+      repetition: seeds.indexOf(run.seed),
       parameters: run.parameters,
       trainLoss: last.trainLoss,
       testLoss: last.testLoss,
@@ -231,7 +232,7 @@ async function mlpRows(
   });
 }
 
-/** Every sweep of `config`, in turn: rows per (sweep, size, seed). */
+/** Every sweep of `config`, in turn: rows per (sweep, size, repetition). */
 async function runSweeps(
   config: ComplexityMeasuresConfig,
   context: Pick<RunContext, 'loadDataset' | 'onProgress'>,
@@ -261,7 +262,8 @@ export function complexityParts(config: ComplexityMeasuresConfig, lanes: number)
   return parts;
 }
 
-const bySweepSizeSeed = (a: Row, b: Row) => a.sweep - b.sweep || a.size - b.size || a.seed - b.seed;
+const bySweepSizeRepetition = (a: Row, b: Row) =>
+  a.sweep - b.sweep || a.size - b.size || a.repetition - b.repetition;
 
 function summarize(rows: Row[]) {
   const correlations = measureCorrelations(rows);
@@ -273,7 +275,9 @@ export const complexityMeasuresPreset = definePreset<ComplexityMeasuresConfig>({
   description:
     'which complexity measure tracks test error? Spearman ρ of norms, effective parameters, sharpness, R_IG and path norm along three double-descent sweeps',
   schema: complexityMeasuresSchema,
-  indexKeys: ['sweep', 'size', 'seed'],
+  // Rows name their repetition r (seed·2²⁰ + r), not the seed: the repetitions of trials with other
+  // base seeds (`ddlab run --seeds k`) then line up as the same row, as aggregation expects.
+  indexKeys: ['sweep', 'size', 'repetition'],
   async run(config, context) {
     const lanes = context.partLanes ?? 1;
     const parts = complexityParts(config, lanes);
@@ -281,7 +285,7 @@ export const complexityMeasuresPreset = definePreset<ComplexityMeasuresConfig>({
       context.runParts && lanes > 1 && parts.length > 1
         ? ((await context.runParts('complexity-measures', parts, context.onProgress)) as Row[][]).flat()
         : await runSweeps(config, context);
-    const points = rows.sort(bySweepSizeSeed);
+    const points = rows.sort(bySweepSizeRepetition);
     return { points, ...summarize(points) };
   },
   runPart: runSweeps,

@@ -1,7 +1,7 @@
 // Which complexity measure tracks test error along a double-descent sweep? For each sweep and each
 // seed, Spearman's rank correlation between a measure and the test error over the model sizes; then
 // the median and the quartiles of that correlation over the seeds. Rows carry the sweep as an index
-// into SWEEPS (rows are numbers only), the model size and the seed.
+// into SWEEPS (rows are numbers only), the model size and the repetition r (seed·2²⁰ + r).
 import { rankCorrelation } from '../common/rank-correlation.js';
 import { stats } from '../common/statistics.js';
 import type { Row } from '../preset.js';
@@ -73,8 +73,10 @@ export function measureCorrelations(rows: Row[]): MeasureCorrelation[] {
     const mine = rows.filter((r) => r.sweep === index);
     if (mine.length === 0) return;
     const { target, measures } = SWEEP_MEASURES[sweep];
-    const seeds = [...new Set(mine.map((r) => r.seed))].sort((a, b) => a - b);
-    const curves = seeds.map((s) => mine.filter((r) => r.seed === s).sort((a, b) => a.size - b.size));
+    const repetitions = [...new Set(mine.map((r) => r.repetition))].sort((a, b) => a - b);
+    const curves = repetitions.map((k) =>
+      mine.filter((r) => r.repetition === k).sort((a, b) => a.size - b.size),
+    );
     for (const measure of measures) {
       const perSeed = curves.map((c) =>
         c.length < 2
