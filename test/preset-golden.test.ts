@@ -77,6 +77,21 @@ const GOLDEN_CONFIGS: Record<string, Config> = {
     every: 20,
     lanczosSteps: 10,
   },
+  'complexity-measures': {
+    seeds: 2,
+    rffN: 30,
+    rffNTest: 40,
+    rffFeatures: [5, 30, 90],
+    polyN: 6,
+    polyNTest: 40,
+    polyMaxDegree: 9,
+    mlpDataset: 'mnist1d:samples=400,split=0.5',
+    mlpN: 100,
+    mlpNTest: 100,
+    mlpWidths: [2, 16],
+    mlpEpochs: 3,
+    lanczosSteps: 5,
+  },
 };
 
 const CLOSED_FORM = new Set([

@@ -127,6 +127,8 @@ export const Streams = {
   sharpnessStart: 40,
   /** The minibatch order of the minibatch R_IG probe (src/probes/gradient-regularization.ts). */
   minibatchRigOrder: 41,
+  /** The start vector of the spectral norms' Lanczos runs (src/probes/norm-capacity.ts). */
+  spectralNormStart: 42,
   /** MNIST-1D (src/data/mnist1d.ts): every sample's random transform, in the recipe's order. */
   mnist1dSamples: 50,
   /** MNIST-1D: the order of the samples. */

@@ -1,5 +1,5 @@
 // Every preset ddlab knows, by name, grouped as the lab is: the classical picture, random features,
-// theory, networks, implicit regularization, stability.
+// theory, networks, implicit regularization, stability, complexity measures.
 import type { Preset } from './preset.js';
 import { polynomialFitsPreset } from './classical/polynomial-fits.js';
 import { polynomialPreset } from './classical/polynomial.js';
@@ -18,6 +18,7 @@ import { igrLrPreset } from './implicit-regularization/igr-lr.js';
 import { igrExplicitPreset } from './implicit-regularization/igr-explicit.js';
 import { igrModifiedFlowPreset } from './implicit-regularization/igr-modified-flow.js';
 import { edgeOfStabilityPreset } from './stability/edge-of-stability.js';
+import { complexityMeasuresPreset } from './complexity/complexity-measures.js';
 
 const ALL: Preset[] = [
   rffPreset,
@@ -38,6 +39,7 @@ const ALL: Preset[] = [
   igrExplicitPreset,
   igrModifiedFlowPreset,
   edgeOfStabilityPreset,
+  complexityMeasuresPreset,
 ];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(ALL.map((p) => [p.name, p]));

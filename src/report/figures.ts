@@ -10,6 +10,7 @@ import { igrFigures } from './igr-figures.js';
 import { belkinFigureSpec } from './belkin-figure.js';
 import { classesFromRows } from '../experiments/networks/belkin-mlp.js';
 import { stabilityFigures } from './stability-figures.js';
+import { complexityFigures } from './complexity-figure.js';
 
 const FIGURES: Record<string, FigureBuilder> = {
   rff: (config, result) => {
@@ -33,6 +34,7 @@ const FIGURES: Record<string, FigureBuilder> = {
   ...trainingFigures,
   ...igrFigures,
   ...stabilityFigures,
+  ...complexityFigures,
 };
 
 export function figureFor(experiment: string, config: Config, result: PresetResult): VegaLiteSpec {

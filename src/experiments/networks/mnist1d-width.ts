@@ -5,7 +5,6 @@
 // class, which may be the true one; ddlab's labelNoise picks a wrong class, so labelNoise 0.135
 // (= 0.15 · 9/10) draws the same label distribution.
 import { z } from 'zod';
-import type { EngineSettings } from '../../engine/session-cache.js';
 import { stats } from '../common/statistics.js';
 import { positiveInteger } from '../common/fields.js';
 import { MAX_REPETITIONS, repetitionSeed } from '../common/repetitions.js';
@@ -18,7 +17,7 @@ import {
 } from '../common/training-config.js';
 import { definePreset, type Row, type RunContext } from '../preset.js';
 import { widthRows, widthSeries } from './width-curve.js';
-import { trainWidths, type WidthRun } from './width-sweep.js';
+import { ENGINE, trainWidths, widthLanes, type WidthRun } from './width-sweep.js';
 import { mnist1dWidthLines, summarizeMnist1dWidths } from './mnist1d-width-summary.js';
 
 /** udlbook's widths: fine steps around the interpolation width (≈ 45), coarse beyond. */
@@ -59,33 +58,6 @@ export function mnist1dWidthSchema() {
 }
 
 export type Mnist1dWidthConfig = z.output<ReturnType<typeof mnist1dWidthSchema>>;
-
-/**
- * Every width trains on one ORT thread, wherever it runs: on 2 shared cores a second intra-op
- * thread made even the width-400 steps slower (it splits 100×400 GEMMs and synchronises per node),
- * and one count everywhere keeps the numbers identical however the run is split.
- */
-export const ENGINE: EngineSettings = { threads: 1 };
-
-/** Relative cost of a width's training: its weights (the flops per sample) plus a per-step overhead. */
-const widthCost = (h: number) => h * h + 52 * h + 10 + 20_000;
-
-/**
- * The widths split into `lanes` parts of about equal cost, largest first onto the lightest lane
- * (LPT scheduling); each part keeps its widths in ascending order.
- */
-export function widthLanes(widths: number[], lanes: number): number[][] {
-  const parts = Array.from({ length: Math.min(lanes, widths.length) }, () => ({
-    cost: 0,
-    widths: [] as number[],
-  }));
-  for (const w of [...widths].sort((a, b) => widthCost(b) - widthCost(a))) {
-    const lightest = parts.reduce((a, p) => (p.cost < a.cost ? p : a));
-    lightest.cost += widthCost(w);
-    lightest.widths.push(w);
-  }
-  return parts.map((p) => p.widths.sort((a, b) => a - b));
-}
 
 /** The metrics summarised over seeds: median under the plain key, quartiles as `_q1`/`_q3`. */
 const METRICS = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm', 'bestTestError'];
@@ -158,3 +130,6 @@ export const mnist1dWidthPreset = definePreset<Mnist1dWidthConfig>({
     return { summary: { ...summary }, summaryLines: mnist1dWidthLines(summary, config) };
   },
 });
+
+// The lanes and the one-thread engine live in width-sweep.ts (shared with complexity-measures).
+export { ENGINE, widthLanes } from './width-sweep.js';

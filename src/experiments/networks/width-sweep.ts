@@ -27,7 +27,12 @@ export interface WidthRun {
   /** Init seed of this network. */
   seed: number;
   records: EpochRecord[];
+  /** What `finalProbe` measured on this network after its last epoch, by name. */
+  final?: Record<string, number>;
 }
+
+/** Measures every member of a trained ensemble once, after its last epoch: named values per member. */
+export type FinalProbe = (trainer: EnsembleTrainer) => Promise<Record<string, ArrayLike<number>>>;
 
 export async function trainWidths(
   config: TrainingConfig,
@@ -38,6 +43,8 @@ export async function trainWidths(
     onEpoch?: (done: number, total: number) => void;
     /** ORT threads of each width's trainer (default: the engine's). */
     engineFor?: (width: number) => EngineSettings;
+    /** Measured on each trained ensemble after its last epoch (kept in each run's `final`). */
+    finalProbe?: FinalProbe;
   } = {},
 ): Promise<WidthRun[]> {
   const seeds = options.seeds ?? [config.seed];
@@ -90,16 +97,45 @@ export async function trainWidths(
     if (grownFrom !== undefined || grown.includes(m0.shape.widths[0])) {
       trained.set(`${m0.shape.widths[0]} ${m0.seed}`, trainer.parameters());
     }
+    const final = options.finalProbe ? Object.entries(await options.finalProbe(trainer)) : undefined;
     group.forEach((m, i) =>
       runs.push({
         width: m.shape.widths[0],
         parameters: parameterCount(m.shape, data.input),
         seed: m.seed,
         records: series[i],
+        ...(final && { final: Object.fromEntries(final.map(([k, v]) => [k, v[i]])) }),
       }),
     );
   }
   return runs.sort((a, b) => a.width - b.width || a.seed - b.seed);
+}
+
+/**
+ * Every width trains on one ORT thread, wherever it runs: on 2 shared cores a second intra-op
+ * thread made even the width-400 steps slower (it splits 100×400 GEMMs and synchronises per node),
+ * and one count everywhere keeps the numbers identical however the run is split.
+ */
+export const ENGINE: EngineSettings = { threads: 1 };
+
+/** Relative cost of a width's training: its weights (the flops per sample) plus a per-step overhead. */
+const widthCost = (h: number) => h * h + 52 * h + 10 + 20_000;
+
+/**
+ * The widths split into `lanes` parts of about equal cost, largest first onto the lightest lane
+ * (LPT scheduling); each part keeps its widths in ascending order.
+ */
+export function widthLanes(widths: number[], lanes: number): number[][] {
+  const parts = Array.from({ length: Math.min(lanes, widths.length) }, () => ({
+    cost: 0,
+    widths: [] as number[],
+  }));
+  for (const w of [...widths].sort((a, b) => widthCost(b) - widthCost(a))) {
+    const lightest = parts.reduce((a, p) => (p.cost < a.cost ? p : a));
+    lightest.cost += widthCost(w);
+    lightest.widths.push(w);
+  }
+  return parts.map((p) => p.widths.sort((a, b) => a - b));
 }
 
 /** Belkin's reuse: the trained narrower net's units, plus new units with weights from N(0, 0.01). */

@@ -1,18 +1,13 @@
 // The random-features double-descent experiment (Belkin et al. 2018, Fig. 2 / 3): an MNIST subset,
 // nested random Fourier (or ReLU) features, least squares / minimum-norm interpolation, and the
-// probes of every model size N. Isomorphic: the dataset comes in already loaded.
-import type { Dataset } from '../../data/dataset.js';
-import { labelNoise, oneHot, subset } from '../../data/transforms.js';
-import { matrix } from '../../engine/matrix.js';
-import { fitFeatureCurve } from '../../fit/feature-curve.js';
+// probes of every model size N (src/experiments/random-features/rff-curve.ts). Isomorphic.
 import { RANDOM_FEATURE_KINDS } from '../../models/feature-map.js';
-import { randomFeatures } from '../../models/random-features.js';
-import { squaredLoss, zeroOneError } from '../../probes/classification.js';
 import type { CurvePoint } from '../../probes/curve-point.js';
 import { z } from 'zod';
 import { flag, integer, nonEmptyString, numberIn, oneOf, positiveInteger } from '../common/fields.js';
 import { expandGrid, gridInput, logSpacedFeatures } from '../common/grid.js';
-import { summarizeCurve, type CurveSummary } from './curve-summary.js';
+import { summarizeCurve } from './curve-summary.js';
+import { runRff } from './rff-curve.js';
 import { summaryLines } from './curve-summary-text.js';
 import { definePreset } from '../preset.js';
 
@@ -98,70 +93,5 @@ export const rffPreset = definePreset<RffConfig>({
 /** The defaults, resolved (the README's `ddlab run rff`). */
 export const RFF_DEFAULTS: RffConfig = rffPreset.resolve({});
 
-export interface RffResult {
-  points: CurvePoint[];
-  summary: CurveSummary;
-}
-
-export async function runRff(
-  config: RffConfig,
-  data: Dataset,
-  onProgress?: (done: number, total: number) => void,
-): Promise<RffResult> {
-  let ds = subset(data, config.n, config.nTest, config.seed);
-  if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
-  const xTrain = matrix(ds.train.count, ds.dim, ds.train.x);
-  const xTest = matrix(ds.test.count, ds.dim, ds.test.x);
-  const yTrain = matrix(ds.train.count, ds.classes, oneHot(ds.train.labels, ds.classes));
-  const yTest = matrix(ds.test.count, ds.classes, oneHot(ds.test.labels, ds.classes));
-  const featureMap = randomFeatures({
-    kind: config.kind,
-    inputDim: ds.dim,
-    maxFeatures: config.features[config.features.length - 1],
-    seed: config.seed,
-    sigma: config.sigma,
-  });
-
-  const points: CurvePoint[] = [];
-  let last = performance.now();
-  for await (const fit of fitFeatureCurve({
-    featureMap,
-    xTrain,
-    xTest,
-    yTrain,
-    features: config.features,
-    ridge: config.ridge,
-    effectiveParameters: config.effectiveParameters,
-    onProgress,
-  })) {
-    const now = performance.now();
-    const point: CurvePoint = {
-      features: fit.features,
-      parameters: fit.features * ds.classes,
-      trainLoss: squaredLoss(fit.trainPrediction, yTrain),
-      testLoss: squaredLoss(fit.testPrediction, yTest),
-      trainError: zeroOneError(fit.trainPrediction, ds.train.labels),
-      testError: zeroOneError(fit.testPrediction, ds.test.labels),
-      coefNorm: fit.coefNorm,
-      condition: fit.condition,
-      jitter: fit.jitter,
-      ...(fit.effectiveParameters && {
-        effectiveTrain: fit.effectiveParameters.train,
-        effectiveTest: fit.effectiveParameters.test,
-      }),
-      seconds: (now - last) / 1000,
-    };
-    last = now;
-    assertFinite(point);
-    points.push(point);
-  }
-  return { points, summary: summarizeCurve(points, config.n) };
-}
-
-function assertFinite(point: CurvePoint): void {
-  for (const [k, v] of Object.entries(point)) {
-    if (!Number.isFinite(v)) {
-      throw new Error(`N = ${point.features}: ${k} is ${v} — the solve diverged; try a ridge > 0`);
-    }
-  }
-}
+// The curve itself lives in rff-curve.ts (shared with complexity-measures); kept importable from here.
+export { runRff, type RffResult } from './rff-curve.js';
