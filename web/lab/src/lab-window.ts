@@ -1,0 +1,13 @@
+// What a lab page leaves on the window for the end-to-end tests (and for devtools): its state, the
+// rows it last computed, and how long that took.
+import type { Row } from './compute-protocol';
+
+declare global {
+  interface Window {
+    ddlabLab?: { state: Record<string, number | string>; rows: Row[]; summary?: unknown; seconds?: number; config?: unknown };
+  }
+}
+
+export function publish(lab: NonNullable<Window['ddlabLab']>): void {
+  window.ddlabLab = lab;
+}
