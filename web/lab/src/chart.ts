@@ -16,22 +16,29 @@ export interface LiveChart {
   update(data: Record<string, object[]>, params?: Record<string, unknown>): Promise<void>;
 }
 
-export function liveChart(name: string, spec: TopLevelSpec): LiveChart {
+/**
+ * A chart embedded on its first update, with that update's rows inlined in the spec (Vega draws an
+ * empty log-scaled data set with an infinite extent), then fed through its named data sets.
+ */
+export function liveChart(
+  name: string,
+  specFor: (data: Record<string, object[]>, params: Record<string, unknown>) => TopLevelSpec,
+): LiveChart {
   const element = document.createElement('div');
   element.className = 'chart';
   element.dataset.chart = name;
-  const ready = embed(element, spec, { actions: { export: true, source: false, compiled: false, editor: false } }).then(
-    (r) => {
-      (window.ddlabCharts ??= new Map()).set(name, r.view);
-      return r.view;
-    },
-  );
+  let view: Result['view'] | undefined;
   let drawing = Promise.resolve();
   return {
     element,
     update(data, params = {}) {
       drawing = drawing.then(async () => {
-        const view = await ready;
+        if (!view) {
+          const r = await embed(element, specFor(data, params), { actions: ACTIONS });
+          view = r.view;
+          (window.ddlabCharts ??= new Map()).set(name, view);
+          return;
+        }
         for (const [key, rows] of Object.entries(data)) view.data(key, rows);
         for (const [key, value] of Object.entries(params)) view.signal(key, value);
         await view.runAsync();
@@ -40,6 +47,8 @@ export function liveChart(name: string, spec: TopLevelSpec): LiveChart {
     },
   };
 }
+
+const ACTIONS = { export: true, source: false, compiled: false, editor: false };
 
 /** Rows whose `field` is a finite number > 0 where `log` (a log axis cannot show the rest). */
 export function plottable<T extends Record<string, unknown>>(rows: T[], fields: string[]): T[] {

@@ -4,7 +4,7 @@ import type { Row } from './compute-protocol';
 
 declare global {
   interface Window {
-    ddlabLab?: { state: Record<string, number | string>; rows: Row[]; summary?: unknown; seconds?: number; config?: unknown };
+    ddlabLab?: { state: Record<string, number | string>; rows: Row[]; summary?: unknown; seconds?: number; curveSeconds?: number; config?: unknown };
   }
 }
 

@@ -1,1 +1,3 @@
-export {}
+import { startPolynomialsPage } from './polynomials-page';
+
+startPolynomialsPage();

@@ -62,17 +62,17 @@ function plotRows(s: State, rows: CurveRow[]): { x: number; risk: number; series
   return out.filter((r) => Number.isFinite(r.risk));
 }
 
-function spec(curve: object[], threshold: object[], ymax: number, xmax: number): TopLevelSpec {
+function spec(data: Record<string, object[]>, params: Record<string, unknown>): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 640,
     height: 380,
     // Fixed ranges (set per update): an axis that rescales with every slider step hides the change.
     params: [
-      { name: 'ymax', value: ymax },
-      { name: 'xmax', value: xmax },
+      { name: 'ymax', value: params.ymax },
+      { name: 'xmax', value: params.xmax },
     ],
-    datasets: { curve, threshold },
+    datasets: data,
     layer: [
       {
         data: { name: 'curve' },
@@ -106,8 +106,7 @@ export function startTheoryPage(): void {
     ymax: Math.max(0.1, 2.5 * ((state.signal as number) ** 2 + (state.noise as number) ** 2)),
     xmax: state.curve === 'rf-relu' ? 100 : 10,
   });
-  const first = figure(theoryRows(state));
-  const chart = liveChart('theory', spec(first.curve, first.threshold, first.ymax, first.xmax));
+  const chart = liveChart('theory', spec);
   shell.figures.append(chart.element);
   const draw = () => {
     const t0 = performance.now();
