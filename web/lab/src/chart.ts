@@ -41,7 +41,8 @@ export function liveChart(
         }
         for (const [key, rows] of Object.entries(data)) view.data(key, rows);
         for (const [key, value] of Object.entries(params)) view.signal(key, value);
-        await view.runAsync();
+        // New rows can widen the axis labels: re-run the autosize layout, or they are cut off.
+        await view.resize().runAsync();
       });
       return drawing;
     },

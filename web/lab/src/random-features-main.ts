@@ -1,1 +1,3 @@
-export {}
+import { startRandomFeaturesPage } from './random-features-page';
+
+startRandomFeaturesPage();
