@@ -31,4 +31,6 @@ export interface TaskResult {
   fits?: Row[];
   /** The resolved config (defaults filled in), as the CLI would record it. */
   config: unknown;
+  /** ORT-web's WASM threads (1 unless the page is cross-origin isolated). */
+  threads: number;
 }

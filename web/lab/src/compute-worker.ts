@@ -11,6 +11,7 @@ import {
 import { rffPreset, runRff } from '../../../src/experiments/random-features/rff';
 import type { DataSource, FromWorker, Task, TaskResult, ToWorker } from './compute-protocol';
 import { gunzipIfNeeded } from './gunzip';
+import { ortThreads } from './ort-web';
 
 class Cancelled extends Error {}
 
@@ -68,12 +69,12 @@ async function compute(
       gridSize: 200,
     });
     const fits = await runPolynomialFits(fitsConfig);
-    return { points, summary, fits: fits.points, config };
+    return { points, summary, fits: fits.points, config, threads: ortThreads() };
   }
   const config = rffPreset.resolve(task.config);
   const data = await loadData(task.data);
   const { points, summary } = await runRff(config, data, onProgress, (p) => onPoint({ ...p }));
-  return { points: points.map((p) => ({ ...p })), summary, config };
+  return { points: points.map((p) => ({ ...p })), summary, config, threads: ortThreads() };
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {

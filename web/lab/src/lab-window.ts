@@ -4,7 +4,9 @@ import type { Row } from './compute-protocol';
 
 declare global {
   interface Window {
-    ddlabLab?: { state: Record<string, number | string>; rows: Row[]; summary?: unknown; seconds?: number; curveSeconds?: number; config?: unknown };
+    /** The random-features page: the number of points drawn at each streamed step of the last run. */
+    ddlabStreamed?: number[];
+    ddlabLab?: { state: Record<string, number | string>; rows: Row[]; summary?: unknown; seconds?: number; curveSeconds?: number; config?: unknown; threads?: number };
   }
 }
 

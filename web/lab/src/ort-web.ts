@@ -12,6 +12,9 @@ ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator
 
 export const Tensor = ort.Tensor;
 
+/** The threads ORT's WASM backend runs with here (the page shows it). */
+export const ortThreads = (): number => ort.env.wasm.numThreads ?? 1;
+
 /** A macrotask boundary: lets the worker's message queue (a cancel) run between two graph runs. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => {

@@ -172,18 +172,22 @@ export function startPolynomialsPage(): void {
     shell.notes.replaceChildren(summaryTable(summary as PolynomialSummaryLike));
     split.element.hidden = draws === 0;
     let rows = points;
+    let config = outcome.result.config;
+    let fullSummary = summary;
     if (draws > 0) {
       shell.status.set('computing', `bias²/variance over ${draws} training sets…`);
       const second = await client.run(full, { onProgress: (d, t) => shell.status.progress(d, t) });
       if (!settled(second)) return;
       rows = second.result.points;
+      config = second.result.config;
+      fullSummary = second.result.summary;
       await split.update({
         split: long(rows, { bias2: 'bias²', variance: 'variance', expectedTestLoss: 'expected test loss' }),
         marks,
       });
     }
     const seconds = (performance.now() - t0) / 1000;
-    publish({ state: { ...state }, rows, summary, seconds, curveSeconds, config: outcome.result.config });
+    publish({ state: { ...state }, rows, summary: fullSummary, seconds, curveSeconds, config, threads: outcome.result.threads });
     shell.status.set(
       'done',
       `${points.length} degrees in ${(curveSeconds * 1000).toFixed(0)} ms` +

@@ -144,6 +144,7 @@ export function startRandomFeaturesPage(): void {
     shell.status.set('computing', 'loading MNIST and fitting…');
     const t0 = performance.now();
     const streamed: Row[] = [];
+    window.ddlabStreamed = [];
     let pending = Promise.resolve();
     const outcome = await client.run(task, {
       onProgress: (d, t) => shell.status.progress(d, t),
@@ -152,6 +153,7 @@ export function startRandomFeaturesPage(): void {
         const rows = [...streamed];
         pending = pending.then(() => draw(rows));
         publish({ state: { ...state }, rows });
+        window.ddlabStreamed?.push(rows.length);
         shell.status.set('computing', `N = ${p.features}: test error ${(p.testError * 100).toFixed(1)}%`);
       },
     });
@@ -167,8 +169,8 @@ export function startRandomFeaturesPage(): void {
     const { points, summary, config } = outcome.result;
     await draw(points);
     const seconds = (performance.now() - t0) / 1000;
-    publish({ state: { ...state }, rows: points, summary, seconds, config });
-    shell.status.set('done', `${points.length} model sizes in ${seconds.toFixed(1)} s`);
+    publish({ state: { ...state }, rows: points, summary, seconds, config, threads: outcome.result.threads });
+    shell.status.set('done', `${points.length} model sizes in ${seconds.toFixed(1)} s (ORT-web, ${outcome.result.threads} thread${outcome.result.threads > 1 ? 's' : ''})`);
     shell.notes.replaceChildren(summaryTable(summary as RffSummaryLike));
   };
   shell.controls.append(controls(RFF_FIELDS, state, () => void compute()), drop);
