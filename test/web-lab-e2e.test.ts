@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { polynomialPreset, runPolynomial } from '../src/experiments/classical/polynomial.js';
 import { rffPreset, runRff } from '../src/experiments/random-features/rff.js';
 import { idxPathsInDir, loadIdxDataset } from '../src/sweep/dataset-files.js';
+import { startLabServer } from '../src/server/lab-server.js';
 import { BIN, tempDir } from './sweep-cli-helpers.js';
 import { staticHost, type StaticHost } from './static-host.js';
 
@@ -32,6 +33,15 @@ interface Lab {
   seconds?: number;
   config?: Record<string, unknown>;
   threads?: number;
+}
+
+/** What the lab's pages leave on the window (web/lab/src/lab-window.ts, chart.ts). */
+declare global {
+  interface Window {
+    ddlabLab?: Lab;
+    ddlabCharts?: Map<string, { data(name: string): unknown[] }>;
+    ddlabStreamed?: number[];
+  }
 }
 
 let host: StaticHost;
@@ -75,7 +85,9 @@ function expectSameCurve(
       const rel = Math.abs(b[c] - want[c]) / Math.max(Math.abs(want[c]), 1e-300);
       if (tol === 1e-8) worst = Math.max(worst, rel);
       if (!(rel <= tol || b[c] === want[c]))
-        throw new Error(`row ${i} (size ${want.features}): ${c} = ${b[c]} in Chromium, ${want[c]} in Node (relative ${rel}, tolerance ${tol})`);
+        throw new Error(
+          `row ${i} (size ${want.features}): ${c} = ${b[c]} in Chromium, ${want[c]} in Node (relative ${rel}, tolerance ${tol})`,
+        );
     }
   });
   return { worst };
@@ -148,32 +160,35 @@ describe('theory page', () => {
       (g) => ['gradient-flow', '--gamma', g, '--time', '37,Infinity', '--signal', '1', '--noise', '0.6'],
     ],
   ];
-  it.each(cases)("%s: Chromium's values equal `ddlab theory`'s (exactly; gradient flow to a few ulps)", async (curve, query, args) => {
-    const { rows, state } = await open(`theory.html${query}`);
-    expect(state.curve).toBe(curve);
-    const x = curve === 'rf-relu' ? 'psi1' : 'gamma';
-    const grid = [...new Set(rows.map((r) => r[x]))];
-    expect(grid.length).toBe(201);
-    // String(x) is the shortest text that reads back as x: the CLI gets exactly the page's points.
-    const want = await theoryCli(args(grid.map(String).join(',')));
-    expect(rows.length).toBe(want.length);
-    if (curve !== 'gradient-flow') rows.forEach((r, i) => expect(r).toStrictEqual(want[i]));
-    else {
-      let worst = 0;
-      rows.forEach((r, i) => {
-        expect([r.gamma, r.time]).toStrictEqual([want[i].gamma, want[i].time]);
-        if (r.risk !== want[i].risk) worst = Math.max(worst, Math.abs(r.risk / want[i].risk - 1));
-      });
-      console.log(`gradient flow: largest relative difference Chromium vs Node ${worst.toExponential(2)}`);
-      expect(worst).toBeLessThan(1e-14);
-    }
-    // The peak of the risk is at the interpolation threshold γ = 1 (ψ1 = ψ2).
-    const peak = rows.reduce((a, b) => (b.risk > a.risk ? b : a));
-    if (curve === 'hastie') expect([peak.gamma, peak.risk]).toEqual([1, Infinity]);
-    // ψ1 = 2.5 is not on the grid: the peak is at one of its two neighbours.
-    if (curve === 'rf-relu') expect(Math.abs(Math.log10(peak.psi1 / 2.5))).toBeLessThan(3 / 200);
-    await shot(`theory-${curve}`);
-  });
+  it.each(cases)(
+    "%s: Chromium's values equal `ddlab theory`'s (exactly; gradient flow to a few ulps)",
+    async (curve, query, args) => {
+      const { rows, state } = await open(`theory.html${query}`);
+      expect(state.curve).toBe(curve);
+      const x = curve === 'rf-relu' ? 'psi1' : 'gamma';
+      const grid = [...new Set(rows.map((r) => r[x]))];
+      expect(grid.length).toBe(201);
+      // String(x) is the shortest text that reads back as x: the CLI gets exactly the page's points.
+      const want = await theoryCli(args(grid.map(String).join(',')));
+      expect(rows.length).toBe(want.length);
+      if (curve !== 'gradient-flow') rows.forEach((r, i) => expect(r).toStrictEqual(want[i]));
+      else {
+        let worst = 0;
+        rows.forEach((r, i) => {
+          expect([r.gamma, r.time]).toStrictEqual([want[i].gamma, want[i].time]);
+          if (r.risk !== want[i].risk) worst = Math.max(worst, Math.abs(r.risk / want[i].risk - 1));
+        });
+        console.log(`gradient flow: largest relative difference Chromium vs Node ${worst.toExponential(2)}`);
+        expect(worst).toBeLessThan(1e-14);
+      }
+      // The peak of the risk is at the interpolation threshold γ = 1 (ψ1 = ψ2).
+      const peak = rows.reduce((a, b) => (b.risk > a.risk ? b : a));
+      if (curve === 'hastie') expect([peak.gamma, peak.risk]).toEqual([1, Infinity]);
+      // ψ1 = 2.5 is not on the grid: the peak is at one of its two neighbours.
+      if (curve === 'rf-relu') expect(Math.abs(Math.log10(peak.psi1 / 2.5))).toBeLessThan(3 / 200);
+      await shot(`theory-${curve}`);
+    },
+  );
 
   it('keeps its state in the URL: a slider moves the query, the link reproduces the view', async () => {
     await open('theory.html?curve=ridge');
@@ -204,16 +219,15 @@ describe('polynomials page', () => {
     expect((summary!.biasVariance as { peakVariance: { degree: number } }).peakVariance.degree).toBe(15);
     // The same preset in Node, from the config the page ran.
     const node = await runPolynomial(polynomialPreset.resolve(config));
-    const { worst } = expectSameCurve(rows, node.points, [
-      'trainLoss',
-      'testLoss',
-      'coefNorm',
-      'condition',
-      'bias2',
-      'variance',
-      'expectedTestLoss',
-    ], () => 16);
-    console.log(`polynomials: largest relative difference Chromium vs Node where κ allows 1e-8: ${worst.toExponential(2)}`);
+    const { worst } = expectSameCurve(
+      rows,
+      node.points,
+      ['trainLoss', 'testLoss', 'coefNorm', 'condition', 'bias2', 'variance', 'expectedTestLoss'],
+      () => 16,
+    );
+    console.log(
+      `polynomials: largest relative difference Chromium vs Node where κ allows 1e-8: ${worst.toExponential(2)}`,
+    );
     // The three figures are drawn: the fits (truth + 3 degrees on a 200-point grid, 16 samples), the
     // losses of 41 degrees (train and test), the split.
     const drawn = await page.evaluate(() =>
@@ -230,7 +244,11 @@ describe('polynomials page', () => {
   it('keeps its state in the URL and recomputes on a slider move', async () => {
     await open(`polynomials.html${query}`);
     await page.locator('input[name=n]').fill('12');
-    await page.waitForFunction(() => window.ddlabLab?.state.n === 12 && document.querySelector('#status')?.getAttribute('data-state') === 'done');
+    await page.waitForFunction(
+      () =>
+        window.ddlabLab?.state.n === 12 &&
+        document.querySelector('#status')?.getAttribute('data-state') === 'done',
+    );
     expect(new URL(page.url()).search).toBe('?n=12&degree=5&maxDegree=40&draws=10');
     const moved = await lab();
     expect((moved.summary!.peakTestLoss as { degree: number }).degree).toBe(11);
@@ -242,7 +260,9 @@ describe('polynomials page', () => {
   it('cancels a computation, and computes again afterwards', async () => {
     await open(`polynomials.html${query}`);
     await page.locator('input[name=draws]').fill('100');
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('bias²/variance over 100'));
+    await page.waitForFunction(() =>
+      document.querySelector('#status')?.textContent?.includes('bias²/variance over 100'),
+    );
     await page.locator('#cancel').click();
     await waitFor('cancelled');
     expect(await statusOf()).toBe('cancelled');
@@ -255,10 +275,13 @@ describe('polynomials page', () => {
 
 describe('random-features page', () => {
   const query = '?n=100&sizes=12&nTest=500&seed=3';
+  /** The curve of `query` from the plain static host (one ORT thread). */
+  let singleThread: Row[] = [];
 
   it('streams the curve point by point; the peak is at N = n; the curve equals Node on the same files', async () => {
     await open(`random-features.html${query}`);
     const { rows, summary, config, threads } = await lab();
+    singleThread = rows;
     // Each point was drawn as it arrived, before the run was done.
     const streamed = await page.evaluate(() => window.ddlabStreamed);
     expect(streamed).toEqual(rows.map((_, i) => i + 1));
@@ -274,7 +297,9 @@ describe('random-features page', () => {
       ['trainLoss', 'testLoss', 'trainError', 'testError', 'coefNorm', 'condition', 'jitter'],
       () => 100,
     );
-    console.log(`random features: largest relative difference Chromium vs Node where κ allows 1e-8: ${worst.toExponential(2)}`);
+    console.log(
+      `random features: largest relative difference Chromium vs Node where κ allows 1e-8: ${worst.toExponential(2)}`,
+    );
     const threshold = rows.find((r) => r.features === 100)!;
     console.log(`random features: condition estimate at N = n: ${threshold.condition.toExponential(2)}`);
     await shot('random-features');
@@ -290,7 +315,9 @@ describe('random-features page', () => {
     expect((moved.config as { kind: string }).kind).toBe('relu');
     const again = await open(`random-features.html${new URL(page.url()).search}`);
     expect(again.state).toStrictEqual(moved.state);
-    expect(again.rows.map(({ seconds: _, ...r }) => r)).toStrictEqual(moved.rows.map(({ seconds: _, ...r }) => r));
+    expect(again.rows.map(({ seconds: _, ...r }) => r)).toStrictEqual(
+      moved.rows.map(({ seconds: _, ...r }) => r),
+    );
   });
 
   it('cancels a curve part way', async () => {
@@ -302,5 +329,36 @@ describe('random-features page', () => {
     const done = Number(/cancelled after (\d+) model sizes/.exec(text)![1]);
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(31);
+  });
+});
+
+describe('the lab under `ddlab serve`', () => {
+  it('is served at /lab/, cross-origin isolated, and ORT-web runs multi-threaded with the same curve', async () => {
+    const dir = tempDir('ddlab-lab-serve-');
+    const server = await startLabServer({
+      db: join(dir, 'lab.db'),
+      host: '127.0.0.1',
+      port: 0,
+      appDir: join(ROOT, 'web', 'dist'),
+      cli: BIN,
+    });
+    try {
+      const res = await fetch(`${server.url}/lab/`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      expect(await res.text()).toContain('<title>ddlab lab</title>');
+      await page.goto(`${server.url}/lab/random-features.html?n=100&sizes=12&nTest=500&seed=3`);
+      await waitFor('done');
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      const { rows, threads } = await lab();
+      expect(threads).toBe(Math.min(4, cores));
+      // Threads split ORT's products into blocks of the output, so the numbers stay within the same
+      // tolerance of the one-thread curve (the first random-features test ran that one).
+      expect(singleThread.length).toBe(rows.length);
+      expectSameCurve(rows, singleThread, ['trainLoss', 'testLoss', 'testError', 'coefNorm'], () => 100);
+    } finally {
+      await server.close();
+    }
   });
 });

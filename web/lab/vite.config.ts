@@ -22,7 +22,10 @@ function ortWeb(): Plugin {
 }
 
 /** Cross-origin isolation (SharedArrayBuffer: onnxruntime-web's threads) for `vite web/lab`. */
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 export default defineConfig({
   root: import.meta.dirname,

@@ -53,5 +53,7 @@ const ACTIONS = { export: true, source: false, compiled: false, editor: false };
 
 /** Rows whose `field` is a finite number > 0 where `log` (a log axis cannot show the rest). */
 export function plottable<T extends Record<string, unknown>>(rows: T[], fields: string[]): T[] {
-  return rows.filter((r) => fields.every((f) => typeof r[f] === 'number' && Number.isFinite(r[f]) && (r[f] as number) > 0));
+  return rows.filter((r) =>
+    fields.every((f) => typeof r[f] === 'number' && Number.isFinite(r[f]) && (r[f] as number) > 0),
+  );
 }

@@ -5,12 +5,20 @@ import type { RffConfig } from '../../../src/experiments/random-features/rff';
 
 export type Task =
   | { kind: 'polynomial'; config: Partial<PolynomialConfig>; fitDegrees: [number, number, number] }
-  | { kind: 'rff'; config: Partial<Omit<RffConfig, 'features'>> & { features?: number[] | string }; data: DataSource };
+  | {
+      kind: 'rff';
+      config: Partial<Omit<RffConfig, 'features'>> & { features?: number[] | string };
+      data: DataSource;
+    };
 
 /** Where the random-features page's data come from: the shipped MNIST subset, or dropped IDX files. */
 export type DataSource =
   | { from: 'url'; base: string }
-  | { from: 'files'; name: string; files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', ArrayBuffer> };
+  | {
+      from: 'files';
+      name: string;
+      files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', ArrayBuffer>;
+    };
 
 export type ToWorker = { type: 'run'; id: number; task: Task } | { type: 'cancel'; id: number };
 

@@ -4,10 +4,7 @@
 import { datasetFromIdx } from '../../../src/data/idx-dataset';
 import type { Dataset } from '../../../src/data/dataset';
 import { polynomialPreset, runPolynomial } from '../../../src/experiments/classical/polynomial';
-import {
-  polynomialFitsPreset,
-  runPolynomialFits,
-} from '../../../src/experiments/classical/polynomial-fits';
+import { polynomialFitsPreset, runPolynomialFits } from '../../../src/experiments/classical/polynomial-fits';
 import { rffPreset, runRff } from '../../../src/experiments/random-features/rff';
 import type { DataSource, FromWorker, Task, TaskResult, ToWorker } from './compute-protocol';
 import { gunzipIfNeeded } from './gunzip';

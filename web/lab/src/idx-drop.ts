@@ -18,7 +18,10 @@ export async function idxFilesFromDrop(files: File[]): Promise<DataSource> {
   const found: Partial<Record<Role, File>> = {};
   for (const f of files) {
     const r = role(f.name);
-    if (!r) throw new Error(`${f.name}: not recognised as train/test images/labels (expected names like train-images-idx3-ubyte.gz)`);
+    if (!r)
+      throw new Error(
+        `${f.name}: not recognised as train/test images/labels (expected names like train-images-idx3-ubyte.gz)`,
+      );
     if (found[r]) throw new Error(`two files for ${r}: ${found[r].name} and ${f.name}`);
     found[r] = f;
   }

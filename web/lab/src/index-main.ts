@@ -15,4 +15,9 @@ for (const [href, name] of PAGES) {
   ul.append(li);
 }
 shell.figures.append(ul);
-shell.status.set('idle', globalThis.crossOriginIsolated ? 'cross-origin isolated: ORT runs multi-threaded' : 'not cross-origin isolated: ORT runs in one thread');
+shell.status.set(
+  'idle',
+  globalThis.crossOriginIsolated
+    ? 'cross-origin isolated: ORT runs multi-threaded'
+    : 'not cross-origin isolated: ORT runs in one thread',
+);

@@ -6,7 +6,15 @@ declare global {
   interface Window {
     /** The random-features page: the number of points drawn at each streamed step of the last run. */
     ddlabStreamed?: number[];
-    ddlabLab?: { state: Record<string, number | string>; rows: Row[]; summary?: unknown; seconds?: number; curveSeconds?: number; config?: unknown; threads?: number };
+    ddlabLab?: {
+      state: Record<string, number | string>;
+      rows: Row[];
+      summary?: unknown;
+      seconds?: number;
+      curveSeconds?: number;
+      config?: unknown;
+      threads?: number;
+    };
   }
 }
 

@@ -5,10 +5,15 @@ import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 
-ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, import.meta.url).href, mjs: new URL(mjsUrl, import.meta.url).href };
+ort.env.wasm.wasmPaths = {
+  wasm: new URL(wasmUrl, import.meta.url).href,
+  mjs: new URL(mjsUrl, import.meta.url).href,
+};
 // Threads need SharedArrayBuffer, which a page has only when cross-origin isolated (COOP/COEP
 // headers: `ddlab serve` and `vite web/lab` send them; a plain static host may not).
-ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+ort.env.wasm.numThreads = globalThis.crossOriginIsolated
+  ? Math.min(4, navigator.hardwareConcurrency || 1)
+  : 1;
 
 export const Tensor = ort.Tensor;
 

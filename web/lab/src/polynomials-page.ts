@@ -18,7 +18,15 @@ export const POLYNOMIAL_FIELDS: Field[] = [
   { kind: 'number', key: 'degree', label: 'fitted degree', default: 3, min: 1, max: 150, step: 1 },
   { kind: 'choice', key: 'target', label: 'target', default: 'sin', choices: TARGETS },
   { kind: 'number', key: 'maxDegree', label: 'degrees up to', default: 60, min: 5, max: 150, step: 1 },
-  { kind: 'number', key: 'draws', label: 'training sets (bias/variance)', default: 20, min: 0, max: 100, step: 1 },
+  {
+    kind: 'number',
+    key: 'draws',
+    label: 'training sets (bias/variance)',
+    default: 20,
+    min: 0,
+    max: 100,
+    step: 1,
+  },
   { kind: 'number', key: 'seed', label: 'seed', default: 1, min: 1, max: 1000, step: 1 },
 ];
 
@@ -160,7 +168,12 @@ export function startPolynomialsPage(): void {
     ];
     const [d1, d2, d3] = full.fitDegrees;
     const grid = fitRows.filter((r) => r.sample === 0);
-    const fitColumns = { truth: 'truth', fitLow: `degree ${d1}`, fitGood: `degree ${d2}`, fitInterp: `degree ${d3}` };
+    const fitColumns = {
+      truth: 'truth',
+      fitLow: `degree ${d1}`,
+      fitGood: `degree ${d2}`,
+      fitInterp: `degree ${d3}`,
+    };
     await Promise.all([
       fits.update({
         curves: long(grid, fitColumns, 'x', false).map((r) => ({ ...r, y: (r as { value: number }).value })),
@@ -187,7 +200,15 @@ export function startPolynomialsPage(): void {
       });
     }
     const seconds = (performance.now() - t0) / 1000;
-    publish({ state: { ...state }, rows, summary: fullSummary, seconds, curveSeconds, config, threads: outcome.result.threads });
+    publish({
+      state: { ...state },
+      rows,
+      summary: fullSummary,
+      seconds,
+      curveSeconds,
+      config,
+      threads: outcome.result.threads,
+    });
     shell.status.set(
       'done',
       `${points.length} degrees in ${(curveSeconds * 1000).toFixed(0)} ms` +
@@ -227,7 +248,11 @@ function summaryTable(s: PolynomialSummaryLike): HTMLElement {
   table.innerHTML = '<tr><th></th><th>degree</th><th>test loss</th></tr>';
   for (const [name, ref] of rows) {
     const tr = document.createElement('tr');
-    for (const text of [name, ref ? String(ref.degree) : '–', ref?.testLoss == null ? '–' : ref.testLoss.toPrecision(4)]) {
+    for (const text of [
+      name,
+      ref ? String(ref.degree) : '–',
+      ref?.testLoss == null ? '–' : ref.testLoss.toPrecision(4),
+    ]) {
       const td = document.createElement('td');
       td.textContent = text;
       tr.append(td);

@@ -18,7 +18,16 @@ export const RFF_FIELDS: Field[] = [
   { kind: 'number', key: 'sizes', label: 'model sizes', default: 20, min: 3, max: 40, step: 1 },
   { kind: 'number', key: 'ratio', label: 'largest N / n', default: 10, min: 2, max: 20, step: 1 },
   { kind: 'choice', key: 'kind', label: 'features', default: 'rff', choices: RANDOM_FEATURE_KINDS },
-  { kind: 'number', key: 'sigma', label: 'RFF bandwidth σ', default: 5, min: 0.5, max: 50, step: 0.1, log: true },
+  {
+    kind: 'number',
+    key: 'sigma',
+    label: 'RFF bandwidth σ',
+    default: 5,
+    min: 0.5,
+    max: 50,
+    step: 0.1,
+    log: true,
+  },
   { kind: 'number', key: 'labelNoise', label: 'label noise', default: 0, min: 0, max: 0.5, step: 0.01 },
   { kind: 'number', key: 'ridge', label: 'ridge λ', default: 0, min: 0, max: 1, step: 0.0001 },
   { kind: 'number', key: 'nTest', label: 'test points', default: 1000, min: 100, max: 2000, step: 100 },
@@ -61,7 +70,12 @@ function curveSpec(y: { field: string; title: string }[], title: string, log: bo
           transform: [{ fold: y.map((c) => c.field), as: ['column', 'value'] }],
           mark: { type: 'line', point: { size: 16 }, clip: true },
           encoding: {
-            x: { field: 'features', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'random features N' },
+            x: {
+              field: 'features',
+              type: 'quantitative',
+              scale: { type: 'log', nice: false },
+              title: 'random features N',
+            },
             // Interpolating fits have train losses of 1e-30 (rounding): a log axis stops at 1e-4.
             y: {
               field: 'value',
@@ -74,7 +88,10 @@ function curveSpec(y: { field: string; title: string }[], title: string, log: bo
               type: 'nominal',
               title: null,
               scale: { domain: y.map((c) => c.field) },
-              legend: { labelExpr: JSON.stringify(Object.fromEntries(y.map((c) => [c.field, c.title]))) + '[datum.label]' },
+              legend: {
+                labelExpr:
+                  JSON.stringify(Object.fromEntries(y.map((c) => [c.field, c.title]))) + '[datum.label]',
+              },
             },
           },
         },
@@ -102,9 +119,32 @@ export function startRandomFeaturesPage(): void {
   );
   const { state, problems } = readState(RFF_FIELDS, location.search);
   showProblems(shell, problems);
-  const loss = liveChart('loss', curveSpec([{ field: 'testLoss', title: 'test' }, { field: 'trainLoss', title: 'train' }], 'squared loss (red: the peak of the test loss)', true));
-  const error = liveChart('error', curveSpec([{ field: 'testError', title: 'test' }, { field: 'trainError', title: 'train' }], 'zero-one error', false));
-  const norm = liveChart('norm', curveSpec([{ field: 'coefNorm', title: '‖a‖' }], 'coefficient norm ‖a‖ (red: its peak)', true));
+  const loss = liveChart(
+    'loss',
+    curveSpec(
+      [
+        { field: 'testLoss', title: 'test' },
+        { field: 'trainLoss', title: 'train' },
+      ],
+      'squared loss (red: the peak of the test loss)',
+      true,
+    ),
+  );
+  const error = liveChart(
+    'error',
+    curveSpec(
+      [
+        { field: 'testError', title: 'test' },
+        { field: 'trainError', title: 'train' },
+      ],
+      'zero-one error',
+      false,
+    ),
+  );
+  const norm = liveChart(
+    'norm',
+    curveSpec([{ field: 'coefNorm', title: '‖a‖' }], 'coefficient norm ‖a‖ (red: its peak)', true),
+  );
   shell.figures.append(loss.element, error.element, norm.element);
   const client = new ComputeClient();
   shell.status.onCancel(() => client.cancel());
@@ -170,10 +210,16 @@ export function startRandomFeaturesPage(): void {
     await draw(points);
     const seconds = (performance.now() - t0) / 1000;
     publish({ state: { ...state }, rows: points, summary, seconds, config, threads: outcome.result.threads });
-    shell.status.set('done', `${points.length} model sizes in ${seconds.toFixed(1)} s (ORT-web, ${outcome.result.threads} thread${outcome.result.threads > 1 ? 's' : ''})`);
+    shell.status.set(
+      'done',
+      `${points.length} model sizes in ${seconds.toFixed(1)} s (ORT-web, ${outcome.result.threads} thread${outcome.result.threads > 1 ? 's' : ''})`,
+    );
     shell.notes.replaceChildren(summaryTable(summary as RffSummaryLike));
   };
-  shell.controls.append(controls(RFF_FIELDS, state, () => void compute()), drop);
+  shell.controls.append(
+    controls(RFF_FIELDS, state, () => void compute()),
+    drop,
+  );
   void compute();
 }
 
@@ -196,9 +242,21 @@ function summaryTable(s: RffSummaryLike): HTMLElement {
   const g = (x: number) => x.toPrecision(4);
   const rows: [string, string, string][] = [
     ['interpolation threshold N = n', String(s.interpolationThreshold), ''],
-    ['peak test loss', String(s.peakTestLoss.features), `loss ${g(s.peakTestLoss.testLoss)}, error ${g(s.peakTestLoss.testError)}`],
-    ['classical minimum (N < n)', s.classicalMinimum ? String(s.classicalMinimum.features) : '–', s.classicalMinimum ? `loss ${g(s.classicalMinimum.testLoss)}` : ''],
-    ['best above the threshold', s.bestAboveThreshold ? String(s.bestAboveThreshold.features) : '–', s.bestAboveThreshold ? `error ${g(s.bestAboveThreshold.testError)}` : ''],
+    [
+      'peak test loss',
+      String(s.peakTestLoss.features),
+      `loss ${g(s.peakTestLoss.testLoss)}, error ${g(s.peakTestLoss.testError)}`,
+    ],
+    [
+      'classical minimum (N < n)',
+      s.classicalMinimum ? String(s.classicalMinimum.features) : '–',
+      s.classicalMinimum ? `loss ${g(s.classicalMinimum.testLoss)}` : '',
+    ],
+    [
+      'best above the threshold',
+      s.bestAboveThreshold ? String(s.bestAboveThreshold.features) : '–',
+      s.bestAboveThreshold ? `error ${g(s.bestAboveThreshold.testError)}` : '',
+    ],
     ['peak of ‖a‖', String(s.coefNormPeak.features), g(s.coefNormPeak.coefNorm)],
   ];
   for (const cells of rows) {

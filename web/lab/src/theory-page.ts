@@ -17,12 +17,45 @@ import { pageShell, showProblems } from './page-shell';
 import { readState, writeState, type Field, type State } from './url-state';
 
 export const THEORY_FIELDS: Field[] = [
-  { kind: 'choice', key: 'curve', label: 'curve', default: 'hastie', choices: ['hastie', 'ridge', 'rf-relu', 'gradient-flow'] },
+  {
+    kind: 'choice',
+    key: 'curve',
+    label: 'curve',
+    default: 'hastie',
+    choices: ['hastie', 'ridge', 'rf-relu', 'gradient-flow'],
+  },
   { kind: 'number', key: 'signal', label: 'signal ‖β‖', default: 1, min: 0, max: 5, step: 0.01 },
   { kind: 'number', key: 'noise', label: 'noise σ', default: 0.5, min: 0, max: 2, step: 0.01 },
-  { kind: 'number', key: 'lambda', label: 'ridge λ (ridge)', default: 0.1, min: 1e-4, max: 10, step: 1e-4, log: true },
-  { kind: 'number', key: 'psi2', label: 'ψ2 = n/d (rf-relu)', default: 3, min: 0.1, max: 100, step: 0.01, log: true },
-  { kind: 'number', key: 'time', label: 'time t (gradient-flow)', default: 10, min: 0.01, max: 10000, step: 0.01, log: true },
+  {
+    kind: 'number',
+    key: 'lambda',
+    label: 'ridge λ (ridge)',
+    default: 0.1,
+    min: 1e-4,
+    max: 10,
+    step: 1e-4,
+    log: true,
+  },
+  {
+    kind: 'number',
+    key: 'psi2',
+    label: 'ψ2 = n/d (rf-relu)',
+    default: 3,
+    min: 0.1,
+    max: 100,
+    step: 0.01,
+    log: true,
+  },
+  {
+    kind: 'number',
+    key: 'time',
+    label: 'time t (gradient-flow)',
+    default: 10,
+    min: 0.01,
+    max: 10000,
+    step: 0.01,
+    log: true,
+  },
 ];
 
 /** The grids: 201 log-spaced points, the CLI's `0.1:10:201` and `0.1:100:201`. */
@@ -53,10 +86,17 @@ function plotRows(s: State, rows: CurveRow[]): { x: number; risk: number; series
     if (s.curve === 'gradient-flow') return r.time === Infinity ? 't = ∞ (min-norm)' : `t = ${r.time}`;
     return 'risk';
   };
-  const out = rows.map((r) => ({ x: s.curve === 'rf-relu' ? r.psi1 : r.gamma, risk: r.risk, series: name(r) }));
+  const out = rows.map((r) => ({
+    x: s.curve === 'rf-relu' ? r.psi1 : r.gamma,
+    risk: r.risk,
+    series: name(r),
+  }));
   if (s.curve === 'rf-relu') {
     for (const r of rows) {
-      out.push({ x: r.psi1, risk: r.bias, series: 'bias F1²·B' }, { x: r.psi1, risk: r.variance, series: 'variance τ²·V' });
+      out.push(
+        { x: r.psi1, risk: r.bias, series: 'bias F1²·B' },
+        { x: r.psi1, risk: r.variance, series: 'variance τ²·V' },
+      );
     }
   }
   return out.filter((r) => Number.isFinite(r.risk));
@@ -78,8 +118,18 @@ function spec(data: Record<string, object[]>, params: Record<string, unknown>): 
         data: { name: 'curve' },
         mark: { type: 'line', clip: true },
         encoding: {
-          x: { field: 'x', type: 'quantitative', scale: { type: 'log', domain: [0.1, { expr: 'xmax' }] }, title: 'γ = p/n (ψ1 = N/d for rf-relu)' },
-          y: { field: 'risk', type: 'quantitative', scale: { domain: [0, { expr: 'ymax' }] }, title: 'excess test risk' },
+          x: {
+            field: 'x',
+            type: 'quantitative',
+            scale: { type: 'log', domain: [0.1, { expr: 'xmax' }] },
+            title: 'γ = p/n (ψ1 = N/d for rf-relu)',
+          },
+          y: {
+            field: 'risk',
+            type: 'quantitative',
+            scale: { domain: [0, { expr: 'ymax' }] },
+            title: 'excess test risk',
+          },
           color: { field: 'series', type: 'nominal', title: null },
         },
       },

@@ -4,7 +4,16 @@
 // the default used instead.
 
 export type Field =
-  | { kind: 'number'; key: string; label: string; default: number; min: number; max: number; step: number; log?: boolean }
+  | {
+      kind: 'number';
+      key: string;
+      label: string;
+      default: number;
+      min: number;
+      max: number;
+      step: number;
+      log?: boolean;
+    }
   | { kind: 'choice'; key: string; label: string; default: string; choices: readonly string[] };
 
 export type State = Record<string, number | string>;
@@ -27,7 +36,8 @@ export function readState(fields: readonly Field[], search: string): { state: St
 }
 
 function checkValue(f: Field, text: string): string | undefined {
-  if (f.kind === 'choice') return f.choices.includes(text) ? undefined : `must be one of ${f.choices.join(', ')}`;
+  if (f.kind === 'choice')
+    return f.choices.includes(text) ? undefined : `must be one of ${f.choices.join(', ')}`;
   const x = Number(text);
   if (text.trim() === '' || !Number.isFinite(x)) return 'not a number';
   if (x < f.min || x > f.max) return `must be in [${f.min}, ${f.max}]`;
