@@ -6,6 +6,7 @@ import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
 import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
+import { benchWebLab } from './web-lab.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   igr: () => benchIgr(),
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
+  'web-lab': () => benchWebLab(),
 };
 
 const names = process.argv.slice(2);

@@ -19,31 +19,15 @@ import { idxPathsInDir, loadIdxDataset } from '../src/sweep/dataset-files.js';
 import { startLabServer } from '../src/server/lab-server.js';
 import { BIN, tempDir } from './sweep-cli-helpers.js';
 import { staticHost, type StaticHost } from './static-host.js';
+import type { Lab, Row } from './web-lab-window.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const LAB = join(ROOT, 'web', 'dist', 'lab');
 const ARTIFACTS = join(ROOT, 'artifacts', 'e2e');
 const CHROMIUM = process.env.DDLAB_CHROMIUM ?? '/usr/bin/chromium';
 
-type Row = Record<string, number>;
-interface Lab {
-  state: Record<string, number | string>;
-  rows: Row[];
-  summary?: Record<string, unknown>;
-  seconds?: number;
-  config?: Record<string, unknown>;
-  threads?: number;
-}
-
-/** What the lab's pages leave on the window (web/lab/src/lab-window.ts, chart.ts). */
-declare global {
-  interface Window {
-    ddlabLab?: Lab;
-    ddlabCharts?: Map<string, { data(name: string): unknown[] }>;
-    ddlabStreamed?: number[];
-  }
-}
-
+/** The curve of the random-features page's first test, from the plain static host (one ORT thread). */
+let singleThread: Row[] = [];
 let host: StaticHost;
 let browser: Browser;
 let page: Page;
@@ -275,8 +259,6 @@ describe('polynomials page', () => {
 
 describe('random-features page', () => {
   const query = '?n=100&sizes=12&nTest=500&seed=3';
-  /** The curve of `query` from the plain static host (one ORT thread). */
-  let singleThread: Row[] = [];
 
   it('streams the curve point by point; the peak is at N = n; the curve equals Node on the same files', async () => {
     await open(`random-features.html${query}`);
