@@ -16,6 +16,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { polynomialPreset, runPolynomial } from '../src/experiments/classical/polynomial.js';
 import { rffPreset, runRff } from '../src/experiments/random-features/rff.js';
+import {
+  stepVersusFlows,
+  twoParameterModel,
+} from '../src/experiments/implicit-regularization/igr-modified-flow.js';
 import { idxPathsInDir, loadIdxDataset, mnistPaths } from '../src/sweep/dataset-files.js';
 import { startLabServer } from '../src/server/lab-server.js';
 import { BIN, tempDir } from './sweep-cli-helpers.js';
@@ -97,7 +101,7 @@ afterAll(async () => {
 describe('the static lab', () => {
   it('serves its front page, the ORT-web WASM and the MNIST subset from its own folder', async () => {
     await page.goto(host.url);
-    expect(await page.locator('main a').count()).toBe(3);
+    expect(await page.locator('main a').count()).toBe(4);
     const wasmFile = readdirSync(join(LAB, 'assets')).find((f) => f.endsWith('.wasm'));
     const wasm = readFileSync(join(LAB, 'assets', wasmFile!));
     expect([...wasm.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
@@ -327,6 +331,35 @@ describe('random-features page', () => {
     const done = Number(/cancelled after (\d+) model sizes/.exec(text)![1]);
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(31);
+  });
+});
+
+describe('implicit-regularization page', () => {
+  it('draws GD and both flows; its one-step distances equal the igr-modified-flow code in Node', async () => {
+    const { summary, rows, state } = await open('implicit-regularization.html?h=0.05&steps=20&a=0.4&b=1.1');
+    expect(state).toMatchObject({ h: 0.05, steps: 20, a: 0.4, b: 1.1 });
+    expect(rows.length).toBe(21);
+    const want = await stepVersusFlows(twoParameterModel(2, 1.5, [0.4, 1.1]), 0.05, 200);
+    // RK4 and the derivatives are arithmetic only: the same in both engines.
+    expect(summary!.oneStep).toStrictEqual(want);
+    // GD is closer to the flow of the modified loss than to the flow of E, after one step and along
+    // the whole path (sampled at the same times k·h).
+    expect(want.toModifiedFlow).toBeLessThan(want.toFlow / 5);
+    const distance = (r: Row, a: string, b: string) => Math.hypot(r.a - r[a], r.b - r[b]);
+    for (const r of rows.slice(1))
+      expect(distance(r, 'modA', 'modB')).toBeLessThan(distance(r, 'flowA', 'flowB'));
+    await shot('implicit-regularization');
+  });
+
+  it('keeps its state in the URL', async () => {
+    await open('implicit-regularization.html?steps=10');
+    await page.locator('input[name=b]').fill('0.5');
+    await page.waitForFunction(() => window.ddlabLab?.state.b === 0.5);
+    expect(new URL(page.url()).search).toBe('?steps=10&b=0.5');
+    const moved = await lab();
+    const again = await open(`implicit-regularization.html${new URL(page.url()).search}`);
+    expect(again.state).toStrictEqual(moved.state);
+    expect(again.rows).toStrictEqual(moved.rows);
   });
 });
 
