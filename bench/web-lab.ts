@@ -14,6 +14,7 @@ import { rffPreset, runRff } from '../src/experiments/random-features/rff.js';
 import { idxPathsInDir, loadIdxDataset } from '../src/sweep/dataset-files.js';
 import { staticHost } from '../test/static-host.js';
 import '../test/web-lab-window.js';
+import { benchWebGemm } from './web-gemm.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const LAB = join(ROOT, 'web', 'dist', 'lab');
@@ -79,6 +80,7 @@ export async function benchWebLab(): Promise<void> {
   });
   console.log(`browser: Chromium ${browser.version()}, ORT-web (WASM, f64)`);
   try {
+    await benchWebGemm(browser);
     // Node, the same work: the polynomial page's first pass and the rff curve.
     const polyConfig = polynomialPreset.resolve({
       n: 20,
