@@ -7,6 +7,7 @@ import { benchIgr } from './igr.js';
 import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
 import { machineDescription } from './machine.js';
+import { benchWebLab } from './web-lab.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   igr: () => benchIgr(),
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
+  'web-lab': () => benchWebLab(),
 };
 
 const names = process.argv.slice(2);

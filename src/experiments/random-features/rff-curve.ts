@@ -35,6 +35,8 @@ export async function runRff(
   config: RffCurveConfig,
   data: Dataset,
   onProgress?: (done: number, total: number) => void,
+  /** Each point as soon as it is fitted (the web lab draws the curve as it streams in). */
+  onPoint?: (point: CurvePoint) => void,
 ): Promise<RffResult> {
   let ds = subset(data, config.n, config.nTest, config.seed);
   if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
@@ -82,6 +84,7 @@ export async function runRff(
     last = now;
     assertFinite(point);
     points.push(point);
+    onPoint?.(point);
   }
   return { points, summary: summarizeCurve(points, config.n) };
 }

@@ -1,0 +1,3 @@
+import { startImplicitRegularizationPage } from './implicit-regularization-page';
+
+startImplicitRegularizationPage();

@@ -1,0 +1,3 @@
+import { startPolynomialsPage } from './polynomials-page';
+
+startPolynomialsPage();

@@ -1,0 +1,3 @@
+import { startRandomFeaturesPage } from './random-features-page';
+
+startRandomFeaturesPage();

@@ -1,0 +1,3 @@
+import { startTheoryPage } from './theory-page';
+
+startTheoryPage();
