@@ -14,7 +14,7 @@ import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../
 export const igrExplicitSchema = z.strictObject({
   ...omitFields(
     trainingFields({ n: 500, nTest: 2000, labelNoise: 0, batchSize: 32, epochs: 400, evalEvery: 5 }),
-    ['widths', 'lr', 'optimizer', 'reuse', 'probes'],
+    ['widths', 'lr', 'optimizer', 'reuse', 'probes', 'sam'],
   ),
   width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
   smallLr: numberIn(0, Infinity, { low: true })

@@ -22,6 +22,7 @@ export const igrLrSchema = z.strictObject({
     'optimizer',
     'reuse',
     'probes',
+    'sam',
   ]),
   width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
   lrs: listOf(numberIn(0, Infinity, { low: true }), 'learning rates > 0')

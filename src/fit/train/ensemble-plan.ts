@@ -167,6 +167,16 @@ export function weightShape(layer: LayerPlan): number[] {
   return layer.kind === 'dense' ? [layer.inTotal, layer.outTotal] : [layer.outTotal, layer.inTotal, 3, 3];
 }
 
+/**
+ * A shape that broadcasts one value per output unit (member-major, as `owner`) over a layer's
+ * weights: (1, out) dense, (members, 1, out) stacked, (out, 1, 1, 1) conv. Per-unit learning rates
+ * and per-member scales use it.
+ */
+export function unitBroadcastShape(layer: LayerPlan): number[] {
+  if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
+  return layer.kind === 'dense' ? [1, layer.outTotal] : [layer.outTotal, 1, 1, 1];
+}
+
 /** The member that owns element i of a layer's weight tensor (its output unit's member). */
 export function weightOwner(layer: LayerPlan, i: number): number {
   if (layer.stacked) return Math.floor(i / (layer.inPerMember[0] * layer.outPerMember[0]));
