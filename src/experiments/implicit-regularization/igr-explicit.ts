@@ -47,7 +47,7 @@ async function trainOne(
     data,
     { ...trainSettings(training), gradientPenalty: mu },
   );
-  const [records] = await trainer.train({ stopWhen: (record) => record.trainLoss <= config.targetLoss });
+  const [records] = await trainer.train({ targetTrainLoss: config.targetLoss });
   const last = records[records.length - 1];
   const probe = await probeGradientRegularization(trainer, {
     batchSize: config.batchSize,

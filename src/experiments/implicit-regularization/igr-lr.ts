@@ -62,7 +62,7 @@ async function runMode(
   }));
   const trainer = await EnsembleTrainer.create(members, data, trainSettings(training));
   const series = await trainer.train({
-    stopWhen: (record) => record.trainLoss <= config.targetLoss,
+    targetTrainLoss: config.targetLoss,
     onRecord: (epoch) => onProgress?.(epoch, epochs),
   });
   const final = series.map((records) => records[records.length - 1]);
