@@ -147,7 +147,8 @@ const golden: Record<string, unknown> = UPDATE
  * accepted `probes` and `reuse` and ignored them, and no longer have them; the CNN's summary gave a
  * one-hidden-layer threshold width that means nothing for it, and now gives null. The epoch-wise
  * summary now also states the fall after the epoch-wise peak (recomputed from the recorded rows).
- * The training presets gained `sam` (sharpness-aware minimization), whose default 0 is the plain
+ * igr-lr's summary now also states the test-accuracy change from the smallest to the largest step
+ * (recomputed from the recorded rows). The training presets gained `sam` (sharpness-aware minimization), whose default 0 is the plain
  * training they recorded; it is added to their recorded configurations, where the schema puts it.
  */
 const DELIBERATE_CHANGES: Record<
@@ -163,7 +164,7 @@ const DELIBERATE_CHANGES: Record<
   }
 > = {
   'linear-gaussian': { renamed: { r: 'signal', sigma: 'noise' } },
-  'igr-lr': { removed: ['probes', 'reuse'] },
+  'igr-lr': { removed: ['probes', 'reuse'], resummarized: true },
   'igr-explicit': { removed: ['probes', 'reuse'] },
   'mlp-width': { added: { sam: 0 } },
   'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0 } },

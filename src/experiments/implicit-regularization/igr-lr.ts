@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { listOf, numberIn, omitFields, positiveInteger, sortedUnique } from '../common/fields.js';
 import { definePreset, type Row } from '../preset.js';
 import { rankCorrelation } from '../common/rank-correlation.js';
+import { effectInSpreadUnits, spreadUnitsNote } from '../common/seed-spread.js';
 import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 
 export const igrLrSchema = z.strictObject({
@@ -116,12 +117,23 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
       `best λ = ${best.lambda.toPrecision(3)} (h = ${best.lr}): test accuracy ${(100 * best.testAccuracy).toFixed(2)}%; ` +
         `${at.filter((r) => r.converged).length}/${at.length} reached the target loss`,
     ]);
+    // The accuracy effect from the smallest to the largest step, in seed-spread units when aggregated.
+    const [low, high] = [at[0], at[at.length - 1]];
+    const accuracyGain = high.testAccuracy - low.testAccuracy;
+    const gainInIqr = effectInSpreadUnits(low, high, 'testAccuracy') ?? null;
+    lines.push([
+      `  test accuracy h = ${low.lr} → ${high.lr}`,
+      `${(100 * low.testAccuracy).toFixed(2)}% → ${(100 * high.testAccuracy).toFixed(2)}% ` +
+        `(${accuracyGain >= 0 ? '+' : '−'}${(100 * Math.abs(accuracyGain)).toFixed(2)} points${spreadUnitsNote(gainInIqr)})`,
+    ]);
     lines.push([`  rank corr. λ ~ R_IG`, lambdaRig.toFixed(2)]);
     for (const [pair, rho] of Object.entries(correlations))
       lines.push([`  rank corr. ${pair.replace('~', ' ~ ')}`, rho.toFixed(2)]);
     return {
       mode: name,
       best: { lambda: best.lambda, lr: best.lr, testAccuracy: best.testAccuracy },
+      accuracyGain,
+      accuracyGainIqr: gainInIqr,
       lambdaRig,
       correlations,
     };
