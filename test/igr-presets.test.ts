@@ -26,6 +26,7 @@ describe('rank correlation', () => {
 describe('igr-lr', () => {
   it('one row per mode and learning rate, with λ = hm/4, the probes and the correlation table', async () => {
     const { config, result } = await run('igr-lr', {
+      dataset: 'mnist',
       n: 64,
       nTest: 100,
       width: 16,
@@ -60,6 +61,7 @@ describe('igr-lr', () => {
     // evalEvery 1 checks the loss after every epoch (the ground truth of where a run should stop);
     // with evalEvery 25 the rows must be the same, not rounded up to the next evaluation.
     const config = {
+      dataset: 'mnist',
       n: 64,
       nTest: 100,
       width: 16,

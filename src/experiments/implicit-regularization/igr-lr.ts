@@ -4,6 +4,9 @@
 // steps should find flatter regions (lower R_IG, lower sharpness) that generalize better. All
 // learning rates of a mode train side by side as one ensemble (same initialisation, same batches);
 // each member stops when its training loss reaches the target.
+// The defaults are MNIST-1D with n = 1000: on 500 MNIST images test accuracy moved by about one
+// point across all steps, within the seed spread; here SGD's rises by about 3 points, 3 IQR over
+// 3 seeds (README, "Implicit gradient regularization").
 import { EnsembleTrainer, type Member } from '../../fit/train/trainer.js';
 import { probeGradientRegularization } from '../../probes/gradient-regularization.js';
 import { alignedLines } from '../common/aligned-lines.js';
@@ -15,7 +18,7 @@ import { effectInSpreadUnits, spreadUnitsNote } from '../common/seed-spread.js';
 import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 
 export const igrLrSchema = z.strictObject({
-  ...omitFields(trainingFields({ n: 500, nTest: 2000, labelNoise: 0, evalEvery: 10 }), [
+  ...omitFields(trainingFields({ dataset: 'mnist1d', n: 1000, nTest: 1000, labelNoise: 0, evalEvery: 10 }), [
     'widths',
     'lr',
     'epochs',
@@ -123,8 +126,8 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
     const gainInIqr = effectInSpreadUnits(low, high, 'testAccuracy') ?? null;
     lines.push([
       `  test accuracy h = ${low.lr} → ${high.lr}`,
-      `${(100 * low.testAccuracy).toFixed(2)}% → ${(100 * high.testAccuracy).toFixed(2)}% ` +
-        `(${accuracyGain >= 0 ? '+' : '−'}${(100 * Math.abs(accuracyGain)).toFixed(2)} points${spreadUnitsNote(gainInIqr)})`,
+      `${(100 * low.testAccuracy).toFixed(2)}% → ${(100 * high.testAccuracy).toFixed(2)}%: ` +
+        `${accuracyGain >= 0 ? '+' : '−'}${(100 * Math.abs(accuracyGain)).toFixed(2)} points${spreadUnitsNote(gainInIqr)}`,
     ]);
     lines.push([`  rank corr. λ ~ R_IG`, lambdaRig.toFixed(2)]);
     for (const [pair, rho] of Object.entries(correlations))
