@@ -14,6 +14,8 @@ import {
   type TrainSettings,
 } from '../src/fit/train/trainer.js';
 import type { Dtype } from '../src/fit/train/network-graph.js';
+import { presetNamed } from '../src/experiments/presets.js';
+import { trainSettings, type TrainingConfig } from '../src/experiments/common/training-config.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
 
@@ -249,5 +251,12 @@ describe('SAM edge cases', () => {
     await expect(
       EnsembleTrainer.create([member], data, settings({ sam: 0.05, gradientPenalty: 0.1 })),
     ).rejects.toThrow('SAM (sam) and explicit gradient regularization (gradientPenalty) cannot be combined');
+  });
+
+  it("is the training presets' field `sam`: validated, and passed to the trainer", () => {
+    const preset = presetNamed('mlp-width');
+    expect(() => preset.resolve({ sam: -0.1 })).toThrow(/^sam must be a number in \[0, ∞\), got -0.1$/);
+    expect(trainSettings(preset.resolve({ sam: 0.05 }) as TrainingConfig).sam).toBe(0.05);
+    expect(trainSettings(preset.resolve({}) as TrainingConfig).sam).toBe(0);
   });
 });
