@@ -121,7 +121,7 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
     sam: numberIn(0, Infinity)
       .default(d.sam)
       .describe(
-        'sharpness-aware minimization (Foret et al. 2020): radius ρ; the optimizer steps with the gradient at θ + ρ·g/‖g‖ (‖g‖ per network), at twice the cost (0: off)',
+        'sharpness-aware minimization (Foret et al. 2020): radius ρ; the optimizer steps with the gradient at θ + ρ·g/‖g‖ (‖g‖ per network), at about twice the cost of a step (0: off)',
       ),
     schedule: scheduleSchema
       .default(d.schedule)
