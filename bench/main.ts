@@ -4,6 +4,7 @@ import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
 import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
+import { benchSam } from './sam.js';
 import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
 import { machineDescription } from './machine.js';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   mlp: () => benchMlp(),
   'width-sweep': () => benchWidthSweep(),
   igr: () => benchIgr(),
+  sam: () => benchSam(),
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
   'web-lab': () => benchWebLab(),

@@ -26,6 +26,7 @@ describe('rank correlation', () => {
 describe('igr-lr', () => {
   it('one row per mode and learning rate, with λ = hm/4, the probes and the correlation table', async () => {
     const { config, result } = await run('igr-lr', {
+      dataset: 'mnist',
       n: 64,
       nTest: 100,
       width: 16,
@@ -54,6 +55,32 @@ describe('igr-lr', () => {
     );
     expect(result.summaryLines.join('\n')).toMatch(/rank corr\. rig ~ testAccuracy/);
     compileVegaLite(figureFor('igr-lr', config, result));
+  });
+
+  it('stops each run at the first epoch whose training loss reaches the target, whatever evalEvery', async () => {
+    // evalEvery 1 checks the loss after every epoch (the ground truth of where a run should stop);
+    // with evalEvery 25 the rows must be the same, not rounded up to the next evaluation.
+    const config = {
+      dataset: 'mnist',
+      n: 64,
+      nTest: 100,
+      width: 16,
+      lrs: [0.1, 0.3],
+      maxGdSteps: 100,
+      maxSgdEpochs: 30,
+      sgdBatch: 16,
+      targetLoss: 0.3,
+      sharpnessIterations: 3,
+    };
+    const every = await run('igr-lr', { ...config, evalEvery: 1 });
+    const sparse = await run('igr-lr', { ...config, evalEvery: 25 });
+    // Every run reached the target, at a step that is not an evaluation epoch of the sparse run.
+    for (const r of every.result.points) {
+      expect(r.converged).toBe(1);
+      expect(r.trainLoss).toBeLessThanOrEqual(0.3);
+    }
+    expect(every.result.points.some((r) => (r.steps / (r.mode === 0 ? 1 : 4)) % 25 !== 0)).toBe(true);
+    expect(sparse.result.points).toEqual(every.result.points);
   });
 
   it('rejects a learning rate ≤ 0', () => {

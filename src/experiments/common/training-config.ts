@@ -70,6 +70,7 @@ export const TRAINING_DEFAULTS = {
   lr: 0.001,
   momentum: 0,
   weightDecay: 0,
+  sam: 0,
   schedule: { name: 'constant' } as ScheduleConfig,
   loss: 'cross-entropy' as LossKind,
   init: 'he' as InitScheme,
@@ -117,6 +118,11 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
     lr: numberIn(0, Infinity, { low: true }).default(d.lr).describe('learning rate'),
     momentum: numberIn(0, 1, { high: true }).default(d.momentum).describe('SGD momentum'),
     weightDecay: numberIn(0, Infinity).default(d.weightDecay).describe('adds wd·θ to the gradient'),
+    sam: numberIn(0, Infinity)
+      .default(d.sam)
+      .describe(
+        'sharpness-aware minimization (Foret et al. 2020): radius ρ; the optimizer steps with the gradient at θ + ρ·g/‖g‖ (‖g‖ per network), at about twice the cost of a step (0: off)',
+      ),
     schedule: scheduleSchema
       .default(d.schedule)
       .describe(
@@ -176,21 +182,22 @@ export function networkShapeOf(config: Pick<TrainingConfig, 'family' | 'depth'>,
   return networkShape(config.family, config.depth, k);
 }
 
-/** The fields that set the training procedure (everything but the data and the widths). */
-export type TrainingProcedure = Pick<
-  TrainingConfig,
-  | 'optimizer'
-  | 'lr'
-  | 'momentum'
-  | 'weightDecay'
-  | 'schedule'
-  | 'loss'
-  | 'init'
-  | 'epochs'
-  | 'batchSize'
-  | 'evalEvery'
-  | 'seed'
->;
+/** The fields that set the training procedure (everything but the data and the widths); SAM optional. */
+export type TrainingProcedure = Partial<Pick<TrainingConfig, 'sam'>> &
+  Pick<
+    TrainingConfig,
+    | 'optimizer'
+    | 'lr'
+    | 'momentum'
+    | 'weightDecay'
+    | 'schedule'
+    | 'loss'
+    | 'init'
+    | 'epochs'
+    | 'batchSize'
+    | 'evalEvery'
+    | 'seed'
+  >;
 
 export function optimizerConfig(config: TrainingProcedure): OptimizerConfig {
   return {
@@ -211,6 +218,7 @@ export function trainSettings(config: TrainingProcedure): TrainSettings {
     init: config.init,
     dataSeed: config.seed,
     evalEvery: config.evalEvery,
+    sam: config.sam ?? 0,
     dtype: 'float32',
     stepsPerRun: 8,
   };

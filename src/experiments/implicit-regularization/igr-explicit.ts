@@ -14,7 +14,7 @@ import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../
 export const igrExplicitSchema = z.strictObject({
   ...omitFields(
     trainingFields({ n: 500, nTest: 2000, labelNoise: 0, batchSize: 32, epochs: 400, evalEvery: 5 }),
-    ['widths', 'lr', 'optimizer', 'reuse', 'probes'],
+    ['widths', 'lr', 'optimizer', 'reuse', 'probes', 'sam'],
   ),
   width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
   smallLr: numberIn(0, Infinity, { low: true })
@@ -47,7 +47,7 @@ async function trainOne(
     data,
     { ...trainSettings(training), gradientPenalty: mu },
   );
-  const [records] = await trainer.train({ stopWhen: (record) => record.trainLoss <= config.targetLoss });
+  const [records] = await trainer.train({ targetTrainLoss: config.targetLoss });
   const last = records[records.length - 1];
   const probe = await probeGradientRegularization(trainer, {
     batchSize: config.batchSize,

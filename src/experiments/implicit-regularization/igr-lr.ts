@@ -4,6 +4,9 @@
 // steps should find flatter regions (lower R_IG, lower sharpness) that generalize better. All
 // learning rates of a mode train side by side as one ensemble (same initialisation, same batches);
 // each member stops when its training loss reaches the target.
+// The defaults are MNIST-1D with n = 1000: on 500 MNIST images test accuracy moved by about one
+// point across all steps, within the seed spread; here SGD's rises by about 3 points, 3 IQR over
+// 3 seeds (README, "Implicit gradient regularization").
 import { EnsembleTrainer, type Member } from '../../fit/train/trainer.js';
 import { probeGradientRegularization } from '../../probes/gradient-regularization.js';
 import { alignedLines } from '../common/aligned-lines.js';
@@ -11,10 +14,11 @@ import { z } from 'zod';
 import { listOf, numberIn, omitFields, positiveInteger, sortedUnique } from '../common/fields.js';
 import { definePreset, type Row } from '../preset.js';
 import { rankCorrelation } from '../common/rank-correlation.js';
+import { effectInSpreadUnits, spreadUnitsNote } from '../common/seed-spread.js';
 import { networkShapeOf, trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 
 export const igrLrSchema = z.strictObject({
-  ...omitFields(trainingFields({ n: 500, nTest: 2000, labelNoise: 0, evalEvery: 10 }), [
+  ...omitFields(trainingFields({ dataset: 'mnist1d', n: 1000, nTest: 1000, labelNoise: 0, evalEvery: 10 }), [
     'widths',
     'lr',
     'epochs',
@@ -22,6 +26,7 @@ export const igrLrSchema = z.strictObject({
     'optimizer',
     'reuse',
     'probes',
+    'sam',
   ]),
   width: positiveInteger().default(100).describe('hidden width of the one-hidden-layer MLP'),
   lrs: listOf(numberIn(0, Infinity, { low: true }), 'learning rates > 0')
@@ -61,7 +66,7 @@ async function runMode(
   }));
   const trainer = await EnsembleTrainer.create(members, data, trainSettings(training));
   const series = await trainer.train({
-    stopWhen: (record) => record.trainLoss <= config.targetLoss,
+    targetTrainLoss: config.targetLoss,
     onRecord: (epoch) => onProgress?.(epoch, epochs),
   });
   const final = series.map((records) => records[records.length - 1]);
@@ -115,12 +120,23 @@ function summarize(rows: Row[]): { summary: Record<string, unknown>; summaryLine
       `best λ = ${best.lambda.toPrecision(3)} (h = ${best.lr}): test accuracy ${(100 * best.testAccuracy).toFixed(2)}%; ` +
         `${at.filter((r) => r.converged).length}/${at.length} reached the target loss`,
     ]);
+    // The accuracy effect from the smallest to the largest step, in seed-spread units when aggregated.
+    const [low, high] = [at[0], at[at.length - 1]];
+    const accuracyGain = high.testAccuracy - low.testAccuracy;
+    const gainInIqr = effectInSpreadUnits(low, high, 'testAccuracy') ?? null;
+    lines.push([
+      `  test accuracy h = ${low.lr} → ${high.lr}`,
+      `${(100 * low.testAccuracy).toFixed(2)}% → ${(100 * high.testAccuracy).toFixed(2)}%: ` +
+        `${accuracyGain >= 0 ? '+' : '−'}${(100 * Math.abs(accuracyGain)).toFixed(2)} points${spreadUnitsNote(gainInIqr)}`,
+    ]);
     lines.push([`  rank corr. λ ~ R_IG`, lambdaRig.toFixed(2)]);
     for (const [pair, rho] of Object.entries(correlations))
       lines.push([`  rank corr. ${pair.replace('~', ' ~ ')}`, rho.toFixed(2)]);
     return {
       mode: name,
       best: { lambda: best.lambda, lr: best.lr, testAccuracy: best.testAccuracy },
+      accuracyGain,
+      accuracyGainIqr: gainInIqr,
       lambdaRig,
       correlations,
     };

@@ -42,6 +42,7 @@ export const edgeOfStabilitySchema = z
         'reuse',
         'probes',
         'evalEvery',
+        'sam',
       ],
     ),
     width: positiveInteger().default(64).describe('hidden width of every layer of the MLP'),

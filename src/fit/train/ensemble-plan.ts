@@ -238,6 +238,17 @@ export function weightShape(layer: LayerPlan): number[] {
   return [kernelSize(layer) * layer.inTotal, layer.outTotal];
 }
 
+/**
+ * A shape that broadcasts one value per output unit (member-major, as `owner`) over a layer's
+ * weights: (1, out) dense and conv1d, (members, 1, out) stacked, (out, 1, 1, 1) conv. Per-unit learning rates
+ * and per-member scales use it.
+ */
+export function unitBroadcastShape(layer: LayerPlan): number[] {
+  if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
+  // conv weights lead with the unit axis; dense (in, out) and conv1d (K·in, out) end with it.
+  return layer.kind === 'conv' ? [layer.outTotal, 1, 1, 1] : [1, layer.outTotal];
+}
+
 /** The member that owns element i of a layer's weight tensor (its output unit's member). */
 export function weightOwner(layer: LayerPlan, i: number): number {
   if (layer.stacked) return Math.floor(i / (layer.inPerMember[0] * layer.outPerMember[0]));

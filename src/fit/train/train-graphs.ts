@@ -4,7 +4,7 @@
 // (The evaluation graph, per-member loss and correct predictions, is in src/probes/evaluation.ts.)
 import { GraphBuilder } from '../../engine/onnx-graph.js';
 import { cachedSession, type EngineSettings } from '../../engine/session-cache.js';
-import { weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
+import { unitBroadcastShape, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 import {
   biasName,
   declareNetworkInputs,
@@ -16,6 +16,7 @@ import {
   type LossKind,
 } from './network-graph.js';
 import { emitPenalizedGradients } from './gradient-penalty.js';
+import { emitSharpnessAwareGradients } from './sharpness-aware.js';
 import { ADAM_SCALE_INPUT, emitUpdate, stateSlots, type OptimizerConfig } from './optimizer.js';
 
 /** The key of a layout: the members' shapes and the input; equal keys mean equal graphs. */
@@ -31,8 +32,7 @@ export const gradName = (param: string): string => `grad_${param}`;
 
 /** The shape of a weight's learning-rate tensor: one rate per output unit, broadcast over inputs. */
 export function lrWeightShape(layer: LayerPlan): number[] {
-  if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
-  return layer.kind === 'conv' ? [layer.outTotal, 1, 1, 1] : [1, layer.outTotal];
+  return unitBroadcastShape(layer);
 }
 
 /** Input and output names of sub-step s of a multi-step graph ('' for the first). */
@@ -52,9 +52,11 @@ export function trainStepSession(
   /** μ of explicit gradient regularization (0: none); see gradient-penalty.ts. */
   penalty = 0,
   engine: EngineSettings = {},
+  /** ρ of sharpness-aware minimization (0: none); see sharpness-aware.ts. */
+  sam = 0,
 ) {
   return cachedSession(
-    `train-step ${layoutKey(plan)} ${dtype} ${loss} ${JSON.stringify(opt)} ${steps} ${penalty}`,
+    `train-step ${layoutKey(plan)} ${dtype} ${loss} ${JSON.stringify(opt)} ${steps} ${penalty} ${sam}`,
     () => {
       const g = new GraphBuilder('train_step');
       const inputs = declareNetworkInputs(g, plan, dtype);
@@ -72,7 +74,8 @@ export function trainStepSession(
             current.set(stateName(slot, name), g.input(stateName(slot, name), dtype, shape));
         }
       });
-      // Plain SGD on an unmasked dense layer: W − xᵀ·(dz ⊙ lr) as one Gemm, no dW tensor at all.
+      // Plain SGD on an unmasked dense layer: W − xᵀ·(dz ⊙ lr) as one Gemm, no dW tensor at all
+      // (with SAM, x and dz of the pass at θ + ε: the first pass needs dW for ‖g‖).
       const fused = new Set(
         plan.layers.flatMap((layer, l) =>
           opt.name === 'sgd' &&
@@ -107,21 +110,43 @@ export function trainStepSession(
         };
         const forward = emitForward(g, plan, x, params);
         const lossOut = emitLoss(g, plan, dtype, loss, forward.logits, { y, invBatch });
-        const plain = emitBackward(g, plan, dtype, forward, params, inputs.masks, lossOut.dLogits, fused);
+        const plain = emitBackward(
+          g,
+          plan,
+          dtype,
+          forward,
+          params,
+          inputs.masks,
+          lossOut.dLogits,
+          sam > 0 ? new Set<number>() : fused,
+        );
         const grads =
-          penalty > 0
-            ? emitPenalizedGradients(
+          sam > 0
+            ? emitSharpnessAwareGradients(
                 g,
                 plan,
                 dtype,
                 loss,
                 { x, y, invBatch },
                 params,
+                inputs.masks,
                 plain,
-                penalty,
-                parameterTotal(plan),
+                sam,
+                fused,
               )
-            : plain;
+            : penalty > 0
+              ? emitPenalizedGradients(
+                  g,
+                  plan,
+                  dtype,
+                  loss,
+                  { x, y, invBatch },
+                  params,
+                  plain,
+                  penalty,
+                  parameterTotal(plan),
+                )
+              : plain;
         plan.layers.forEach((layer, l) => {
           const lrW = g.input(subStep(lrWeightName(l), s), dtype, lrWeightShape(layer));
           const lrB = g.input(subStep(lrBiasName(l), s), dtype, [layer.outTotal]);

@@ -68,6 +68,11 @@ export interface TrainSettings {
   stepsPerRun: number;
   /** μ of explicit gradient regularization, training on E + μ·R_IG (0 or absent: none; one network only). */
   gradientPenalty?: number;
+  /**
+   * ρ of sharpness-aware minimization: the optimizer steps with the gradient at θ + ρ·g/‖g‖
+   * (0 or absent: none; per member in an ensemble). See sharpness-aware.ts.
+   */
+  sam?: number;
   /** ORT threads of this trainer's sessions (default: the engine's). */
   engine?: EngineSettings;
 }
@@ -102,6 +107,12 @@ export interface TrainOptions {
    * frozen, see freeze; the others go on). Training ends when every member has stopped.
    */
   stopWhen?: (record: EpochRecord, member: number) => boolean;
+  /**
+   * Checked after every epoch, not only at evaluations: a member stops (is frozen) after the first
+   * epoch whose training-set loss is at most this, and that epoch is evaluated, so the member's last
+   * record is where it stopped. Where it stops does not depend on evalEvery.
+   */
+  targetTrainLoss?: number;
 }
 
 export class TrainingDivergedError extends Error {}
@@ -250,6 +261,7 @@ export class EnsembleTrainer implements TrainedNetworks {
       steps,
       this.settings.gradientPenalty ?? 0,
       this.settings.engine,
+      this.settings.sam ?? 0,
     );
   }
 
@@ -344,12 +356,15 @@ export class EnsembleTrainer implements TrainedNetworks {
    * stops early when `stopWhen` has stopped every member. Returns each member's records.
    */
   async train(options: TrainOptions = {}): Promise<EpochRecord[][]> {
-    const { onRecord, probe, stopWhen } = options;
+    const { onRecord, probe, stopWhen, targetTrainLoss } = options;
+    if (targetTrainLoss !== undefined && !(targetTrainLoss >= 0))
+      throw new Error(`targetTrainLoss must be a number ≥ 0, got ${targetTrainLoss}`);
     const series: EpochRecord[][] = this.members.map(() => []);
     const { epochs, evalEvery } = this.settings;
     for (let epoch = 0; epoch < epochs && this.frozen.size < this.members.length; epoch++) {
       await this.runEpoch(epoch);
-      if ((epoch + 1) % evalEvery !== 0 && epoch !== epochs - 1) continue;
+      const reached = targetTrainLoss === undefined ? [] : await this.reachedTarget(targetTrainLoss);
+      if ((epoch + 1) % evalEvery !== 0 && epoch !== epochs - 1 && reached.length === 0) continue;
       const records = await this.evaluate(epoch + 1);
       if (probe) {
         const values = Object.entries(await probe(this));
@@ -359,9 +374,16 @@ export class EnsembleTrainer implements TrainedNetworks {
       records.forEach((r, m) => {
         if (stopWhen && !this.frozen.has(m) && stopWhen(r, m)) this.freeze(m);
       });
+      reached.forEach((m) => this.freeze(m));
       onRecord?.(epoch + 1, records);
     }
     return series;
+  }
+
+  /** The members still training whose training-set loss is at most `target`. */
+  private async reachedTarget(target: number): Promise<number[]> {
+    const { loss } = await lossAndError(this, 'train');
+    return this.members.flatMap((_, m) => (!this.frozen.has(m) && loss[m] <= target ? [m] : []));
   }
 
   /**
@@ -424,6 +446,11 @@ function checkSettings(members: Member[], s: TrainSettings): void {
   if (!(mu >= 0 && Number.isFinite(mu))) throw new Error(`gradient penalty μ must be ≥ 0, got ${mu}`);
   if (mu > 0 && members.length > 1)
     throw new Error('explicit gradient regularization trains one network at a time');
+  const rho = s.sam ?? 0;
+  if (!(rho >= 0 && Number.isFinite(rho)))
+    throw new Error(`SAM radius ρ (sam) must be a finite number ≥ 0, got ${rho}`);
+  if (rho > 0 && mu > 0)
+    throw new Error('SAM (sam) and explicit gradient regularization (gradientPenalty) cannot be combined');
   if (!(Number.isInteger(s.stepsPerRun) && s.stepsPerRun >= 1))
     throw new Error(`stepsPerRun must be a positive integer, got ${s.stepsPerRun}`);
   const threads = s.engine?.threads;
