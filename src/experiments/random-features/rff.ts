@@ -7,6 +7,7 @@ import { matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
 import { RANDOM_FEATURE_KINDS } from '../../models/feature-map.js';
 import { randomFeatures } from '../../models/random-features.js';
+import type { FeatureLanes } from '../../models/feature-lanes.js';
 import { squaredLoss, zeroOneError } from '../../probes/classification.js';
 import type { CurvePoint } from '../../probes/curve-point.js';
 import { z } from 'zod';
@@ -78,7 +79,10 @@ export const rffPreset = definePreset<RffConfig>({
   schema: rffSchema,
   indexKeys: ['features', 'parameters'],
   async run(config, context) {
-    const { points, summary } = await runRff(config, context.loadDataset(config.dataset), context.onProgress);
+    const { points, summary } = await runRff(config, context.loadDataset(config.dataset), {
+      onProgress: context.onProgress,
+      lanes: context.featureLanes,
+    });
     return { points, summary: { ...summary }, summaryLines: summaryLines(summary) };
   },
   estimateBytes(config) {
@@ -103,11 +107,18 @@ export interface RffResult {
   summary: CurveSummary;
 }
 
+export interface RffRunOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Threads for the feature map's rows (the results do not depend on them). */
+  lanes?: FeatureLanes;
+}
+
 export async function runRff(
   config: RffConfig,
   data: Dataset,
-  onProgress?: (done: number, total: number) => void,
+  options: RffRunOptions = {},
 ): Promise<RffResult> {
+  const { onProgress, lanes } = options;
   let ds = subset(data, config.n, config.nTest, config.seed);
   if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
   const xTrain = matrix(ds.train.count, ds.dim, ds.train.x);
@@ -120,6 +131,7 @@ export async function runRff(
     maxFeatures: config.features[config.features.length - 1],
     seed: config.seed,
     sigma: config.sigma,
+    lanes,
   });
 
   const points: CurvePoint[] = [];
