@@ -4,7 +4,7 @@
 import type { Dataset } from '../../data/dataset.js';
 import { labelNoise, oneHot, subset } from '../../data/transforms.js';
 import { matrix } from '../../engine/matrix.js';
-import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import { defaultStorage, fitFeatureCurve, type CurveProblem } from '../../fit/feature-curve.js';
 import { RANDOM_FEATURE_KINDS } from '../../models/feature-map.js';
 import { randomFeatures } from '../../models/random-features.js';
 import type { FeatureLanes } from '../../models/feature-lanes.js';
@@ -86,12 +86,18 @@ export const rffPreset = definePreset<RffConfig>({
     return { points, summary: { ...summary }, summaryLines: summaryLines(summary) };
   },
   estimateBytes(config) {
-    // Stored train and test features, the weights, and a few n × n matrices (kernel, system, factor,
-    // Cholesky temporaries), in f64; measured: 14.5 GiB at n = nTest = 10⁴, N = 6·10⁴ (estimate 13).
-    // Effective parameters add the cross kernel and two solves' worth of nTest × n matrices.
+    // The feature weights, a few n × n matrices (kernel, system, factor, Cholesky temporaries) and the
+    // features, in f64. Kept features count whole; streamed ones (above 2 GiB, feature-curve.ts) as
+    // the blocks below the threshold (≤ n² for the training rows) and four blocks in flight.
+    // Kept, measured: 14.5 GiB at n = nTest = 10⁴, N = 6·10⁴ (estimate 13).
+    // Effective parameters add the cross kernel and two solves' worth of nTest × n matrices, and
+    // keep the test blocks below the threshold too.
+    const { n, nTest } = config;
     const nMax = config.features[config.features.length - 1];
-    const effective = config.effectiveParameters ? 3 * config.nTest * config.n : 0;
-    return 8 * ((config.n + config.nTest) * nMax + 784 * nMax + 5 * config.n ** 2 + effective) + 5e8;
+    const streamed = defaultStorage(n, nTest, nMax) === 'stream';
+    const features = streamed ? 2 * (n + nTest) * 2048 + n * n : (n + nTest) * nMax;
+    const effective = config.effectiveParameters ? 3 * nTest * n + (streamed ? nTest * n : 0) : 0;
+    return 8 * (features + 784 * nMax + 5 * n ** 2 + effective) + 5e8;
   },
   summarizeRows(config, rows) {
     const summary = summarizeCurve(rows as CurvePoint[], config.n);
@@ -111,6 +117,8 @@ export interface RffRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Threads for the feature map's rows (the results do not depend on them). */
   lanes?: FeatureLanes;
+  /** Keep or stream the feature columns (default: by their size; the results do not depend on it). */
+  storage?: CurveProblem['storage'];
 }
 
 export async function runRff(
@@ -118,7 +126,7 @@ export async function runRff(
   data: Dataset,
   options: RffRunOptions = {},
 ): Promise<RffResult> {
-  const { onProgress, lanes } = options;
+  const { onProgress, lanes, storage } = options;
   let ds = subset(data, config.n, config.nTest, config.seed);
   if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
   const xTrain = matrix(ds.train.count, ds.dim, ds.train.x);
@@ -144,6 +152,7 @@ export async function runRff(
     features: config.features,
     ridge: config.ridge,
     effectiveParameters: config.effectiveParameters,
+    storage,
     onProgress,
   })) {
     const now = performance.now();
