@@ -20,5 +20,6 @@ export interface RawFeatureTask {
 /** Runs raw-feature tasks side by side, `lanes` at a time. */
 export interface FeatureLanes {
   readonly lanes: number;
+  /** The task's arrays may be handed to another thread (detached): pass copies not used again. */
   run(task: RawFeatureTask): Promise<Matrix>;
 }

@@ -82,17 +82,18 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
       const lanes = options.lanes;
       const chunks = lanes ? Math.min(lanes.lanes, Math.floor(x.rows / MIN_ROWS_PER_LANE)) : 1;
       if (!lanes || chunks < 2) return rawFeatures({ kind, x, w, b });
-      // Copies, not views: a view would carry its whole buffer to the other thread.
+      // Each chunk gets copies of its rows and of the weights, which move to its thread without a
+      // second copy (a view would take its whole buffer along).
       const own = (m: Matrix, r0: number, r1: number) => ({
         rows: r1 - r0,
         cols: m.cols,
         data: m.data.slice(r0 * m.cols, r1 * m.cols),
       });
       const cuts = Array.from({ length: chunks + 1 }, (_, i) => Math.round((i * x.rows) / chunks));
-      const wOwn = own(w, 0, w.rows);
-      const bOwn = b?.slice();
       const parts = Promise.all(
-        cuts.slice(1).map((r1, i) => lanes.run({ kind, x: own(x, cuts[i], r1), w: wOwn, b: bOwn })),
+        cuts
+          .slice(1)
+          .map((r1, i) => lanes.run({ kind, x: own(x, cuts[i], r1), w: own(w, 0, w.rows), b: b?.slice() })),
       );
       // This thread is free meanwhile: draw the next block's weights (the same numbers either way).
       drawUpTo(Math.min(maxFeatures, j1 + (j1 - j0)));

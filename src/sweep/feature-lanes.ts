@@ -24,8 +24,10 @@ export function featureLanesOnThreads(lanes: number): ClosableFeatureLanes {
         // One task per thread at a time: a queued second chunk would wait behind the first anyway.
         concurrentTasksPerWorker: 1,
       });
-      // The task is copied to the thread (a view would take its whole buffer along: pass copies).
-      const data = (await pool.run(task)) as Float64Array;
+      // The task's buffers move to the thread (FeatureLanes.run: the caller passes copies).
+      const arrays = [task.x.data, task.w.data, ...(task.b ? [task.b] : [])];
+      const transferList = arrays.map((a) => a.buffer as ArrayBuffer);
+      const data = (await pool.run(task, { transferList })) as Float64Array;
       return { rows: task.x.rows, cols: task.w.rows, data };
     },
     async close() {
