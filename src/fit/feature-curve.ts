@@ -230,7 +230,7 @@ async function* underparameterized(
 ): AsyncGenerator<{ fit: CurvePointFit } | PendingUnder> {
   const { featureMap, yTrain, ridge } = problem;
   const nStar = under[under.length - 1];
-  const gram = await gramOfColumns(trainFeatures.concat(nStar));
+  let gram: Matrix | undefined = await gramOfColumns(trainFeatures.concat(nStar));
   const wanted = problem.effectiveParameters;
   const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
   // Ridgeless: one factorisation for all N. With a ridge the added diagonal ridge/s_N² differs per
@@ -239,6 +239,7 @@ async function* underparameterized(
   // must not perturb the leading blocks that factor without it.
   const whole = ridge === 0 ? await jitteredCholesky(gram) : undefined;
   const shared = whole && whole.jitter === 0 ? whole : undefined;
+  if (shared) gram = undefined; // only the per-point factors read it: let it go (n² doubles at scale)
   // With the unshifted shared factor, one solve gives every point's effective parameters.
   const fromShared =
     wanted && shared
@@ -249,7 +250,7 @@ async function* underparameterized(
     let factor = shared;
     let order = nStar;
     if (!factor) {
-      const g = block(gram, 0, nf, 0, nf);
+      const g = block(gram as Matrix, 0, nf, 0, nf);
       for (let i = 0; i < nf; i++) g.data[i * nf + i] += ridge / (s * s);
       factor = await jitteredCholesky(g);
       order = nf;
