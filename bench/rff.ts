@@ -100,7 +100,10 @@ export async function benchRff(options: RffBenchOptions): Promise<void> {
     console.log(`    ${seconds.toFixed(2).padStart(6)} s  ${String(calls).padStart(4)} calls  ${graph}`);
   const ort = [...engineStats().values()].reduce((t, s) => t + s.seconds, 0);
   console.log(
-    `    ${(ddlabSeconds - ort).toFixed(2).padStart(6)} s  outside those graphs (TypeScript, waiting for the lanes)`,
+    `    ${lanesTime.seconds.toFixed(2).padStart(6)} s  feature map on ${pool.lanes} lanes (cos(X·Vᵀ + b), rows split)`,
+  );
+  console.log(
+    `    ${(ddlabSeconds - ort - lanesTime.seconds).toFixed(2).padStart(6)} s  the rest (TypeScript)`,
   );
   if (options.ddlabOnly) {
     await gemmBound(options, storage, ddlabSeconds);
