@@ -88,6 +88,7 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   // The cross kernel F₀ Fᵀ (test rows × n), only for the effective parameters.
   let cross = wanted ? zeros(xTest.rows, n) : undefined;
   let kernelColumns = 0;
+  let system: Matrix | undefined;
   const blocks = Math.ceil(nMax / blockSize);
   let done = 0;
   const total = (keep ? blocks : 2 * blocks) + features.length;
@@ -129,7 +130,9 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
       await addPiece(nf);
       tick();
       const s = featureMap.scale(nf);
-      const solved = await interpolating(s, ridge, nf, kernel.full(s * s), yTrain, cross);
+      // One n × n buffer for every point's system: nothing of it outlives the point.
+      system ??= zeros(n, n);
+      const solved = await interpolating(s, ridge, nf, kernel.full(s * s, system), yTrain, cross);
       if (keep) yield await completeInterpolating(solved, trainFeatures, testFeatures);
       else pending.push(solved);
     }

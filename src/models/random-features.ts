@@ -119,7 +119,11 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
 /** f(x·wᵀ + b) on this thread, in one ONNX Runtime session. */
 export async function rawFeatures(task: RawFeatureTask, engine: EngineSettings = {}): Promise<Matrix> {
   const { kind, x, w, b } = task;
-  const session = await cachedSession(`features:${kind}`, () => featureGraph(kind), engine);
+  // No memory arena, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
+  const session = await cachedSession(`features:${kind}`, () => featureGraph(kind), {
+    arena: false,
+    ...engine,
+  });
   const feeds: Record<string, ReturnType<typeof matrixTensor>> = { X: matrixTensor(x), W: matrixTensor(w) };
   if (kind === 'rff') {
     if (!b) throw new Error('rff features need their offsets b');
