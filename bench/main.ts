@@ -1,6 +1,6 @@
 // `npm run bench -- <name>`: benchmarks side by side with the reference a user would pick instead.
 import { benchGemm } from './gemm.js';
-import { BELKIN_BENCH, benchRff, RFF_BENCH } from './rff.js';
+import { BELKIN_BENCH, BELKIN_SMALL_BENCH, BELKIN_SMALL_KEEP_BENCH, benchRff, RFF_BENCH } from './rff.js';
 import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
@@ -14,6 +14,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
   rff: () => benchRff(RFF_BENCH),
   belkin: () => benchRff(BELKIN_BENCH),
+  'belkin-small': () => benchRff(BELKIN_SMALL_BENCH),
+  'belkin-small-keep': () => benchRff(BELKIN_SMALL_KEEP_BENCH),
   sweep: () => benchSweep(),
   mlp: () => benchMlp(),
   'width-sweep': () => benchWidthSweep(),

@@ -2,8 +2,6 @@
 // plain SGD on one problem (MNIST, n = 1000, MLP 784-100-10, SGD batch 32, a fixed number of
 // epochs, 3 seeds): test accuracy, sharpness and R_IG at the end; then the cost of a step of each
 // relative to a plain SGD step, timed back to back on one ORT thread, for two MLP sizes.
-import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
 import { trainingData } from '../src/experiments/common/training-config.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type TrainingData, type TrainSettings } from '../src/fit/train/trainer.js';
@@ -20,18 +18,6 @@ const SEEDS = [1, 2, 3];
 const STRENGTH = 0.08;
 /** SAM's radius (Foret et al. use 0.05 as their default). */
 const RHO = 0.05;
-
-function machine(): string {
-  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  let avx512 = 'unknown';
-  try {
-    avx512 = /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'yes' : 'no';
-  } catch {
-    // not Linux: leave it unknown
-  }
-  const load = loadavg().map((l) => l.toFixed(2));
-  return `${model}, ${availableParallelism()} cores, AVX-512 ${avx512}, load average ${load.join(' ')}`;
-}
 
 interface Method {
   name: string;
@@ -161,7 +147,6 @@ async function cost(): Promise<void> {
 }
 
 export async function benchSam(): Promise<void> {
-  console.log(machine());
   await outcomes();
   console.log();
   await cost();

@@ -57,13 +57,18 @@ async function run(a: Matrix, b: Matrix, c: Matrix | undefined, options: GemmOpt
     beta: { float: beta },
   };
   const key = `gemm:${JSON.stringify(attributes)}:${c ? 'C' : ''}`;
-  const session = await cachedSession(key, () => {
-    const g = new GraphBuilder('gemm');
-    const inputs = [g.input('A', 'float64', ['a0', 'a1']), g.input('B', 'float64', ['b0', 'b1'])];
-    if (c) inputs.push(g.input('C', 'float64', ['m', 'n']));
-    g.output(g.node('Gemm', inputs, attributes), 'Y', 'float64', ['m', 'n']);
-    return g;
-  });
+  // No memory arena: it would keep every session's largest output (EngineSettings.arena).
+  const session = await cachedSession(
+    key,
+    () => {
+      const g = new GraphBuilder('gemm');
+      const inputs = [g.input('A', 'float64', ['a0', 'a1']), g.input('B', 'float64', ['b0', 'b1'])];
+      if (c) inputs.push(g.input('C', 'float64', ['m', 'n']));
+      g.output(g.node('Gemm', inputs, attributes), 'Y', 'float64', ['m', 'n']);
+      return g;
+    },
+    { arena: false },
+  );
   const feeds: Record<string, ReturnType<typeof matrixTensor>> = { A: matrixTensor(a), B: matrixTensor(b) };
   if (c) feeds.C = matrixTensor(c);
   return runToMatrix(session, feeds);

@@ -26,10 +26,16 @@ export class GramAccumulator {
     this.panels = next;
   }
 
-  /** The full symmetric matrix scale·G (upper triangle mirrored from the lower). */
-  full(scale = 1): Matrix {
+  /**
+   * The full symmetric matrix scale·G (upper triangle mirrored from the lower), written into `into`
+   * when given (every entry is overwritten: a caller that takes one per step reuses one buffer
+   * instead of leaving n² doubles of garbage per step).
+   */
+  full(scale = 1, into?: Matrix): Matrix {
     const n = this.n;
-    const g = zeros(n, n);
+    if (into && (into.rows !== n || into.cols !== n))
+      throw new Error(`GramAccumulator: buffer is ${into.rows}x${into.cols}, expected ${n}x${n}`);
+    const g = into ?? zeros(n, n);
     this.panels.forEach((panel, i) => {
       const r0 = this.cuts[i];
       for (let r = 0; r < panel.rows; r++) {

@@ -3,6 +3,7 @@
 // that schema's output. The CLI's options, spec validation, `--print-spec`, `ddlab schema`, the
 // README's option tables and the web forms all read the one schema.
 import { z } from 'zod';
+import type { FeatureLanes } from '../models/feature-lanes.js';
 import type { Dataset } from '../data/dataset.js';
 
 /** A configuration: plain JSON, so it can be printed, edited, hashed and stored. */
@@ -43,6 +44,8 @@ export interface RunContext {
   ) => Promise<unknown[]>;
   /** How many parts runParts runs at once (its cores). */
   partLanes?: number;
+  /** Threads for the rows of random-feature blocks, where the caller has the cores to give. */
+  featureLanes?: FeatureLanes;
 }
 
 /** A preset's schema: a strict zod object of its fields, possibly with derived values after it. */

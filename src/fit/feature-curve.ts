@@ -42,6 +42,13 @@ export interface CurveProblem {
   blockSize?: number;
   /** Also measure each point's effective parameters (p_train = tr S, p_test on the test rows). */
   effectiveParameters?: boolean;
+  /**
+   * 'keep' every feature column (fastest), or 'stream' them: keep only the blocks below the
+   * threshold and compute the training and test features once more in a second pass, so memory is
+   * O(n² + n·blockSize + nTest·blockSize) instead of O((n + nTest)·N_max), for the same numbers.
+   * Default: 'keep' when the features take at most KEEP_FEATURES_BYTES.
+   */
+  storage?: 'keep' | 'stream';
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -67,61 +74,166 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   const under = features.filter((f) => f < n);
   const over = features.filter((f) => f >= n);
   const nMax = features[features.length - 1];
+  const nStar = under.length > 0 ? under[under.length - 1] : 0;
   const blockSize = problem.blockSize ?? 2048;
+  const keep = (problem.storage ?? defaultStorage(n, xTest.rows, nMax)) === 'keep';
+  const wanted = problem.effectiveParameters;
 
-  const trainFeatures = new ColumnBlocks(n);
-  const testFeatures = new ColumnBlocks(xTest.rows);
-  // The running kernel F Fᵀ over the first `kernelColumns` features, brought up to date lazily at
-  // each interpolating point, so that its rank updates are wide (efficient) GEMMs.
+  // Kept columns: all of them ('keep'), else only the blocks the under-parameterised fits read.
+  let trainFeatures = new ColumnBlocks(n);
+  let testFeatures = new ColumnBlocks(xTest.rows);
+  // The running kernel F Fᵀ over the first `kernelColumns` features. Each new block is added as it
+  // comes, cut at the model sizes, so its pieces are the same whether or not the block is kept.
   const kernel = new GramAccumulator(n);
   // The cross kernel F₀ Fᵀ (test rows × n), only for the effective parameters.
-  let cross = problem.effectiveParameters ? zeros(xTest.rows, n) : undefined;
+  let cross = wanted ? zeros(xTest.rows, n) : undefined;
   let kernelColumns = 0;
+  let system: Matrix | undefined;
+  const blocks = Math.ceil(nMax / blockSize);
   let done = 0;
-  const total = Math.ceil(nMax / blockSize) + features.length;
+  const total = (keep ? blocks : 2 * blocks) + features.length;
   const tick = () => problem.onProgress?.(++done, total);
+  // 'stream': points whose test predictions (and, above the threshold, coefficients) wait for pass 2.
+  const pending: PendingPoint[] = [];
 
-  let nextUnder = 0;
   let nextOver = 0;
   for (let j0 = 0; j0 < nMax;) {
     const j1 = Math.min(j0 + blockSize, nMax);
-    trainFeatures.append(await featureMap.block(xTrain, j0, j1));
-    testFeatures.append(await featureMap.block(xTest, j0, j1));
-    j0 = j1;
-    tick();
-    if (nextUnder < under.length && under[under.length - 1] <= j1) {
-      for await (const point of underparameterized(problem, under, trainFeatures, testFeatures)) {
-        tick();
-        yield point;
-      }
-      nextUnder = under.length;
+    const train = await featureMap.block(xTrain, j0, j1);
+    const test = keep || wanted ? await featureMap.block(xTest, j0, j1) : undefined;
+    if (keep || j0 < nStar) {
+      trainFeatures.append(train);
+      if (test) testFeatures.append(test);
     }
+    tick();
+    if (under.length > 0 && j0 < nStar && nStar <= j1) {
+      for await (const point of underparameterized(problem, under, trainFeatures, testFeatures, keep)) {
+        tick();
+        if ('fit' in point) yield point.fit;
+        else pending.push(point);
+      }
+      if (!keep) [trainFeatures, testFeatures] = [new ColumnBlocks(n), new ColumnBlocks(xTest.rows)];
+    }
+    // Kernel pieces [kernelColumns, end) of this block, up to each model size in it, then up to its
+    // end when a larger model follows.
+    const addPiece = async (end: number) => {
+      const c0 = Math.max(kernelColumns, j0);
+      if (c0 >= end) return;
+      const trainPiece = columnsOf(train, j0, c0, end);
+      await kernel.add(trainPiece);
+      if (cross && test)
+        cross = await gemmAdd(cross, columnsOf(test, j0, c0, end), trainPiece, { transB: true });
+      kernelColumns = end;
+    };
     for (; nextOver < over.length && over[nextOver] <= j1; nextOver++) {
       const nf = over[nextOver];
-      for (const slice of trainFeatures.slices(kernelColumns, nf)) await kernel.add(slice);
-      if (cross) {
-        const testSlices = testFeatures.slices(kernelColumns, nf);
-        const trainSlices = trainFeatures.slices(kernelColumns, nf);
-        for (let k = 0; k < trainSlices.length; k++)
-          cross = await gemmAdd(cross, testSlices[k], trainSlices[k], { transB: true });
-      }
-      kernelColumns = nf;
+      await addPiece(nf);
       tick();
       const s = featureMap.scale(nf);
-      yield await interpolating(s, ridge, nf, kernel.full(s * s), yTrain, trainFeatures, testFeatures, cross);
+      // One n × n buffer for every point's system: nothing of it outlives the point.
+      system ??= zeros(n, n);
+      const solved = await interpolating(s, ridge, nf, kernel.full(s * s, system), yTrain, cross);
+      if (keep) yield await completeInterpolating(solved, trainFeatures, testFeatures);
+      else pending.push(solved);
     }
+    if (nextOver < over.length) await addPiece(j1);
+    j0 = j1;
+  }
+  if (pending.length > 0) yield* secondPass(problem, pending, blockSize, tick);
+}
+
+/** The features a point still needs: its coefficients (above the threshold) and test predictions. */
+type PendingPoint = PendingUnder | PendingInterpolating;
+
+interface PendingUnder {
+  regime: 'underparameterized';
+  /** Everything but the test prediction. */
+  partial: Omit<CurvePointFit, 'testPrediction'>;
+  /** Coefficients of the raw features (nf × outputs). */
+  u: Matrix;
+}
+
+interface PendingInterpolating {
+  regime: 'interpolating';
+  partial: Omit<CurvePointFit, 'testPrediction' | 'coefNorm'>;
+  s: number;
+  /** a = s · Fᵀ α. */
+  alpha: Matrix;
+}
+
+/** The default storage: keep every feature column where the two feature matrices fit in this many bytes. */
+export const KEEP_FEATURES_BYTES = 2 * 1024 ** 3;
+
+export function defaultStorage(n: number, nTest: number, nMax: number): 'keep' | 'stream' {
+  return 8 * (n + nTest) * nMax <= KEEP_FEATURES_BYTES ? 'keep' : 'stream';
+}
+
+/**
+ * 'stream': the training features once more (for the coefficients a = s·Fᵀα above the threshold)
+ * and the test features, block by block with the same cuts, each block used by every pending point
+ * and dropped. The sums run in the order of the kept path's, so the numbers are the same bits.
+ */
+async function* secondPass(
+  problem: CurveProblem,
+  pending: PendingPoint[],
+  blockSize: number,
+  tick: () => void,
+): AsyncGenerator<CurvePointFit> {
+  const { featureMap, xTrain, xTest } = problem;
+  const nMax = problem.features[problem.features.length - 1];
+  const last = pending[pending.length - 1].partial.features;
+  const progress = pending.map((p) => ({
+    testSum: zeros(xTest.rows, p.regime === 'underparameterized' ? p.u.cols : p.alpha.cols),
+    coefSquares: 0,
+  }));
+  let next = 0; // the first point not yet yielded
+  for (let j0 = 0; j0 < last;) {
+    // The same cuts as the first pass: feature values depend on the columns computed together.
+    const j1 = Math.min(j0 + blockSize, nMax);
+    const needTrain = pending.some((p) => p.regime === 'interpolating' && p.partial.features > j0);
+    const train = needTrain ? await featureMap.block(xTrain, j0, j1) : undefined;
+    const test = await featureMap.block(xTest, j0, j1);
+    for (let k = next; k < pending.length; k++) {
+      const p = pending[k];
+      const end = Math.min(j1, p.partial.features);
+      let coef: Matrix; // the rows [j0, end) of the coefficients of the raw test features
+      if (p.regime === 'underparameterized') coef = block(p.u, j0, end, 0, p.u.cols);
+      else {
+        coef = scaled(await gemm(columnsOf(train as Matrix, j0, j0, end), p.alpha, { transA: true }), p.s);
+        for (let i = 0; i < coef.data.length; i++) progress[k].coefSquares += coef.data[i] * coef.data[i];
+      }
+      const part = await gemm(columnsOf(test, j0, j0, end), coef);
+      const sum = progress[k].testSum.data;
+      for (let i = 0; i < sum.length; i++) sum[i] += part.data[i];
+    }
+    tick();
+    for (; next < pending.length && pending[next].partial.features <= j1; next++) {
+      const p = pending[next];
+      const { testSum, coefSquares } = progress[next];
+      yield p.regime === 'underparameterized'
+        ? { ...p.partial, testPrediction: testSum }
+        : { ...p.partial, testPrediction: scaled(testSum, p.s), coefNorm: Math.sqrt(coefSquares) };
+    }
+    j0 = j1;
   }
 }
 
+/** Columns [c0, c1) of a block whose first column is j0: the block itself when whole, else a copy. */
+function columnsOf(b: Matrix, j0: number, c0: number, c1: number): Matrix {
+  return c0 === j0 && c1 === j0 + b.cols ? b : block(b, 0, b.rows, c0 - j0, c1 - j0);
+}
+
+/** Yields whole points, or with `withTest` false points that wait for their test predictions. */
 async function* underparameterized(
   problem: CurveProblem,
   under: number[],
   trainFeatures: ColumnBlocks,
   testFeatures: ColumnBlocks,
-): AsyncGenerator<CurvePointFit> {
+  withTest: boolean,
+): AsyncGenerator<{ fit: CurvePointFit } | PendingUnder> {
   const { featureMap, yTrain, ridge } = problem;
   const nStar = under[under.length - 1];
-  const gram = await gramOfColumns(trainFeatures.concat(nStar));
+  let gram: Matrix | undefined = await gramOfColumns(trainFeatures.concat(nStar));
   const wanted = problem.effectiveParameters;
   const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
   // Ridgeless: one factorisation for all N. With a ridge the added diagonal ridge/s_N² differs per
@@ -130,6 +242,7 @@ async function* underparameterized(
   // must not perturb the leading blocks that factor without it.
   const whole = ridge === 0 ? await jitteredCholesky(gram) : undefined;
   const shared = whole && whole.jitter === 0 ? whole : undefined;
+  if (shared) gram = undefined; // only the per-point factors read it: let it go (n² doubles at scale)
   // With the unshifted shared factor, one solve gives every point's effective parameters.
   const fromShared =
     wanted && shared
@@ -140,7 +253,7 @@ async function* underparameterized(
     let factor = shared;
     let order = nStar;
     if (!factor) {
-      const g = block(gram, 0, nf, 0, nf);
+      const g = block(gram as Matrix, 0, nf, 0, nf);
       for (let i = 0; i < nf; i++) g.data[i * nf + i] += ridge / (s * s);
       factor = await jitteredCholesky(g);
       order = nf;
@@ -149,11 +262,10 @@ async function* underparameterized(
     // (FᵀF + ridge/s²) u = Fᵀ Y, and a = u / s.
     const lead = nf === order ? factor.factor : block(factor.factor, 0, nf, 0, nf);
     const u = await choleskySolveBlocked(lead, block(rhs, 0, nf, 0, rhs.cols));
-    yield {
+    const partial = {
       features: nf,
-      regime: 'underparameterized',
+      regime: 'underparameterized' as const,
       trainPrediction: await trainFeatures.times(nf, u),
-      testPrediction: await testFeatures.times(nf, u),
       coefNorm: frobeniusNorm(u) / s,
       condition: estimateCondition(view),
       jitter: factor.jitter,
@@ -162,42 +274,63 @@ async function* underparameterized(
           fromShared?.[k] ?? (await shiftedEffectiveParameters(lead, trainFeatures, testFeatures, nf)),
       }),
     };
+    if (withTest) yield { fit: { ...partial, testPrediction: await testFeatures.times(nf, u) } };
+    else yield { regime: 'underparameterized', partial, u };
   }
 }
 
-/** `zzT` is Z Zᵀ = s² F Fᵀ for the first `nf` features; it is modified in place. */
+/**
+ * The fit at N = nf ≥ n from the kernel alone; `zzT` is Z Zᵀ = s² F Fᵀ for the first `nf` features
+ * (modified in place). The coefficients and test predictions need the features (completeInterpolating
+ * or the second pass).
+ */
 async function interpolating(
   s: number,
   ridge: number,
   nf: number,
   zzT: Matrix,
   yTrain: Matrix,
-  trainFeatures: ColumnBlocks,
-  testFeatures: ColumnBlocks,
   cross?: Matrix,
-): Promise<CurvePointFit> {
+): Promise<PendingInterpolating> {
   const n = zzT.rows;
   const system = zzT; // Z Zᵀ + ridge·I: Z Zᵀ itself is needed only through it
   for (let i = 0; i < n; i++) system.data[i * n + i] += ridge;
   const { factor, jitter } = await jitteredCholesky(system);
   // a = Zᵀ (Z Zᵀ + ridge·I)⁻¹ Y = s · Fᵀ α.
   const alpha = await choleskySolveBlocked(factor, yTrain);
-  const coef = scaled(await trainFeatures.transposeTimes(nf, alpha), s);
   // Z a = Z Zᵀ α = (system − ridge·I) α.
   const trainPrediction = await gemm(system, alpha);
   for (let i = 0; i < trainPrediction.data.length; i++) trainPrediction.data[i] -= ridge * alpha.data[i];
   return {
-    features: nf,
     regime: 'interpolating',
-    trainPrediction,
-    testPrediction: scaled(await testFeatures.times(nf, coef), s),
+    s,
+    alpha,
+    partial: {
+      features: nf,
+      regime: 'interpolating',
+      trainPrediction,
+      condition: estimateCondition(lowerView(factor)),
+      jitter,
+      ...(cross && {
+        // S_test = Z₀ Zᵀ (K + μI)⁻¹ with Z₀ Zᵀ = s² F₀ Fᵀ; μ = ridge + jitter is what the factor holds.
+        effectiveParameters: await kernelEffectiveParameters(factor, ridge + jitter, scaled(cross, s * s)),
+      }),
+    },
+  };
+}
+
+/** The coefficients a = s·Fᵀα and the test predictions s·F₀ a from kept features. */
+async function completeInterpolating(
+  p: PendingInterpolating,
+  trainFeatures: ColumnBlocks,
+  testFeatures: ColumnBlocks,
+): Promise<CurvePointFit> {
+  const nf = p.partial.features;
+  const coef = scaled(await trainFeatures.transposeTimes(nf, p.alpha), p.s);
+  return {
+    ...p.partial,
+    testPrediction: scaled(await testFeatures.times(nf, coef), p.s),
     coefNorm: frobeniusNorm(coef),
-    condition: estimateCondition(lowerView(factor)),
-    jitter,
-    ...(cross && {
-      // S_test = Z₀ Zᵀ (K + μI)⁻¹ with Z₀ Zᵀ = s² F₀ Fᵀ; μ = ridge + jitter is what the factor holds.
-      effectiveParameters: await kernelEffectiveParameters(factor, ridge + jitter, scaled(cross, s * s)),
-    }),
   };
 }
 

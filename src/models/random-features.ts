@@ -1,12 +1,21 @@
 // Random Fourier features for the Gaussian kernel, φ_j(x) = sqrt(2/N)·cos(⟨v_j, x⟩ + b_j) with
 // v_j ~ N(0, σ⁻² I), b_j ~ U[0, 2π) (Rahimi & Recht 2007; Belkin et al. 2018), and random ReLU
 // features φ_j(x) = sqrt(1/N)·max(0, ⟨v_j, x⟩) with v_j uniform on the unit sphere.
-// The feature map of a block, cos(X·Vᵀ + b) or max(0, X·Vᵀ), runs as one fused ONNX graph.
+// The feature map of a block, cos(X·Vᵀ + b) or max(0, X·Vᵀ), runs as one fused ONNX graph; given
+// lanes (feature-lanes.ts), the rows are split across threads and the weights of the next block are
+// drawn while they run.
 import { GraphBuilder } from '../engine/onnx-graph.js';
 import { Rng, Streams } from '../engine/random.js';
-import { cachedSession, matrixTensor, runToMatrix, vectorTensor } from '../engine/session-cache.js';
+import {
+  cachedSession,
+  matrixTensor,
+  runToMatrix,
+  vectorTensor,
+  type EngineSettings,
+} from '../engine/session-cache.js';
 import type { Matrix } from '../engine/matrix.js';
 import type { FeatureKind, FeatureMap } from './feature-map.js';
+import type { FeatureLanes, RawFeatureTask } from './feature-lanes.js';
 
 export interface RandomFeaturesOptions {
   kind: FeatureKind;
@@ -15,7 +24,12 @@ export interface RandomFeaturesOptions {
   seed: number;
   /** Kernel bandwidth σ of the RFF weights v ~ N(0, σ⁻² I); ignored by ReLU features. */
   sigma?: number;
+  /** Threads to split the rows of each block across (results do not depend on it). */
+  lanes?: FeatureLanes;
 }
+
+/** Rows below which a block is not split: a thread hop costs more than the rows' work. */
+const MIN_ROWS_PER_LANE = 64;
 
 export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
   const { kind, inputDim, maxFeatures, seed } = options;
@@ -64,13 +78,28 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
       }
       drawUpTo(j1);
       const w = { rows: j1 - j0, cols: inputDim, data: weights.subarray(j0 * inputDim, j1 * inputDim) };
-      const session = await cachedSession(`features:${kind}`, () => featureGraph(kind));
-      const feeds: Record<string, ReturnType<typeof matrixTensor>> = {
-        X: matrixTensor(x),
-        W: matrixTensor(w),
-      };
-      if (kind === 'rff') feeds.b = vectorTensor(bias.subarray(j0, j1));
-      return runToMatrix(session, feeds);
+      const b = kind === 'rff' ? bias.subarray(j0, j1) : undefined;
+      const lanes = options.lanes;
+      const chunks = lanes ? Math.min(lanes.lanes, Math.floor(x.rows / MIN_ROWS_PER_LANE)) : 1;
+      if (!lanes || chunks < 2) return rawFeatures({ kind, x, w, b });
+      // Each chunk gets copies of its rows and of the weights, which move to its thread without a
+      // second copy (a view would take its whole buffer along).
+      const own = (m: Matrix, r0: number, r1: number) => ({
+        rows: r1 - r0,
+        cols: m.cols,
+        data: m.data.slice(r0 * m.cols, r1 * m.cols),
+      });
+      const cuts = Array.from({ length: chunks + 1 }, (_, i) => Math.round((i * x.rows) / chunks));
+      const parts = Promise.all(
+        cuts
+          .slice(1)
+          .map((r1, i) => lanes.run({ kind, x: own(x, cuts[i], r1), w: own(w, 0, w.rows), b: b?.slice() })),
+      );
+      // This thread is free meanwhile: draw the next block's weights (the same numbers either way).
+      drawUpTo(Math.min(maxFeatures, j1 + (j1 - j0)));
+      const out = new Float64Array(x.rows * w.rows);
+      (await parts).forEach((part, i) => out.set(part.data, cuts[i] * w.rows));
+      return { rows: x.rows, cols: w.rows, data: out };
     },
     parameters(j: number) {
       if (!(Number.isInteger(j) && j >= 0 && j < maxFeatures)) throw new Error(`no feature ${j}`);
@@ -85,6 +114,22 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
       return kind === 'rff' ? { ...common, sigma } : common;
     },
   };
+}
+
+/** f(x·wᵀ + b) on this thread, in one ONNX Runtime session. */
+export async function rawFeatures(task: RawFeatureTask, engine: EngineSettings = {}): Promise<Matrix> {
+  const { kind, x, w, b } = task;
+  // No memory arena, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
+  const session = await cachedSession(`features:${kind}`, () => featureGraph(kind), {
+    arena: false,
+    ...engine,
+  });
+  const feeds: Record<string, ReturnType<typeof matrixTensor>> = { X: matrixTensor(x), W: matrixTensor(w) };
+  if (kind === 'rff') {
+    if (!b) throw new Error('rff features need their offsets b');
+    feeds.b = vectorTensor(b);
+  }
+  return runToMatrix(session, feeds);
 }
 
 function featureGraph(kind: FeatureKind): GraphBuilder {

@@ -10,6 +10,7 @@ import type { Executor, TrialEvents } from './executor.js';
 import type { Trial } from '../experiments/experiment.js';
 import { runTrial } from './run-trial.js';
 import { partLanes, runPartsOnThreads } from './parallel-parts.js';
+import { featureLanesOnThreads } from './feature-lanes.js';
 
 /** The default pool size: one worker per core. */
 export function defaultWorkers(): number {
@@ -44,10 +45,11 @@ export function localExecutor(
           // whole process. An interruption stops new trials; running ones finish and are kept.
           // In-process trials have the cores to themselves: presets with parts spread them over threads.
           const lanes = partLanes();
-          const parts = lanes ? runPartsOnThreads(lanes) : undefined;
+          const featureLanes = lanes && !pool ? featureLanesOnThreads(lanes) : undefined;
+          const parts = lanes ? { ...runPartsOnThreads(lanes), featureLanes } : undefined;
           const result = pool
             ? await pool.run(task)
-            : await runTrial(task, onTrialProgress, undefined, parts);
+            : await runTrial(task, onTrialProgress, undefined, parts).finally(() => featureLanes?.close());
           events.finished(trial, result, (performance.now() - t0) / 1000, worker);
         } catch (e) {
           if (signal.aborted) return;

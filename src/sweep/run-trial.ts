@@ -15,8 +15,11 @@ export async function runTrial(
   task: TrialTask,
   onProgress?: (done: number, total: number) => void,
   loadDataset: RunContext['loadDataset'] = loadDatasetByName,
-  /** Worker threads for the preset's parts (runPartsOnThreads), when the trial has the cores to itself. */
-  parts?: Pick<RunContext, 'runParts' | 'partLanes'>,
+  /**
+   * Worker threads for the preset's parts (runPartsOnThreads) and its feature rows
+   * (featureLanesOnThreads), when the trial has the cores to itself.
+   */
+  parts?: Pick<RunContext, 'runParts' | 'partLanes' | 'featureLanes'>,
 ): Promise<PresetResult> {
   const preset = presetNamed(task.preset);
   const config = preset.resolve(task.config);

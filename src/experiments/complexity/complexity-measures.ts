@@ -104,7 +104,10 @@ function seedsOf(config: ComplexityMeasuresConfig): number[] {
   return Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
 }
 
-async function rffRows(config: ComplexityMeasuresConfig, context: Pick<RunContext, 'loadDataset'>) {
+async function rffRows(
+  config: ComplexityMeasuresConfig,
+  context: Pick<RunContext, 'loadDataset' | 'featureLanes'>,
+) {
   const data = context.loadDataset(config.rffDataset);
   const rows: Row[] = [];
   for (const [repetition, seed] of seedsOf(config).entries()) {
@@ -121,6 +124,7 @@ async function rffRows(config: ComplexityMeasuresConfig, context: Pick<RunContex
         effectiveParameters: true,
       },
       data,
+      { lanes: context.featureLanes },
     );
     for (const p of points)
       rows.push({
@@ -191,6 +195,7 @@ function mlpTraining(config: ComplexityMeasuresConfig): TrainingConfig {
     lr: config.mlpLr,
     momentum: config.mlpMomentum,
     weightDecay: 0,
+    sam: 0,
     schedule: { name: 'constant' },
     loss: 'cross-entropy',
     init: 'kaiming-uniform',

@@ -5,9 +5,10 @@
 import type { Dataset } from '../../data/dataset.js';
 import { labelNoise, oneHot, subset } from '../../data/transforms.js';
 import { matrix } from '../../engine/matrix.js';
-import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import { fitFeatureCurve, type CurveProblem } from '../../fit/feature-curve.js';
 import type { RANDOM_FEATURE_KINDS } from '../../models/feature-map.js';
 import { randomFeatures } from '../../models/random-features.js';
+import type { FeatureLanes } from '../../models/feature-lanes.js';
 import { squaredLoss, zeroOneError } from '../../probes/classification.js';
 import type { CurvePoint } from '../../probes/curve-point.js';
 import { summarizeCurve, type CurveSummary } from './curve-summary.js';
@@ -31,13 +32,22 @@ export interface RffResult {
   summary: CurveSummary;
 }
 
+export interface RffRunOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Each point as soon as it is fitted (the web lab draws the curve as it streams in). */
+  onPoint?: (point: CurvePoint) => void;
+  /** Threads for the feature map's rows (the results do not depend on them). */
+  lanes?: FeatureLanes;
+  /** Keep or stream the feature columns (default: by their size; the results do not depend on it). */
+  storage?: CurveProblem['storage'];
+}
+
 export async function runRff(
   config: RffCurveConfig,
   data: Dataset,
-  onProgress?: (done: number, total: number) => void,
-  /** Each point as soon as it is fitted (the web lab draws the curve as it streams in). */
-  onPoint?: (point: CurvePoint) => void,
+  options: RffRunOptions = {},
 ): Promise<RffResult> {
+  const { onProgress, onPoint, lanes, storage } = options;
   let ds = subset(data, config.n, config.nTest, config.seed);
   if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
   const xTrain = matrix(ds.train.count, ds.dim, ds.train.x);
@@ -50,6 +60,7 @@ export async function runRff(
     maxFeatures: config.features[config.features.length - 1],
     seed: config.seed,
     sigma: config.sigma,
+    lanes,
   });
 
   const points: CurvePoint[] = [];
@@ -62,6 +73,7 @@ export async function runRff(
     features: config.features,
     ridge: config.ridge,
     effectiveParameters: config.effectiveParameters,
+    storage,
     onProgress,
   })) {
     const now = performance.now();

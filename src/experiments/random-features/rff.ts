@@ -1,6 +1,7 @@
 // The random-features double-descent experiment (Belkin et al. 2018, Fig. 2 / 3): an MNIST subset,
 // nested random Fourier (or ReLU) features, least squares / minimum-norm interpolation, and the
 // probes of every model size N (src/experiments/random-features/rff-curve.ts). Isomorphic.
+import { defaultStorage } from '../../fit/feature-curve.js';
 import { RANDOM_FEATURE_KINDS } from '../../models/feature-map.js';
 import type { CurvePoint } from '../../probes/curve-point.js';
 import { z } from 'zod';
@@ -73,16 +74,25 @@ export const rffPreset = definePreset<RffConfig>({
   schema: rffSchema,
   indexKeys: ['features', 'parameters'],
   async run(config, context) {
-    const { points, summary } = await runRff(config, context.loadDataset(config.dataset), context.onProgress);
+    const { points, summary } = await runRff(config, context.loadDataset(config.dataset), {
+      onProgress: context.onProgress,
+      lanes: context.featureLanes,
+    });
     return { points, summary: { ...summary }, summaryLines: summaryLines(summary) };
   },
   estimateBytes(config) {
-    // Stored train and test features, the weights, and a few n × n matrices (kernel, system, factor,
-    // Cholesky temporaries), in f64; measured: 14.5 GiB at n = nTest = 10⁴, N = 6·10⁴ (estimate 13).
-    // Effective parameters add the cross kernel and two solves' worth of nTest × n matrices.
+    // The feature weights, a few n × n matrices (kernel, system, factor, Cholesky temporaries) and the
+    // features, in f64. Kept features count whole; streamed ones (above 2 GiB, feature-curve.ts) as
+    // the blocks below the threshold (≤ n² for the training rows) and four blocks in flight.
+    // Kept, measured: 14.5 GiB at n = nTest = 10⁴, N = 6·10⁴ (estimate 13).
+    // Effective parameters add the cross kernel and two solves' worth of nTest × n matrices, and
+    // keep the test blocks below the threshold too.
+    const { n, nTest } = config;
     const nMax = config.features[config.features.length - 1];
-    const effective = config.effectiveParameters ? 3 * config.nTest * config.n : 0;
-    return 8 * ((config.n + config.nTest) * nMax + 784 * nMax + 5 * config.n ** 2 + effective) + 5e8;
+    const streamed = defaultStorage(n, nTest, nMax) === 'stream';
+    const features = streamed ? 2 * (n + nTest) * 2048 + n * n : (n + nTest) * nMax;
+    const effective = config.effectiveParameters ? 3 * nTest * n + (streamed ? nTest * n : 0) : 0;
+    return 8 * (features + 784 * nMax + 5 * n ** 2 + effective) + 5e8;
   },
   summarizeRows(config, rows) {
     const summary = summarizeCurve(rows as CurvePoint[], config.n);
@@ -94,4 +104,4 @@ export const rffPreset = definePreset<RffConfig>({
 export const RFF_DEFAULTS: RffConfig = rffPreset.resolve({});
 
 // The curve itself lives in rff-curve.ts (shared with complexity-measures); kept importable from here.
-export { runRff, type RffResult } from './rff-curve.js';
+export { runRff, type RffResult, type RffRunOptions } from './rff-curve.js';

@@ -70,7 +70,7 @@ async function compute(
   }
   const config = rffPreset.resolve(task.config);
   const data = await loadData(task.data);
-  const { points, summary } = await runRff(config, data, onProgress, (p) => onPoint({ ...p }));
+  const { points, summary } = await runRff(config, data, { onProgress, onPoint: (p) => onPoint({ ...p }) });
   return { points: points.map((p) => ({ ...p })), summary, config, threads: ortThreads() };
 }
 
