@@ -137,6 +137,62 @@ describe('effective parameters of the whole-curve solver', () => {
     expect(points[1].effectiveParameters!.train).toBeCloseTo(19, 3);
   });
 
+  // linear-gaussian appends the basis vectors to its test rows to read off β̂: p_test must count the
+  // test inputs only. Checked against the explicit smoother on the test rows alone, on both sides of
+  // the threshold and with a shifted (ridge) factor, so every one of the three solver paths is covered.
+  it.each([0, 0.05])(
+    'p_test over the first effectiveTestRows rows only (appended probe rows excluded), ridge %s',
+    async (ridge) => {
+      const map = randomFeatures({ kind: 'rff', inputDim: 4, maxFeatures: 150, seed: 3, sigma: 0.5 });
+      const probes = randomMatrix(9, 4, 24);
+      const withProbes = zeros(xTest.rows + probes.rows, 4);
+      withProbes.data.set(xTest.data);
+      withProbes.data.set(probes.data, xTest.data.length);
+      const points = await collect(
+        fitFeatureCurve({
+          featureMap: map,
+          xTrain,
+          xTest: withProbes,
+          yTrain,
+          features,
+          ridge,
+          effectiveParameters: true,
+          effectiveTestRows: xTest.rows,
+          blockSize: 16,
+        }),
+      );
+      for (const p of points) {
+        const [train, test] = await direct(map, xTrain, xTest, p.features, ridge);
+        const [, withAll] = await direct(map, xTrain, withProbes, p.features, ridge);
+        expect(relative(p.effectiveParameters!.train, train)).toBeLessThan(1e-8);
+        expect(relative(p.effectiveParameters!.test, test)).toBeLessThan(1e-8);
+        // …and the probe rows would have changed it, so the comparison can fail.
+        expect(relative(withAll, test)).toBeGreaterThan(1e-3);
+      }
+    },
+  );
+
+  it('refuses an effectiveTestRows outside the test rows', async () => {
+    const map = randomFeatures({ kind: 'rff', inputDim: 4, maxFeatures: 40, seed: 3 });
+    const run = (effectiveTestRows: number) =>
+      collect(
+        fitFeatureCurve({
+          featureMap: map,
+          xTrain,
+          xTest,
+          yTrain,
+          features: [10],
+          ridge: 0,
+          effectiveParameters: true,
+          effectiveTestRows,
+        }),
+      );
+    await expect(run(18)).rejects.toThrow(
+      'effectiveTestRows must be an integer in [1, 17] (the test rows), got 18',
+    );
+    await expect(run(0)).rejects.toThrow('got 0');
+  });
+
   it('is absent unless asked for', async () => {
     const map = randomFeatures({ kind: 'rff', inputDim: 4, maxFeatures: 40, seed: 3 });
     const points = await collect(

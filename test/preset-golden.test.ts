@@ -180,7 +180,7 @@ const DELIBERATE_CHANGES: Record<
     resummarized?: boolean;
   }
 > = {
-  'linear-gaussian': { renamed: { r: 'signal', sigma: 'noise' } },
+  'linear-gaussian': { renamed: { r: 'signal', sigma: 'noise' }, added: { effectiveParameters: false } },
   'igr-lr': { removed: ['probes', 'reuse'], resummarized: true },
   'igr-explicit': { removed: ['probes', 'reuse'] },
   'mlp-width': { added: { sam: 0 } },

@@ -1,4 +1,4 @@
-import { compileVegaLite } from './helpers.js';
+import { compileVegaLite, naiveMatmul, pseudoInverse } from './helpers.js';
 // The theory presets: configuration checks, determinism, and agreement of small runs with the
 // closed forms of src/theory (the curves themselves are tested in theory.test.ts).
 //
@@ -169,6 +169,48 @@ describe('linear-gaussian preset', () => {
       expect(relErr(r.riskMean, r.theoryFinite), `mean, p = ${r.p}`).toBeLessThan(0.05);
       expect(relErr(r.riskMedian, r.theory), `median, p = ${r.p}`).toBeLessThan(0.06);
     }
+  });
+
+  // Effective parameters (Curth et al. 2023) of each fit, against explicit smoother matrices built
+  // here from the same draws: S_test = X₀ (XᵀX + nλI)⁻¹ Xᵀ, or X₀ X⁺ for the min-norm fit.
+  it('effectiveParameters: tr S and n/|test|·Σ‖ŝ(x₀)‖² over the test inputs, not the basis vectors', async () => {
+    const n = 30;
+    const nTest = 20;
+    const config = linearGaussianPreset.resolve({
+      n,
+      nTest,
+      p: [10, 60],
+      ridges: [0, 0.5],
+      seeds: 1,
+      effectiveParameters: true,
+    });
+    const rows = linearGaussianRows(config, await linearGaussianTrials(config));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      const p = row.p;
+      const data = linearGaussian({ d: p, n, nTest, r: 1, sigma: 0.5, seed: repetitionSeed(config.seed, 0) });
+      const x = data.train.x;
+      const x0 = data.test.x;
+      const gram = naiveMatmul(x, x, true);
+      for (let j = 0; j < p; j++) gram.data[j * p + j] += n * row.lambda;
+      const inverse = pseudoInverse(gram); // an inverse whenever λ > 0 or p ≤ n
+      const hat = naiveMatmul(inverse, x, false, true); // p × n: β̂ = hat · y
+      const sTrain = naiveMatmul(x, hat);
+      const sTest = naiveMatmul(x0, hat);
+      let trace = 0;
+      for (let i = 0; i < n; i++) trace += sTrain.data[i * n + i];
+      const pTest = (n / nTest) * sTest.data.reduce((a, v) => a + v * v, 0);
+      expect(Math.abs(row.effectiveTrain - trace) / trace, `p = ${p}, λ = ${row.lambda}`).toBeLessThan(1e-8);
+      expect(Math.abs(row.effectiveTest - pTest) / pTest, `p = ${p}, λ = ${row.lambda}`).toBeLessThan(1e-8);
+      // Min-norm least squares is a projection of rank min(p, n).
+      if (row.lambda === 0) expect(row.effectiveTrain).toBeCloseTo(Math.min(p, n), 8);
+    }
+  });
+
+  it('has no effective-parameter columns unless asked for', async () => {
+    const config = linearGaussianPreset.resolve({ n: 30, nTest: 20, p: [10], ridges: [0], seeds: 1 });
+    const [row] = linearGaussianRows(config, await linearGaussianTrials(config));
+    expect(row.effectiveTest).toBeUndefined();
   });
 });
 

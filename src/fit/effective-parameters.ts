@@ -4,7 +4,8 @@
 //   train  p_train = tr(S), S the n × n smoother on the training inputs (the classical degrees of
 //          freedom; = ‖S‖²_F, the paper's p^train, whenever S is a projection, i.e. ridge 0);
 //   test   p_test  = n/|I_test| · Σ_{x₀ ∈ test} ‖ŝ(x₀)‖², the paper's generalized effective number
-//          of parameters on unseen inputs.
+//          of parameters on unseen inputs. I_test is the first `testRows` test rows: a caller may
+//          append rows that are not test inputs (linear-gaussian's basis vectors, which read off β̂).
 // They come from the factor the solver already has — never a second factorisation:
 //  - below the threshold, L Lᵀ = FᵀF + μI (μ = ridge/s² plus any jitter): S = X Xᵀ with X = F L⁻ᵀ,
 //    S_test = Y Xᵀ with Y = F₀ L⁻ᵀ, so tr(S) = ‖X‖²_F and ‖S_test‖²_F = ‖Y Xᵀ‖²_F; with μ = 0, XᵀX = I
@@ -39,10 +40,11 @@ export async function leadingEffectiveParameters(
   train: ColumnBlocks,
   test: ColumnBlocks,
   sizes: number[],
+  testRows = test.rows,
 ): Promise<EffectiveParameters[]> {
   const l = order === factor.rows ? factor : leadingBlock(factor, order);
-  const trainColumns = await columnSquares(l, train, order);
-  const testColumns = await columnSquares(l, test, order);
+  const trainColumns = await columnSquares(l, train, order, train.rows);
+  const testColumns = await columnSquares(l, test, order, testRows);
   const prefix = (c: Float64Array, k: number) => {
     let s = 0;
     for (let j = 0; j < k; j++) s += c[j];
@@ -50,7 +52,7 @@ export async function leadingEffectiveParameters(
   };
   return sizes.map((nf) => ({
     train: prefix(trainColumns, nf),
-    test: (train.rows / test.rows) * prefix(testColumns, nf),
+    test: (train.rows / testRows) * prefix(testColumns, nf),
   }));
 }
 
@@ -60,17 +62,15 @@ export async function shiftedEffectiveParameters(
   train: ColumnBlocks,
   test: ColumnBlocks,
   nf: number,
+  testRows = test.rows,
 ): Promise<EffectiveParameters> {
   const x = await solveRightTransposed(factor, train.concat(nf)); // n × N
   let testSum = 0;
-  for (let r0 = 0; r0 < test.rows; r0 += ROW_CHUNK) {
-    const y = await solveRightTransposed(
-      factor,
-      test.concatRows(nf, r0, Math.min(r0 + ROW_CHUNK, test.rows)),
-    );
+  for (let r0 = 0; r0 < testRows; r0 += ROW_CHUNK) {
+    const y = await solveRightTransposed(factor, test.concatRows(nf, r0, Math.min(r0 + ROW_CHUNK, testRows)));
     testSum += sumOfSquares(await gemm(y, x, { transB: true })); // rows of S_test
   }
-  return { train: sumOfSquares(x), test: (train.rows / test.rows) * testSum };
+  return { train: sumOfSquares(x), test: (train.rows / testRows) * testSum };
 }
 
 /**
@@ -81,28 +81,31 @@ export async function kernelEffectiveParameters(
   factor: Matrix,
   shift: number,
   cross: Matrix,
+  testRows = cross.rows,
 ): Promise<EffectiveParameters> {
   const n = factor.rows;
   // tr(K (K + μI)⁻¹) = n − μ tr((K + μI)⁻¹), and tr((L Lᵀ)⁻¹) = ‖L⁻¹‖²_F; with μ = 0, S = I.
   const train = shift === 0 ? n : n - shift * sumOfSquares(await solveRight(factor, identity(n)));
   let testSum = 0;
-  for (let r0 = 0; r0 < cross.rows; r0 += ROW_CHUNK) {
-    const rows = cross.data.subarray(r0 * n, Math.min(r0 + ROW_CHUNK, cross.rows) * n);
+  for (let r0 = 0; r0 < testRows; r0 += ROW_CHUNK) {
+    const rows = cross.data.subarray(r0 * n, Math.min(r0 + ROW_CHUNK, testRows) * n);
     const c = { rows: rows.length / n, cols: n, data: rows };
     // Rows of S_test = C L⁻ᵀ L⁻¹.
     testSum += sumOfSquares(await solveRight(factor, await solveRightTransposed(factor, c)));
   }
-  return { train, test: (n / cross.rows) * testSum };
+  return { train, test: (n / testRows) * testSum };
 }
 
-/** Σ_i (B L⁻ᵀ)_ij² per column j, B the leading `order` columns of `blocks`, in row chunks. */
-async function columnSquares(l: Matrix, blocks: ColumnBlocks, order: number): Promise<Float64Array> {
+/** Σ_i (B L⁻ᵀ)_ij² per column j, B the first `rows` rows and leading `order` columns of `blocks`, in row chunks. */
+async function columnSquares(
+  l: Matrix,
+  blocks: ColumnBlocks,
+  order: number,
+  rows: number,
+): Promise<Float64Array> {
   const out = new Float64Array(order);
-  for (let r0 = 0; r0 < blocks.rows; r0 += ROW_CHUNK) {
-    const x = await solveRightTransposed(
-      l,
-      blocks.concatRows(order, r0, Math.min(r0 + ROW_CHUNK, blocks.rows)),
-    );
+  for (let r0 = 0; r0 < rows; r0 += ROW_CHUNK) {
+    const x = await solveRightTransposed(l, blocks.concatRows(order, r0, Math.min(r0 + ROW_CHUNK, rows)));
     for (let i = 0; i < x.rows; i++) for (let j = 0; j < order; j++) out[j] += x.data[i * order + j] ** 2;
   }
   return out;

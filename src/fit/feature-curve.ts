@@ -42,6 +42,8 @@ export interface CurveProblem {
   blockSize?: number;
   /** Also measure each point's effective parameters (p_train = tr S, p_test on the test rows). */
   effectiveParameters?: boolean;
+  /** p_test over the first this many rows of xTest only (default: all); later rows are probes, not test inputs. */
+  effectiveTestRows?: number;
   /**
    * 'keep' every feature column (fastest), or 'stream' them: keep only the blocks below the
    * threshold and compute the training and test features once more in a second pass, so memory is
@@ -132,7 +134,15 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
       const s = featureMap.scale(nf);
       // One n × n buffer for every point's system: nothing of it outlives the point.
       system ??= zeros(n, n);
-      const solved = await interpolating(s, ridge, nf, kernel.full(s * s, system), yTrain, cross);
+      const solved = await interpolating(
+        s,
+        ridge,
+        nf,
+        kernel.full(s * s, system),
+        yTrain,
+        cross,
+        problem.effectiveTestRows,
+      );
       if (keep) yield await completeInterpolating(solved, trainFeatures, testFeatures);
       else pending.push(solved);
     }
@@ -235,6 +245,7 @@ async function* underparameterized(
   const nStar = under[under.length - 1];
   let gram: Matrix | undefined = await gramOfColumns(trainFeatures.concat(nStar));
   const wanted = problem.effectiveParameters;
+  const testRows = problem.effectiveTestRows ?? problem.xTest.rows;
   const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
   // Ridgeless: one factorisation for all N. With a ridge the added diagonal ridge/s_N² differs per
   // N, so each point factorises its own (still never rebuilding features or Gram).
@@ -246,7 +257,7 @@ async function* underparameterized(
   // With the unshifted shared factor, one solve gives every point's effective parameters.
   const fromShared =
     wanted && shared
-      ? await leadingEffectiveParameters(shared.factor, nStar, trainFeatures, testFeatures, under)
+      ? await leadingEffectiveParameters(shared.factor, nStar, trainFeatures, testFeatures, under, testRows)
       : undefined;
   for (const [k, nf] of under.entries()) {
     const s = featureMap.scale(nf);
@@ -271,7 +282,8 @@ async function* underparameterized(
       jitter: factor.jitter,
       ...(wanted && {
         effectiveParameters:
-          fromShared?.[k] ?? (await shiftedEffectiveParameters(lead, trainFeatures, testFeatures, nf)),
+          fromShared?.[k] ??
+          (await shiftedEffectiveParameters(lead, trainFeatures, testFeatures, nf, testRows)),
       }),
     };
     if (withTest) yield { fit: { ...partial, testPrediction: await testFeatures.times(nf, u) } };
@@ -291,6 +303,7 @@ async function interpolating(
   zzT: Matrix,
   yTrain: Matrix,
   cross?: Matrix,
+  testRows = cross?.rows,
 ): Promise<PendingInterpolating> {
   const n = zzT.rows;
   const system = zzT; // Z Zᵀ + ridge·I: Z Zᵀ itself is needed only through it
@@ -313,7 +326,12 @@ async function interpolating(
       jitter,
       ...(cross && {
         // S_test = Z₀ Zᵀ (K + μI)⁻¹ with Z₀ Zᵀ = s² F₀ Fᵀ; μ = ridge + jitter is what the factor holds.
-        effectiveParameters: await kernelEffectiveParameters(factor, ridge + jitter, scaled(cross, s * s)),
+        effectiveParameters: await kernelEffectiveParameters(
+          factor,
+          ridge + jitter,
+          scaled(cross, s * s),
+          testRows,
+        ),
       }),
     },
   };
@@ -351,4 +369,7 @@ function validate(p: CurveProblem): void {
     throw new Error(`ridge must be a finite number ≥ 0, got ${ridge}`);
   if (yTrain.rows !== xTrain.rows) throw new Error(`yTrain has ${yTrain.rows} rows, xTrain ${xTrain.rows}`);
   if (xTest.cols !== xTrain.cols) throw new Error(`xTest has ${xTest.cols} columns, xTrain ${xTrain.cols}`);
+  const t = p.effectiveTestRows;
+  if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= xTest.rows))
+    throw new Error(`effectiveTestRows must be an integer in [1, ${xTest.rows}] (the test rows), got ${t}`);
 }

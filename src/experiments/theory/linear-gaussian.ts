@@ -15,6 +15,7 @@
 import { linearGaussian } from '../../data/linear-gaussian.js';
 import { matrix, type Matrix } from '../../engine/matrix.js';
 import { fitFeatureCurve } from '../../fit/feature-curve.js';
+import type { EffectiveParameters } from '../../fit/effective-parameters.js';
 import { coordinateFeatures } from '../../models/coordinate-features.js';
 import {
   finiteRidgelessRisk,
@@ -23,7 +24,7 @@ import {
   type LinearTarget,
 } from '../../theory/isotropic-least-squares.js';
 import { z } from 'zod';
-import { listOf, numberIn, positiveInteger } from '../common/fields.js';
+import { flag, listOf, numberIn, positiveInteger } from '../common/fields.js';
 import { expandGrid, gridInput } from '../common/grid.js';
 import { definePreset, wholeIssue, type PresetResult, type Row } from '../preset.js';
 import { repetitionFields, repetitionSeed } from '../common/repetitions.js';
@@ -59,6 +60,12 @@ export const linearGaussianSchema = z
       .describe("ridge penalties λ in the (1/n)‖y − Xβ‖² + λ‖β‖² convention; 'optimal' is λ* = σ²γ/r² per p"),
     signal: numberIn(0, Infinity).default(1).describe('‖β‖ = r (alias: r)'),
     noise: numberIn(0, Infinity).default(0.5).describe('noise standard deviation σ (alias: sigma)'),
+    // Off by default, as in rff: above the threshold it keeps a cross kernel and solves with it.
+    effectiveParameters: flag()
+      .default(false)
+      .describe(
+        'also measure effective parameters (Curth et al. 2023) of each fit: tr S and n/|test|·Σ‖ŝ(x₀)‖² over the test inputs (the basis vectors that read off β̂ excluded); rows gain their median and quartiles over the problems',
+      ),
     ...repetitionFields(40, 'problems drawn per point'),
   })
   .transform((c, ctx) => {
@@ -94,6 +101,9 @@ export type RidgeSetting = LinearGaussianConfig['ridges'][number];
 export interface LinearGaussianTrials {
   risk: number[][][];
   testMse: number[][][];
+  /** With `effectiveParameters`: p_train and p_test of each fit, indexed like `risk`. */
+  effectiveTrain?: number[][][];
+  effectiveTest?: number[][][];
 }
 
 /** The fitFeatureCurve ridge for a setting at dimension p: n·λ, with λ* = σ²γ/r² for 'optimal'. */
@@ -114,6 +124,9 @@ export async function linearGaussianTrials(
   const { n, nTest, p: dims, ridges, seeds } = config;
   const risk = ridges.map(() => dims.map(() => new Array<number>(seeds)));
   const testMse = ridges.map(() => dims.map(() => new Array<number>(seeds)));
+  const effective = config.effectiveParameters;
+  const effectiveTrain = ridges.map(() => dims.map(() => new Array<number>(seeds)));
+  const effectiveTest = ridges.map(() => dims.map(() => new Array<number>(seeds)));
   const total = seeds * dims.length * ridges.length;
   let done = 0;
   for (let s = 0; s < seeds; s++) {
@@ -132,7 +145,14 @@ export async function linearGaussianTrials(
       xTest.data.set(data.test.x.data);
       for (let j = 0; j < p; j++) xTest.data[(nTest + j) * p + j] = 1;
       for (let c = 0; c < ridges.length; c++) {
-        const prediction = await fitOne(data.train.x, data.train.y, xTest, solverRidge(ridges[c], p, config));
+        const fit = await fitOne(data.train.x, data.train.y, xTest, solverRidge(ridges[c], p, config), {
+          effectiveTestRows: effective ? nTest : undefined,
+        });
+        const prediction = fit.prediction;
+        if (fit.effective) {
+          effectiveTrain[c][k][s] = fit.effective.train;
+          effectiveTest[c][k][s] = fit.effective.test;
+        }
         let r2 = 0;
         for (let j = 0; j < p; j++) r2 += (prediction[nTest + j] - data.beta[j]) ** 2;
         let mse = 0;
@@ -143,10 +163,17 @@ export async function linearGaussianTrials(
       }
     }
   }
-  return { risk, testMse };
+  return { risk, testMse, ...(effective && { effectiveTrain, effectiveTest }) };
 }
 
-async function fitOne(xTrain: Matrix, y: Float64Array, xTest: Matrix, ridge: number): Promise<Float64Array> {
+/** One fit; with `effectiveTestRows`, also its effective parameters over those first test rows. */
+async function fitOne(
+  xTrain: Matrix,
+  y: Float64Array,
+  xTest: Matrix,
+  ridge: number,
+  options: { effectiveTestRows?: number },
+): Promise<{ prediction: Float64Array; effective?: EffectiveParameters }> {
   const p = xTrain.cols;
   for await (const fit of fitFeatureCurve({
     featureMap: coordinateFeatures(p),
@@ -155,8 +182,10 @@ async function fitOne(xTrain: Matrix, y: Float64Array, xTest: Matrix, ridge: num
     yTrain: matrix(y.length, 1, y),
     features: [p],
     ridge,
+    effectiveParameters: options.effectiveTestRows !== undefined,
+    effectiveTestRows: options.effectiveTestRows,
   })) {
-    return fit.testPrediction.data;
+    return { prediction: fit.testPrediction.data, effective: fit.effectiveParameters };
   }
   throw new Error(`p = ${p}: the solver returned no fit`);
 }
@@ -186,6 +215,16 @@ export function linearGaussianRows(config: LinearGaussianConfig, trials: LinearG
       };
       // The finite-n expectation has a closed form for the ridgeless fit only.
       if (lambda === 0) row.theoryFinite = finiteRidgelessRisk(p, n, target);
+      if (trials.effectiveTrain && trials.effectiveTest) {
+        const train = stats(trials.effectiveTrain[c][k]);
+        const test = stats(trials.effectiveTest[c][k]);
+        Object.assign(row, {
+          effectiveTrain: train.median,
+          effectiveTest: test.median,
+          effectiveTestQ1: test.q1,
+          effectiveTestQ3: test.q3,
+        });
+      }
       return row;
     }),
   );
