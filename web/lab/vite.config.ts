@@ -40,7 +40,7 @@ export default defineConfig({
     rolldownOptions: {
       checks: { pluginTimings: false },
       input: Object.fromEntries(
-        ['index', 'theory', 'polynomials', 'random-features', 'implicit-regularization'].map((page) => [
+        ['index', 'theory', 'polynomials', 'random-features', 'networks', 'implicit-regularization'].map((page) => [
           page,
           fileURLToPath(new URL(`./${page}.html`, import.meta.url)),
         ]),
