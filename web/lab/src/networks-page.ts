@@ -191,7 +191,14 @@ export function startNetworksPage(): void {
     // Epochs per second after the first (which also generates the data and builds the sessions).
     const epochsPerSecond =
       epochsDone > 1 ? (epochsDone - 1) / ((performance.now() - firstEpochAt) / 1000) : NaN;
-    publish({ state: { ...state }, rows: points, seconds, config, threads, summary: { epochsPerSecond } });
+    publish({
+      state: { ...state },
+      rows: points,
+      seconds,
+      config,
+      threads,
+      summary: { epochsPerSecond, history },
+    });
     shell.status.set(
       'done',
       `${epochsDone} epochs of ${points.length} widths in ${seconds.toFixed(1)} s, ${epochsPerSecond.toFixed(1)} epochs/s (ORT-web, ${threads} thread${threads > 1 ? 's' : ''})`,
