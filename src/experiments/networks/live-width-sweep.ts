@@ -4,6 +4,7 @@
 // by ddlab's trainer (width-sweep.ts's trainWidths), evaluated after every epoch.
 import { mnist1dByName } from '../../data/mnist1d.js';
 import { trainingData, trainingSchema, type TrainingConfig } from '../common/training-config.js';
+import type { EngineSettings } from '../../engine/session-cache.js';
 import type { EpochRecord } from '../../fit/train/trainer.js';
 import { trainWidths } from './width-sweep.js';
 
@@ -47,6 +48,8 @@ export interface NetworksRow {
 export async function runNetworksLive(
   config: TrainingConfig,
   onEpoch: (rows: NetworksRow[], epoch: number, total: number) => void = () => {},
+  /** ORT threads (default: the engine's; the browser's are set by ort-web.ts). */
+  engine?: EngineSettings,
 ): Promise<NetworksRow[]> {
   const data = trainingData(mnist1dByName(config.dataset)!, config, config.n);
   const parameters = (w: number) => (data.input.dim + 1) * w + (w + 1) * data.input.classes;
@@ -60,6 +63,7 @@ export async function runNetworksLive(
     testLoss: r.testLoss,
   });
   const runs = await trainWidths(config, data, {
+    ...(engine && { engineFor: () => engine }),
     onRecords: (epoch, members, records) =>
       onEpoch(
         members.map((m, i) => row(epoch, m.width, records[i])),

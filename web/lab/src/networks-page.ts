@@ -21,7 +21,7 @@ export const WIDTH_LISTS = [
 
 export const NETWORKS_FIELDS: Field[] = [
   { kind: 'choice', key: 'widths', label: 'hidden widths', default: WIDTH_LISTS[0], choices: WIDTH_LISTS },
-  { kind: 'number', key: 'n', label: 'training samples n', default: 500, min: 100, max: 4000, step: 100 },
+  { kind: 'number', key: 'n', label: 'training samples n', default: 1000, min: 100, max: 4000, step: 100 },
   { kind: 'number', key: 'labelNoise', label: 'label noise', default: 0.2, min: 0, max: 0.5, step: 0.01 },
   {
     kind: 'number',
@@ -77,7 +77,7 @@ function widthSpec(data: Record<string, object[]>): TopLevelSpec {
             scale: { type: 'log', nice: false },
             title: 'hidden width k',
           },
-          y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, title: 'zero-one error' },
+          y: { field: 'value', type: 'quantitative', title: 'zero-one error' },
           color: {
             field: 'column',
             type: 'nominal',
@@ -124,7 +124,7 @@ function epochSpec(data: Record<string, object[]>): TopLevelSpec {
 
 export function startNetworksPage(): void {
   const shell = pageShell(
-    'Networks live: deep double descent in width',
+    'Networks live: test error against width, epoch by epoch',
     'One-hidden-layer ReLU MLPs of ten widths, trained side by side as one ensemble (Adam, cross-entropy) on n samples of MNIST-1D (40-point 1-D digits, generated in your browser) with a fraction of the training labels replaced by wrong classes. Every network is evaluated after every epoch: the left chart is test and train error against width as it stands at that epoch, the right one each width’s test error over the epochs. The dashed line is the narrowest width that fits the noisy training set at that epoch (train error below 1%): the interpolation threshold as observed, where a test-error peak would sit. Training runs in your browser on onnxruntime-web with ddlab’s own trainer; the same settings and seed give the same numbers as in Node, up to f32 rounding.',
   );
   const { state, problems } = readState(NETWORKS_FIELDS, location.search);
