@@ -6,6 +6,7 @@ import { mnist1dByName } from '../../data/mnist1d.js';
 import { trainingData, trainingSchema, type TrainingConfig } from '../common/training-config.js';
 import type { EngineSettings } from '../../engine/session-cache.js';
 import type { EpochRecord } from '../../fit/train/trainer.js';
+import { ConfigError, configErrorMessage } from '../preset.js';
 import { trainWidths } from './width-sweep.js';
 
 export const NETWORKS_DATASET = 'mnist1d';
@@ -23,14 +24,18 @@ export interface NetworksLiveInput {
 }
 
 export function networksLiveConfig(input: NetworksLiveInput): TrainingConfig {
-  return trainingSchema().parse({
+  const full = {
     ...input,
     dataset: NETWORKS_DATASET,
     family: 'mlp',
     depth: 1,
     optimizer: 'adam',
     evalEvery: 1,
-  });
+  };
+  const result = trainingSchema().safeParse(full);
+  if (result.success) return result.data;
+  // One line per problem, named as the presets name them.
+  throw new ConfigError(configErrorMessage('networks-live', full, result.error.issues));
 }
 
 /** One width's record at one epoch (a row of the live curves). */
