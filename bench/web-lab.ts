@@ -1,7 +1,8 @@
 // `npm run bench -- web-lab`: the static web lab's speed in Chromium against the issue's goals, beside
 // the same computation in Node (onnxruntime-node) run back to back:
 //  - a polynomial page update (fits + train/test curve of degrees 0 … 60 at n = 20, drawn) ≤ 100 ms;
-//  - a random-features curve at n = 500 with 20 sizes up to N = 10n (plus N = n) ≤ 10 s.
+//  - a random-features curve at n = 500 with 20 sizes up to N = 10n (plus N = n) ≤ 10 s;
+//  - networks live: ≥ 5 epochs/s for 10 widths (the page's default list, 4 … 512) on 4000 samples.
 // Chromium runs ORT-web in one WASM thread from a plain static host, and in as many as the page
 // may use (≤ 4) when it is cross-origin isolated (as under `ddlab serve`).
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { polynomialPreset, runPolynomial } from '../src/experiments/classical/po
 import { polynomialFitsPreset, runPolynomialFits } from '../src/experiments/classical/polynomial-fits.js';
 import { rffPreset, runRff } from '../src/experiments/random-features/rff.js';
 import { idxPathsInDir, loadIdxDataset } from '../src/sweep/dataset-files.js';
+import { networksLiveConfig, runNetworksLive } from '../src/experiments/networks/live-width-sweep.js';
+import { ENGINE } from '../src/experiments/networks/width-sweep.js';
 import { staticHost } from '../test/static-host.js';
 import '../test/web-lab-window.js';
 import { benchWebGemm } from './web-gemm.js';
@@ -63,6 +66,28 @@ async function rffCurve(
   }));
 }
 
+const NET_EPOCHS = 10;
+const NET_INPUT = {
+  widths: [4, 8, 16, 24, 32, 48, 64, 128, 256, 512],
+  n: 4000,
+  nTest: 1000,
+  labelNoise: 0.2,
+  lr: 0.01,
+  epochs: NET_EPOCHS,
+  batchSize: 128,
+  seed: 1,
+};
+
+/** Networks live at n = 4000: epochs per second after the first (which builds the sessions). */
+async function networksSpeed(page: Page, url: string): Promise<{ epochsPerSecond: number; threads: number }> {
+  await page.goto(`${url}networks.html?n=4000&epochs=${NET_EPOCHS}`);
+  await waitDone(page);
+  return page.evaluate(() => ({
+    epochsPerSecond: (window.ddlabLab!.summary as { epochsPerSecond: number }).epochsPerSecond,
+    threads: window.ddlabLab!.threads!,
+  }));
+}
+
 export async function benchWebLab(): Promise<void> {
   console.log('Web lab in Chromium (the machine and its load are printed above)');
   const browser = await chromium.launch({
@@ -100,6 +125,16 @@ export async function benchWebLab(): Promise<void> {
     const t = performance.now();
     await runRff(rffConfig, data);
     const nodeRff = (performance.now() - t) / 1000;
+    let netFirst = 0;
+    // One ORT thread, as the page's plain-host row (ENGINE: the width presets' engine).
+    await runNetworksLive(
+      networksLiveConfig(NET_INPUT),
+      (_rows, epoch) => {
+        if (epoch === 1) netFirst = performance.now();
+      },
+      ENGINE,
+    );
+    const nodeNet = (NET_EPOCHS - 1) / ((performance.now() - netFirst) / 1000);
 
     const rows: [string, string, string, string][] = [];
     for (const isolate of [false, true]) {
@@ -108,6 +143,7 @@ export async function benchWebLab(): Promise<void> {
       try {
         const poly = await polynomialUpdates(page, host.url);
         const rff = await rffCurve(page, host.url);
+        const net = await networksSpeed(page, host.url);
         const how = isolate ? `Chromium, isolated, ${rff.threads} threads` : 'Chromium, 1 thread';
         rows.push([
           `polynomial update (median of ${POLY_UPDATES}; goal ≤ 100 ms)`,
@@ -121,6 +157,12 @@ export async function benchWebLab(): Promise<void> {
           `${rff.seconds.toFixed(1)} s`,
           '',
         ]);
+        rows.push([
+          `networks live, 10 widths on 4000 samples (goal ≥ 5 epochs/s)`,
+          how,
+          `${net.epochsPerSecond.toFixed(2)} epochs/s`,
+          `mean of epochs 2 … ${NET_EPOCHS}`,
+        ]);
       } finally {
         await page.close();
         await host.close();
@@ -133,6 +175,12 @@ export async function benchWebLab(): Promise<void> {
       `min ${ms(Math.min(...nodePoly))}`,
     ]);
     rows.push(['rff n = 500, 21 sizes to N = 10n', 'Node, onnxruntime-node', `${nodeRff.toFixed(1)} s`, '']);
+    rows.push([
+      'networks live, 10 widths on 4000 samples',
+      'Node, onnxruntime-node, 1 thread',
+      `${nodeNet.toFixed(2)} epochs/s`,
+      `mean of epochs 2 … ${NET_EPOCHS}`,
+    ]);
     const widths = [0, 1, 2, 3].map((j) => Math.max(...rows.map((r) => r[j].length)));
     for (const r of rows) console.log(r.map((c, j) => c.padEnd(widths[j])).join('  '));
     console.log(

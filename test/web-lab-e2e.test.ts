@@ -17,6 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { polynomialPreset, runPolynomial } from '../src/experiments/classical/polynomial.js';
 import { rffPreset, runRff } from '../src/experiments/random-features/rff.js';
 import {
+  networksLiveConfig,
+  runNetworksLive,
+  type NetworksRow,
+} from '../src/experiments/networks/live-width-sweep.js';
+import {
   stepVersusFlows,
   twoParameterModel,
 } from '../src/experiments/implicit-regularization/igr-modified-flow.js';
@@ -30,6 +35,15 @@ const ROOT = join(import.meta.dirname, '..');
 const LAB = join(ROOT, 'web', 'dist', 'lab');
 const ARTIFACTS = join(ROOT, 'artifacts', 'e2e');
 const CHROMIUM = process.env.DDLAB_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Chromium vs Node, networks live (6 epochs, 10 widths, 57 Adam steps): measured here 2.4e-7
+ * relative in the losses (a few f32 ulps) and no test point classified differently. Allowed: 1e-5
+ * relative (40× the measurement, for other CPUs' MLAS kernels) and 2 of 500 test points (a point
+ * within rounding of a decision boundary may flip).
+ */
+const LOSS_TOLERANCE = 1e-5;
+const FLIP_TOLERANCE = 2;
 
 /** The curve of the random-features page's first test, from the plain static host (one ORT thread). */
 let singleThread: Row[] = [];
@@ -101,7 +115,7 @@ afterAll(async () => {
 describe('the static lab', () => {
   it('serves its front page, the ORT-web WASM and the MNIST subset from its own folder', async () => {
     await page.goto(host.url);
-    expect(await page.locator('main a').count()).toBe(4);
+    expect(await page.locator('main a').count()).toBe(5);
     const wasmFile = readdirSync(join(LAB, 'assets')).find((f) => f.endsWith('.wasm'));
     const wasm = readFileSync(join(LAB, 'assets', wasmFile!));
     expect([...wasm.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
@@ -348,6 +362,74 @@ describe('random-features page', () => {
     const done = Number(/cancelled after (\d+) model sizes/.exec(text)![1]);
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(31);
+  });
+});
+
+describe('networks-live page', () => {
+  const query = '?n=300&epochs=6&nTest=500&seed=2';
+
+  it('trains the width sweep epoch by epoch; its errors equal the same trainer run in Node', async () => {
+    const { rows, summary, config, threads, state } = await open(`networks.html${query}`);
+    expect(threads).toBe(1);
+    expect(state).toMatchObject({ n: 300, epochs: 6, nTest: 500, seed: 2 });
+    const widths = [4, 8, 16, 24, 32, 48, 64, 128, 256, 512];
+    expect(rows.map((r) => r.width)).toEqual(widths);
+    const history = summary!.history as Row[];
+    // Every width was reported after every epoch, in order, while the run went on.
+    expect(history.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5, 6].flatMap((e) => widths.map(() => e)));
+    const epochs = await page.evaluate(
+      () => (window.ddlabCharts!.get('epochs')!.data('history') as unknown[]).length,
+    );
+    expect(epochs).toBe(60);
+    const node: NetworksRow[] = [];
+    await runNetworksLive(networksLiveConfig(config as never), (r) => node.push(...r));
+    expect(node.length).toBe(history.length);
+    // f32 training in two engines: ORT-web's WASM kernels and onnxruntime-node's MLAS sum the
+    // products in different orders, so the weights part by rounding (~1e-7 relative per step), and
+    // the differences grow over the steps. Losses are compared relative, errors in test points
+    // (a point near a decision boundary may flip): the tolerances are from the measurement below.
+    let lossWorst = 0;
+    let flipsWorst = 0;
+    history.forEach((b, i) => {
+      const want = node[i];
+      expect([b.epoch, b.width]).toEqual([want.epoch, want.width]);
+      for (const c of ['trainLoss', 'testLoss'] as const)
+        lossWorst = Math.max(lossWorst, Math.abs(b[c] - want[c]) / want[c]);
+      flipsWorst = Math.max(flipsWorst, Math.round(Math.abs(b.testError - want.testError) * 500));
+    });
+    console.log(
+      `networks live: Chromium vs Node over 6 epochs × 10 widths: largest relative loss difference ${lossWorst.toExponential(2)}, most test points whose error differs ${flipsWorst} of 500`,
+    );
+    expect(lossWorst).toBeLessThan(LOSS_TOLERANCE);
+    expect(flipsWorst).toBeLessThanOrEqual(FLIP_TOLERANCE);
+    await shot('networks');
+  });
+
+  it('keeps its state in the URL', async () => {
+    await open(`networks.html?n=200&epochs=2&nTest=200`);
+    await page.locator('select[name=widths]').selectOption('2,4,6,8,12,16,24,32,48,64');
+    await page.waitForFunction(() => window.ddlabLab?.state.widths === '2,4,6,8,12,16,24,32,48,64');
+    await waitFor('done');
+    expect(new URL(page.url()).search).toBe(
+      '?widths=2%2C4%2C6%2C8%2C12%2C16%2C24%2C32%2C48%2C64&n=200&epochs=2&nTest=200',
+    );
+    const moved = await lab();
+    expect(moved.rows.map((r) => r.width)).toEqual([2, 4, 6, 8, 12, 16, 24, 32, 48, 64]);
+    const again = await open(`networks.html${new URL(page.url()).search}`);
+    expect(again.state).toStrictEqual(moved.state);
+    // Same config and seed in the same engine: the same numbers.
+    expect(again.rows).toStrictEqual(moved.rows);
+  });
+
+  it('cancels the training part way', async () => {
+    await page.goto(`${host.url}networks.html?n=1000&epochs=500`);
+    await page.waitForFunction(() => (window.ddlabLab?.rows[0]?.epoch ?? 0) >= 2);
+    await page.locator('#cancel').click();
+    await waitFor('cancelled');
+    const text = await page.locator('#status').innerText();
+    const done = Number(/cancelled after (\d+) epochs/.exec(text)![1]);
+    expect(done).toBeGreaterThanOrEqual(2);
+    expect(done).toBeLessThan(500);
   });
 });
 

@@ -40,10 +40,9 @@ export default defineConfig({
     rolldownOptions: {
       checks: { pluginTimings: false },
       input: Object.fromEntries(
-        ['index', 'theory', 'polynomials', 'random-features', 'implicit-regularization'].map((page) => [
-          page,
-          fileURLToPath(new URL(`./${page}.html`, import.meta.url)),
-        ]),
+        ['index', 'theory', 'polynomials', 'random-features', 'networks', 'implicit-regularization'].map(
+          (page) => [page, fileURLToPath(new URL(`./${page}.html`, import.meta.url))],
+        ),
       ),
     },
   },

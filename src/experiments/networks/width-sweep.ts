@@ -41,6 +41,8 @@ export async function trainWidths(
     /** Init seeds: every width is trained once per seed (default: the config's seed). */
     seeds?: number[];
     onEpoch?: (done: number, total: number) => void;
+    /** Every evaluation's records, with the widths and seeds of the group that made them (the lab's live curves). */
+    onRecords?: (epoch: number, members: { width: number; seed: number }[], records: EpochRecord[]) => void;
     /** ORT threads of each width's trainer (default: the engine's). */
     engineFor?: (width: number) => EngineSettings;
     /** Measured on each trained ensemble after its last epoch (kept in each run's `final`). */
@@ -91,7 +93,14 @@ export async function trainWidths(
     const trainer = await EnsembleTrainer.create(group, data, settings, start);
     const probe = config.probes.length ? epochProbe(config.probes, config.batchSize, config.seed) : undefined;
     const series = await trainer.train({
-      onRecord: (epoch) => options.onEpoch?.(g * config.epochs + epoch, total),
+      onRecord: (epoch, records) => {
+        options.onRecords?.(
+          epoch,
+          group.map((m) => ({ width: m.shape.widths[0], seed: m.seed })),
+          records,
+        );
+        options.onEpoch?.(g * config.epochs + epoch, total);
+      },
       probe,
     });
     if (grownFrom !== undefined || grown.includes(m0.shape.widths[0])) {

@@ -6,6 +6,7 @@ import type { FromWorker, Row, Task, TaskResult, ToWorker } from './compute-prot
 export interface RunHandlers {
   onProgress?: (done: number, total: number) => void;
   onPoint?: (point: Row) => void;
+  onEpoch?: (rows: Row[]) => void;
 }
 
 export type Outcome =
@@ -77,6 +78,7 @@ export class ComputeClient {
     if (!c || m.id !== c.id) return;
     if (m.type === 'progress') c.handlers.onProgress?.(m.done, m.total);
     else if (m.type === 'point') c.handlers.onPoint?.(m.point);
+    else if (m.type === 'epoch') c.handlers.onEpoch?.(m.rows);
     else if (m.type === 'done') this.finish({ status: 'done', result: m.result, seconds: m.seconds });
     else if (m.type === 'cancelled') this.finish({ status: 'cancelled' });
     else this.finish({ status: 'error', message: m.message });

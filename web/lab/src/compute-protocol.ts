@@ -2,6 +2,7 @@
 // message carries the run's id, so answers of a cancelled run are recognised and dropped.
 import type { PolynomialConfig } from '../../../src/experiments/classical/polynomial';
 import type { RffConfig } from '../../../src/experiments/random-features/rff';
+import type { NetworksLiveInput } from '../../../src/experiments/networks/live-width-sweep';
 
 export type Task =
   | { kind: 'polynomial'; config: Partial<PolynomialConfig>; fitDegrees: [number, number, number] }
@@ -9,7 +10,8 @@ export type Task =
       kind: 'rff';
       config: Partial<Omit<RffConfig, 'features'>> & { features?: number[] | string };
       data: DataSource;
-    };
+    }
+  | { kind: 'networks'; config: NetworksLiveInput };
 
 /** Where the random-features page's data come from: the shipped MNIST subset, or dropped IDX files. */
 export type DataSource =
@@ -27,6 +29,8 @@ export type Row = Record<string, number>;
 export type FromWorker =
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'point'; id: number; point: Row }
+  /** Networks live: every width's row after an epoch. */
+  | { type: 'epoch'; id: number; rows: Row[] }
   | { type: 'done'; id: number; result: TaskResult; seconds: number }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };

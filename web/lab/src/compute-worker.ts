@@ -8,6 +8,7 @@ import { polynomialFitsPreset, runPolynomialFits } from '../../../src/experiment
 import { rffPreset, runRff } from '../../../src/experiments/random-features/rff';
 import type { DataSource, FromWorker, Task, TaskResult, ToWorker } from './compute-protocol';
 import { gunzipIfNeeded } from './gunzip';
+import { networksLiveConfig, runNetworksLive } from '../../../src/experiments/networks/live-width-sweep';
 import { ortThreads } from './ort-web';
 
 class Cancelled extends Error {}
@@ -38,10 +39,17 @@ async function run(id: number, task: Task): Promise<void> {
   };
   try {
     check();
-    const result = await compute(task, onProgress, (point) => {
-      check();
-      post({ type: 'point', id, point });
-    });
+    const result =
+      task.kind === 'networks'
+        ? await computeNetworks(task.config, (rows, epoch, total) => {
+            check();
+            post({ type: 'epoch', id, rows: rows.map((r) => ({ ...r })) });
+            post({ type: 'progress', id, done: epoch, total });
+          })
+        : await compute(task, onProgress, (point) => {
+            check();
+            post({ type: 'point', id, point });
+          });
     post({ type: 'done', id, result, seconds: (performance.now() - start) / 1000 });
   } catch (e) {
     if (e instanceof Cancelled) post({ type: 'cancelled', id });
@@ -51,8 +59,18 @@ async function run(id: number, task: Task): Promise<void> {
   }
 }
 
+/** Networks live: the width sweep, streaming every width's row after each epoch. */
+async function computeNetworks(
+  input: Extract<Task, { kind: 'networks' }>['config'],
+  onEpoch: Parameters<typeof runNetworksLive>[1],
+): Promise<TaskResult> {
+  const config = networksLiveConfig(input);
+  const rows = await runNetworksLive(config, onEpoch);
+  return { points: rows.map((r) => ({ ...r })), summary: {}, config, threads: ortThreads() };
+}
+
 async function compute(
-  task: Task,
+  task: Exclude<Task, { kind: 'networks' }>,
   onProgress: (done: number, total: number) => void,
   onPoint: (point: Record<string, number>) => void,
 ): Promise<TaskResult> {

@@ -6,6 +6,7 @@ export const PAGES = [
   ['theory.html', 'Theory curves'],
   ['polynomials.html', 'Polynomials'],
   ['random-features.html', 'Random features on MNIST'],
+  ['networks.html', 'Networks live'],
   ['implicit-regularization.html', 'Implicit regularization'],
 ] as const;
 

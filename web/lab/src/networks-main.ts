@@ -1,0 +1,3 @@
+import { startNetworksPage } from './networks-page';
+
+startNetworksPage();
