@@ -14,72 +14,16 @@ import {
   weightShape,
   type NetworkShape as Shape,
 } from '../src/fit/train/ensemble-plan.js';
-import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
-import type { LossKind } from '../src/fit/train/network-graph.js';
+import { initialParameters, memberParameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
-import { EnsembleTrainer, type TrainingData, type TrainSettings } from '../src/fit/train/trainer.js';
+import { EnsembleTrainer } from '../src/fit/train/trainer.js';
 import { cnn1dLengths } from '../src/models/cnn1d.js';
 import { networkShape, parameterCount } from '../src/models/network.js';
 import { referenceLogits, referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
+import { trainerWithBiases, worstGradientError } from './gradient-check.js';
 
 const everyIndex = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-
-/**
- * Worst error, relative to the tensor's largest gradient, of member m's graph gradients against
- * central differences (h = 1e-6) of the reference loss, at every coordinate of every tensor.
- */
-function worstGradientError(
-  trainer: EnsembleTrainer,
-  grads: Parameters,
-  data: TrainingData,
-  m: number,
-  loss: LossKind,
-): number {
-  const plan = trainer.plan;
-  const net = referenceNet(plan, m);
-  const p = memberParameters(plan, trainer.parameters(), m);
-  const g = memberParameters(plan, grads, m);
-  const x = Float64Array.from(data.xTrain);
-  const f = () => referenceLoss(net, p, x, data.labelsTrain, data.input.dim, loss);
-  const h = 1e-6;
-  let worst = 0;
-  for (const kind of ['w', 'b'] as const) {
-    p[kind].forEach((tensor, l) => {
-      const scale = Math.max(1e-12, ...g[kind][l].map(Math.abs));
-      for (let i = 0; i < tensor.length; i++) {
-        const saved = tensor[i];
-        tensor[i] = saved + h;
-        const up = f();
-        tensor[i] = saved - h;
-        const down = f();
-        tensor[i] = saved;
-        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - g[kind][l][i]) / scale);
-      }
-    });
-  }
-  return worst;
-}
-
-/** A trainer at the seeded initialisation with random biases (so no ReLU sits at its kink). */
-async function trainerWithBiases(
-  members: { shape: Shape; seed: number; lr: number }[],
-  data: TrainingData,
-  s: TrainSettings,
-): Promise<EnsembleTrainer> {
-  const plan = ensemblePlan(
-    members.map((m) => m.shape),
-    data.input,
-  );
-  const p = initialParameters(
-    plan,
-    members.map((m) => m.seed),
-    s.init,
-  );
-  const rng = new Rng(7, 7);
-  p.b.forEach((b) => rng.fillNormal(b, 0, 0.1));
-  return EnsembleTrainer.create(members, data, s, p);
-}
 
 const shape = (widths: number[]): Shape => ({ family: 'cnn1d', widths });
 
