@@ -4,16 +4,13 @@
 //               evaluating train and test error every epoch: the whole sweep's seconds, ddlab's
 //               ensembles against the PyTorch loop that trains one model after another
 //               (target ≤ 0.33× PyTorch's time)
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/train/trainer.js';
 import { loadMnist } from '../src/sweep/dataset-files.js';
 import { runTorchConfigs } from './torch-configs.js';
+import { ddlabCommandSeconds } from './cli-timing.js';
 import { f32GemmRate } from './gemm.js';
 
 const mnistDir = () =>
@@ -151,35 +148,20 @@ export async function benchWidthSweep(
   console.log(`  final test error, ddlab vs PyTorch    ${[1, 8, 64, 256].map(show).join(', ')}`);
 }
 
-/** Wall seconds of `ddlab run mlp-width` on the bench's sweep, with a fresh store and run directory. */
+/** Wall seconds of `ddlab run mlp-width` on the bench's sweep (a fresh store and run directory). */
 function sweepThroughCli(seeds: number, epochs: number, n: number, nTest: number, lr: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'ddlab-bench-'));
-  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ddlab.js');
-  const args = ['run', 'mlp-width', '--n', String(n), '--n-test', String(nTest), '--epochs', String(epochs)]
-    .concat([
-      '--lr',
-      String(lr),
-      '--optimizer',
-      'sgd',
-      '--widths',
-      SWEEP_WIDTHS.join(','),
-      '--seeds',
-      String(seeds),
-    ])
-    .concat([
-      '--set',
-      'labelNoise=0',
-      '--set',
-      'evalEvery=1',
-      '--db',
-      join(dir, 'ddlab.db'),
-      '--out',
-      join(dir, 'run'),
-    ])
-    .concat(['--no-progress']);
-  const t = performance.now();
-  execFileSync('node', [bin, ...args], { stdio: 'ignore' });
-  const seconds = (performance.now() - t) / 1000;
-  rmSync(dir, { recursive: true, force: true });
-  return seconds;
+  return ddlabCommandSeconds(
+    ['run', 'mlp-width', '--n', String(n), '--n-test', String(nTest), '--epochs', String(epochs)]
+      .concat([
+        '--lr',
+        String(lr),
+        '--optimizer',
+        'sgd',
+        '--widths',
+        SWEEP_WIDTHS.join(','),
+        '--seeds',
+        String(seeds),
+      ])
+      .concat(['--set', 'labelNoise=0', '--set', 'evalEvery=1']),
+  );
 }
