@@ -4,7 +4,12 @@ import { Rng } from '../src/engine/random.js';
 import { ensemblePlan, type NetworkShape as Shape } from '../src/fit/train/ensemble-plan.js';
 import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import type { LossKind } from '../src/fit/train/network-graph.js';
-import { EnsembleTrainer, type TrainingData, type TrainSettings } from '../src/fit/train/trainer.js';
+import {
+  EnsembleTrainer,
+  type Member,
+  type TrainingData,
+  type TrainSettings,
+} from '../src/fit/train/trainer.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
 
 /**
@@ -68,4 +73,19 @@ export async function trainerWithBiases(
   const rng = new Rng(7, 7);
   p.b.forEach((b) => rng.fillNormal(b, 0, 0.1));
   return EnsembleTrainer.create(members, data, s, p);
+}
+
+/**
+ * One network at its seeded 'he' start with biases drawn from N(0, 0.3²) (stream 3, 3): no ReLU
+ * sits at its kink, which central differences need.
+ */
+export async function tinyTrainer(
+  net: Member,
+  data: TrainingData,
+  s: TrainSettings,
+): Promise<EnsembleTrainer> {
+  const p = initialParameters(ensemblePlan([net.shape], data.input), [net.seed], 'he');
+  const rng = new Rng(3, 3);
+  p.b.forEach((b) => rng.fillNormal(b, 0, 0.3));
+  return EnsembleTrainer.create([net], data, s, p);
 }

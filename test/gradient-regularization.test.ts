@@ -6,32 +6,16 @@ import { ensemblePlan, parameterOwners, weightMask } from '../src/fit/train/ense
 import { hessianVectorProduct } from '../src/fit/train/hessian.js';
 import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
-import {
-  EnsembleTrainer,
-  type Member,
-  type TrainingData,
-  type TrainSettings,
-} from '../src/fit/train/trainer.js';
+import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/train/trainer.js';
 import { probeGradientRegularization, rigOf } from '../src/probes/gradient-regularization.js';
 import { sharpness } from '../src/probes/sharpness.js';
 import { symmetricEigen } from '../src/theory/symmetric-eigen.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
+import { tinyTrainer } from './gradient-check.js';
 
 const [D, K, C] = [4, 3, 2];
 const member: Member = { shape: { family: 'mlp', widths: [K] }, seed: 2, lr: 0.1 };
-
-/** Seeded start with random biases, so that no ReLU sits at its kink. */
-async function tinyTrainer(
-  data: TrainingData,
-  s: TrainSettings,
-  net: Member = member,
-): Promise<EnsembleTrainer> {
-  const p = initialParameters(ensemblePlan([member.shape], data.input), [member.seed], 'he');
-  const rng = new Rng(3, 3);
-  p.b.forEach((b) => rng.fillNormal(b, 0, 0.3));
-  return EnsembleTrainer.create([net], data, s, p);
-}
 
 const flat = (p: Parameters) => [...p.w[0], ...p.w[1], ...p.b[0], ...p.b[1]];
 const unflat = (v: number[]): Parameters => ({
@@ -96,20 +80,20 @@ describe('Hessian-vector products by central differences of gradients', () => {
   // f64: ε = u^{1/3}‖θ‖/‖v‖ gives truncation ~ε²·|∇³E| and rounding ~u/ε, both near u^{2/3} ≈ 1e-11
   // relative; 1e-7 leaves room for the conditioning of the difference.
   it('match the exact Hessian of a tiny ReLU network in f64 (relative error < 1e-7)', async () => {
-    const t = await tinyTrainer(data, settings({ loss: 'squared' }));
+    const t = await tinyTrainer(member, data, settings({ loss: 'squared' }));
     const hv = await hessianVectorProduct(t, v);
     expect(relativeError(flat(hv), exactHv(t.parameters(), v, data))).toBeLessThan(1e-7);
   });
 
   // f32 (training precision): u^{2/3} ≈ 6e-6 relative, again with room for conditioning.
   it('and in f32 (relative error < 1e-3)', async () => {
-    const t = await tinyTrainer(data, settings({ loss: 'squared', dtype: 'float32' }));
+    const t = await tinyTrainer(member, data, settings({ loss: 'squared', dtype: 'float32' }));
     const hv = await hessianVectorProduct(t, v);
     expect(relativeError(flat(hv), exactHv(t.parameters(), v, data))).toBeLessThan(1e-3);
   });
 
   it('H·0 = 0 exactly (no 0/0 from a zero step)', async () => {
-    const t = await tinyTrainer(data, settings({ loss: 'squared' }));
+    const t = await tinyTrainer(member, data, settings({ loss: 'squared' }));
     const hv = await hessianVectorProduct(t, unflat(Array(P).fill(0)));
     expect(flat(hv).every((x) => x === 0)).toBe(true);
     // In an ensemble, a member with v = 0 gets 0 while the other's product is unchanged.
@@ -134,7 +118,7 @@ describe('Hessian-vector products by central differences of gradients', () => {
   });
 
   it('power iteration finds the largest eigenvalue of the exact Hessian (sharpness)', async () => {
-    const t = await tinyTrainer(data, settings({ loss: 'squared' }));
+    const t = await tinyTrainer(member, data, settings({ loss: 'squared' }));
     const p = t.parameters();
     const columns = Array.from({ length: P }, (_, j) =>
       exactHv(p, unflat(Array.from({ length: P }, (_, i) => (i === j ? 1 : 0))), data),
@@ -151,7 +135,7 @@ describe('Hessian-vector products by central differences of gradients', () => {
 describe('R_IG', () => {
   it('equals (1/m)‖∇E‖² of the full training loss, from central differences of the reference network', async () => {
     const data = randomData(16, D, C, 22);
-    const t = await tinyTrainer(data, settings());
+    const t = await tinyTrainer(member, data, settings());
     const probe = await probeGradientRegularization(t, { batchSize: 4, seed: 1, sharpnessIterations: 5 });
     const p = t.parameters();
     const x = Float64Array.from(data.xTrain);
@@ -207,14 +191,11 @@ describe('explicit gradient regularization', () => {
     const lr = 0.01;
     const batch = Int32Array.from({ length: 6 }, (_, i) => i);
     const regularized = await tinyTrainer(
+      { ...member, lr },
       data,
       settings({ gradientPenalty: mu, optimizer: DEFAULT_OPTIMIZER }),
-      {
-        ...member,
-        lr,
-      },
     );
-    const plain = await tinyTrainer(data, settings());
+    const plain = await tinyTrainer(member, data, settings());
     const theta = flat(regularized.parameters());
     const m = theta.length;
     await regularized.step(batch, 0);

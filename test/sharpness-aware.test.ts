@@ -3,36 +3,19 @@
 // at θ + ε, fed to SGD, momentum with weight decay, or Adam written out here); per-member ‖g‖ in
 // ensembles (each member as if alone); ε = 0 for a zero gradient; ρ = 0 is plain training.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/engine/random.js';
 import { ensemblePlan, parameterOwners, type NetworkShape } from '../src/fit/train/ensemble-plan.js';
 import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../src/fit/train/optimizer.js';
-import {
-  EnsembleTrainer,
-  type Member,
-  type TrainingData,
-  type TrainSettings,
-} from '../src/fit/train/trainer.js';
+import { EnsembleTrainer, type Member, type TrainingData } from '../src/fit/train/trainer.js';
 import type { Dtype } from '../src/fit/train/network-graph.js';
 import { presetNamed } from '../src/experiments/presets.js';
 import { trainSettings, type TrainingConfig } from '../src/experiments/common/training-config.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
 import { randomData, settings } from './train-helpers.js';
+import { tinyTrainer } from './gradient-check.js';
 
 const [D, K, C] = [4, 3, 2];
 const member: Member = { shape: { family: 'mlp', widths: [K] }, seed: 2, lr: 0.1 };
-
-/** Seeded start with random biases, so that no ReLU sits at its kink (central differences need that). */
-async function tinyTrainer(
-  data: TrainingData,
-  s: TrainSettings,
-  net: Member = member,
-): Promise<EnsembleTrainer> {
-  const p = initialParameters(ensemblePlan([net.shape], data.input), [net.seed], 'he');
-  const rng = new Rng(3, 3);
-  p.b.forEach((b) => rng.fillNormal(b, 0, 0.3));
-  return EnsembleTrainer.create([net], data, s, p);
-}
 
 const flat = (p: Parameters) => [...p.w.flatMap((t) => [...t]), ...p.b.flatMap((t) => [...t])];
 function unflatLike(template: Parameters, v: number[]): Parameters {
@@ -109,7 +92,7 @@ describe('SAM against the reference network', () => {
   for (const loss of ['cross-entropy', 'squared'] as const) {
     for (const [name, optimizer, steps] of optimizers) {
       it(`${name}, ${loss}: ${steps} step(s) with ∇E(θ + ρg/‖g‖) (f64, to 1e-7 of the update)`, async () => {
-        const t = await tinyTrainer(data, settings({ loss, optimizer, sam: rho }), { ...member, lr });
+        const t = await tinyTrainer({ ...member, lr }, data, settings({ loss, optimizer, sam: rho }));
         const theta0 = flat(t.parameters());
         for (let k = 0; k < steps; k++) await t.step(batch, 0);
         const net = referenceNet(t.plan, 0);
