@@ -59,10 +59,19 @@ export async function waitFor(
   }
 }
 
-/** Reads a store file without creating it: undefined while it does not exist yet. */
+/**
+ * Reads a store file without creating it: undefined while it does not exist yet, or exists but the
+ * process creating it has not written its schema (a read-only open refuses an empty file).
+ */
 export function readStore<T>(db: string, read: (store: Store) => T): T | undefined {
   if (!existsSync(db)) return undefined;
-  const store = new Store(db, { readonly: true });
+  let store: Store;
+  try {
+    store = new Store(db, { readonly: true });
+  } catch (e) {
+    if (e instanceof Error && e.message.endsWith('is not a ddlab store (it is empty)')) return undefined;
+    throw e;
+  }
   try {
     return read(store);
   } finally {
