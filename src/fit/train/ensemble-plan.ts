@@ -8,6 +8,9 @@
 // axis), the layers after the first are *stacked* instead: weights (members, in, out), activations
 // (members, batch, units), one batched MatMul per layer. Block-diagonal weights would cost M times
 // the work of the M members (M² blocks, all but M of them zeros); stacked ones cost exactly theirs.
+// Equal CNN members do the same with convolutions: every conv layer after the first is *grouped*,
+// one ONNX Conv with group = M whose weights are (M·out, in, 3, 3), each member's own kernels
+// member after member (grouped-conv.ts), and the dense head after global pooling is stacked.
 
 import { CNN1D_CONVS, cnn1dLengths, cnn1dSignal } from '../../models/cnn1d.js';
 import {
@@ -45,6 +48,8 @@ export interface LayerPlan {
   sharedInput: boolean;
   /** Equal members: weights (members, in, out), activations (members, batch, units); no mask. */
   stacked: boolean;
+  /** Equal CNN members: a conv with group = members, weights (outTotal, in per member, 3, 3); no mask. */
+  grouped: boolean;
   /** The plan's activation after the layer (every layer but the head; named for the default, ReLU). */
   relu: boolean;
   /** CNN: pooling after the ReLU. */
@@ -129,6 +134,7 @@ function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
     throw new Error(`the CNN has ${CNN_POOLING.length} conv layers, got ${depth} widths`);
   }
   const [channels, height, width] = input.image;
+  const equal = equalMembers(members);
   const layers: LayerPlan[] = [];
   const spatial: [number, number][] = [];
   let [h, w] = [height, width];
@@ -146,8 +152,8 @@ function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
       w = 1;
     }
     const inPerMember = members.map((m) => (l === 0 ? channels : m.widths[l - 1]));
-    layers.push(
-      layer(
+    layers.push({
+      ...layer(
         'conv',
         inPerMember,
         members.map((m) => m.widths[l]),
@@ -155,7 +161,8 @@ function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
         true,
         pool,
       ),
-    );
+      grouped: equal && l > 0,
+    });
   }
   layers.push(
     layer(
@@ -165,6 +172,7 @@ function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
       false,
       false,
       'none',
+      equal,
     ),
   );
   return { family: 'cnn', members, input, layers, spatial };
@@ -219,7 +227,19 @@ function layer(
   const owner = new Int32Array(outTotal);
   let j = 0;
   outPerMember.forEach((count, m) => owner.fill(m, j, (j += count)));
-  return { kind, inPerMember, outPerMember, sharedInput, stacked, relu, pool, outTotal, inTotal, owner };
+  return {
+    kind,
+    inPerMember,
+    outPerMember,
+    sharedInput,
+    stacked,
+    grouped: false,
+    relu,
+    pool,
+    outTotal,
+    inTotal,
+    owner,
+  };
 }
 
 /** Weights per input unit and output unit: 1 (dense), 9 (3×3 conv), the kernel (conv1d). */
@@ -230,12 +250,17 @@ export function kernelSize(layer: LayerPlan): number {
 
 /**
  * The tensor shape of a layer's weights: dense (in, out), stacked (members, in, out), conv
- * (out, in, 3, 3), conv1d (kernel·in, out).
+ * (out, in, 3, 3), grouped conv (out, in per member, 3, 3), conv1d (kernel·in, out).
  */
 export function weightShape(layer: LayerPlan): number[] {
   if (layer.stacked) return [layer.inPerMember.length, layer.inPerMember[0], layer.outPerMember[0]];
-  if (layer.kind === 'conv') return [layer.outTotal, layer.inTotal, 3, 3];
+  if (layer.kind === 'conv') return [layer.outTotal, convInputs(layer), 3, 3];
   return [kernelSize(layer) * layer.inTotal, layer.outTotal];
+}
+
+/** The input channels of a conv weight's row: all of them, or a grouped layer's member's own. */
+export function convInputs(layer: LayerPlan): number {
+  return layer.grouped ? layer.inPerMember[0] : layer.inTotal;
 }
 
 /**
@@ -252,7 +277,7 @@ export function unitBroadcastShape(layer: LayerPlan): number[] {
 /** The member that owns element i of a layer's weight tensor (its output unit's member). */
 export function weightOwner(layer: LayerPlan, i: number): number {
   if (layer.stacked) return Math.floor(i / (layer.inPerMember[0] * layer.outPerMember[0]));
-  const unit = layer.kind === 'conv' ? Math.floor(i / (layer.inTotal * 9)) : i % layer.outTotal;
+  const unit = layer.kind === 'conv' ? Math.floor(i / (convInputs(layer) * 9)) : i % layer.outTotal;
   return layer.owner[unit];
 }
 
@@ -265,7 +290,7 @@ export function inputOwner(layer: LayerPlan): Int32Array {
 }
 
 export function hasWeightMask(layer: LayerPlan, memberCount: number): boolean {
-  return !layer.sharedInput && !layer.stacked && memberCount > 1;
+  return !layer.sharedInput && !layer.stacked && !layer.grouped && memberCount > 1;
 }
 
 /**

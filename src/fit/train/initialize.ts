@@ -12,7 +12,7 @@
 // fan_in is the member's own inputs to a unit (× 9 for a 3×3 conv, × K for a conv1d of kernel K),
 // fan_out its outputs × the same factor (PyTorch's rule for convolutions); biases start at zero.
 import { Rng, Streams } from '../../engine/random.js';
-import { kernelSize, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
+import { convInputs, kernelSize, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 
 export type InitScheme = 'he' | 'glorot' | 'kaiming-uniform' | 'pytorch';
 export const INIT_SCHEMES: readonly InitScheme[] = ['he', 'glorot', 'kaiming-uniform', 'pytorch'];
@@ -58,13 +58,14 @@ interface Range {
 
 /**
  * The input rows and output columns of member m in a layer (stacked layers: rows from 0, columns
- * from m·out, and the block is the member's own (in, out) slice of the stack).
+ * from m·out, and the block is the member's own (in, out) slice of the stack; grouped conv layers:
+ * rows from 0, since each output channel's kernels cover only its member's inputs).
  */
 export function blockOf(layer: LayerPlan, m: number): { rows: Range; cols: Range } {
   const offset = (counts: number[]) => counts.slice(0, m).reduce((a, v) => a + v, 0);
   const rows = layer.sharedInput
     ? { start: 0, count: layer.inTotal }
-    : layer.stacked
+    : layer.stacked || layer.grouped
       ? { start: 0, count: layer.inPerMember[m] }
       : { start: offset(layer.inPerMember), count: layer.inPerMember[m] };
   return { rows, cols: { start: offset(layer.outPerMember), count: layer.outPerMember[m] } };
@@ -125,9 +126,10 @@ function copyBlock(
         }
     return;
   }
+  const inputs = convInputs(layer);
   for (let o = 0; o < cols.count; o++) {
     for (let i = 0; i < rows.count; i++) {
-      const t = ((cols.start + o) * layer.inTotal + rows.start + i) * 9;
+      const t = ((cols.start + o) * inputs + rows.start + i) * 9;
       const k = (o * rows.count + i) * 9;
       for (let q = 0; q < 9; q++) {
         if (toTensor) tensor[t + q] = block[k + q];

@@ -5,6 +5,7 @@
 // CNN layers then max-pool by 2 or globally. Backward, from the loss down:
 //   dense  dW = xᵀ·dz, db = Σ_batch dz, dx = dz·Wᵀ
 //   conv   dW = conv(xᵀ, dzᵀ) (batch as channels), db = Σ dz, dx = convTranspose(dz, W)
+//          (grouped-conv.ts; grouped layers of equal CNN members do the same with group = members)
 //   conv1d on channels-last maps x (batch, L, C): the patches P = S·x, with S the constant 0/1
 //          (Lₒ·K, L) matrix that picks tap k of output position o (input o·stride + k − pad, or
 //          nothing in the padding), read as (batch, Lₒ, K·C); z = P·W + b with W (K·C, out).
@@ -18,10 +19,17 @@
 // Stacked layers (equal members, see ensemble-plan.ts) are the same rules batched over members:
 //   z = x·W + b as MatMul of (M, batch, in) by (M, in, out); dW = xᵀ·dz, dx = dz·Wᵀ per member.
 // The shared first layer's output (batch, M·units) is reshaped and transposed into the stack, and
-// the head's stacked logits back to (batch, M·classes), so the loss sees one layout.
+// the head's stacked logits back to (batch, M·classes), so the loss sees one layout. (The CNN's
+// grouped convs keep the channel layout (batch, M·channels, h, w); only its head is stacked.)
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
 import type { Conv1dGeometry, EnsemblePlan, LayerPlan } from './ensemble-plan.js';
 import { hasWeightMask, weightShape } from './ensemble-plan.js';
+import {
+  conv3x3,
+  emitGroupedConv,
+  emitGroupedConvInputGradient,
+  emitGroupedConvWeightGradient,
+} from './grouped-conv.js';
 
 export type Dtype = 'float32' | 'float64';
 export type LossKind = 'cross-entropy' | 'squared';
@@ -113,7 +121,7 @@ export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, para
           ])
         : layer.kind === 'dense'
           ? g.node('Gemm', [a, params.w[l], params.b[l]])
-          : g.node('Conv', [a, params.w[l], params.b[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+          : emitGroupedConv(g, a, params.w[l], params.b[l], convGeometry(plan, layer));
     if (layer.relu) {
       z = s.h = g.node(plan.activation === 'tanh' ? 'Tanh' : 'Relu', [z]);
       if (layer.pool === 'max2') {
@@ -314,12 +322,13 @@ export function emitBackward(
       db = g.node('ReduceSum', [dz, g.ints([0])], { keepdims: 0 });
       if (l > 0) dOut = g.node('Gemm', [dz, params.w[l]], { transB: 1 });
     } else {
-      // Batch as channels: conv(xᵀ, dzᵀ)[i, o] = Σ_batch,pixels x[b, i, shifted] · dz[b, o] = dW[o, i]ᵀ.
-      const swap = (t: string) => g.node('Transpose', [t], { perm: [1, 0, 2, 3] });
-      dW = swap(g.node('Conv', [swap(s.input), swap(dz)], { pads: [1, 1, 1, 1] }));
+      // Batch as channels (per group): dW[o, i] = Σ_batch,pixels x[b, i, shifted] · dz[b, o].
+      const conv = convGeometry(plan, layer);
+      const inputs = layer.grouped ? layer.inPerMember[0] : layer.inTotal;
+      const outputs = layer.grouped ? layer.outPerMember[0] : layer.outTotal;
+      dW = emitGroupedConvWeightGradient(g, s.input, dz, conv, inputs, outputs, plan.spatial[l]);
       db = g.node('ReduceSum', [dz, g.ints([0, 2, 3])], { keepdims: 0 });
-      if (l > 0)
-        dOut = g.node('ConvTranspose', [dz, params.w[l]], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+      if (l > 0) dOut = emitGroupedConvInputGradient(g, dz, params.w[l], conv, plan.spatial[l]);
     }
     if (masks[l] && dW) dW = g.node('Mul', [dW, masks[l] as string]);
     grads.w[l] = dW;
@@ -332,6 +341,11 @@ export function emitBackward(
     }
   }
   return grads;
+}
+
+/** The CNN's 3×3 convolution: grouped by member where the plan says so (ensemble-plan.ts). */
+function convGeometry(plan: EnsemblePlan, layer: LayerPlan) {
+  return conv3x3(layer.grouped ? plan.members.length : 1);
 }
 
 /** Each pixel of (batch, C, h/2, w/2) repeated over its 2×2 window: (batch, C, h, w). */
