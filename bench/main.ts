@@ -5,6 +5,7 @@ import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
 import { benchIgr } from './igr.js';
 import { benchSam } from './sam.js';
+import { benchCnnEnsemble } from './cnn-ensemble.js';
 import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
 import { machineDescription } from './machine.js';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'width-sweep': () => benchWidthSweep(),
   igr: () => benchIgr(),
   sam: () => benchSam(),
+  'cnn-ensemble': () => benchCnnEnsemble(),
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
   'web-lab': () => benchWebLab(),

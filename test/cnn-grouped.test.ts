@@ -88,7 +88,13 @@ describe('grouped convolution backward rules against naive loops', () => {
   const cases: [string, ConvGeometry, number, number, [number, number]][] = [
     ['3×3, stride 1, pad 1, 3 groups', { groups: 3, kernel: [3, 3], stride: 1, pad: 1 }, 2, 3, [6, 5]],
     ['3×3, stride 1, pad 1, 1 group', { groups: 1, kernel: [3, 3], stride: 1, pad: 1 }, 3, 2, [5, 6]],
-    ['3×3, stride 2, pad 1, 2 groups (odd size)', { groups: 2, kernel: [3, 3], stride: 2, pad: 1 }, 2, 3, [7, 6]],
+    [
+      '3×3, stride 2, pad 1, 2 groups (odd size)',
+      { groups: 2, kernel: [3, 3], stride: 2, pad: 1 },
+      2,
+      3,
+      [7, 6],
+    ],
     ['1×1, stride 2, pad 0, 3 groups', { groups: 3, kernel: [1, 1], stride: 2, pad: 0 }, 2, 2, [6, 7]],
   ];
   for (const [name, c, inPer, outPer, [H, W]] of cases) {
@@ -172,7 +178,11 @@ describe('a grouped CNN ensemble', () => {
     for (const loss of ['cross-entropy', 'squared'] as const) {
       it(`${M} equal members (widths 2-3-3-4, 2×8×8 images), ${loss}: each member's gradient and loss are its own`, async () => {
         const data = randomData(4, 128, 3, 40 + M, [2, 8, 8]);
-        const members = Array.from({ length: M }, (_, i) => ({ shape: cnn(2, 3, 3, 4), seed: 4 + i, lr: 0.1 }));
+        const members = Array.from({ length: M }, (_, i) => ({
+          shape: cnn(2, 3, 3, 4),
+          seed: 4 + i,
+          lr: 0.1,
+        }));
         const trainer = await trainerWithBiases(members, data, settings({ loss, dtype: 'float32' }));
         expect(trainer.plan.layers.map((l) => l.grouped)).toEqual([false, true, true, true, false]);
         const { grads, loss: values } = await trainer.lossGradient(everyIndex(4));
@@ -250,8 +260,38 @@ describe('a grouped CNN ensemble', () => {
     expect(maxRelativeDifference(p1, q1)).toBeGreaterThan(1e-3);
   });
 
+  it('the grouped and the masked layout of one ensemble give the same losses and gradients', async () => {
+    const members: Member[] = [0, 1, 2].map((i) => ({ shape: cnn(2, 3, 3, 4), seed: 80 + i, lr: 0.1 }));
+    const data = randomData(6, 128, 3, 81, [2, 8, 8]);
+    const grouped = await EnsembleTrainer.create(members, data, settings({ dtype: 'float32' }));
+    const masked = await EnsembleTrainer.create(
+      members,
+      data,
+      settings({ dtype: 'float32', maskedLayout: true }),
+    );
+    expect(masked.plan.layers.map((l) => hasWeightMask(l, 3))).toEqual([false, true, true, true, true]);
+    const a = await grouped.lossGradient();
+    const b = await masked.lossGradient();
+    for (let m = 0; m < 3; m++) {
+      // Other GEMM shapes, other summation orders: f32 rounding (~1e-7) of the largest gradient.
+      const own = (t: EnsembleTrainer, g: Parameters) => memberParameters(t.plan, g, m);
+      expect(maxRelativeDifference(own(grouped, a.grads), own(masked, b.grads))).toBeLessThan(1e-5);
+      expect(Math.abs(a.loss[m] - b.loss[m])).toBeLessThan(1e-6 * a.loss[m]);
+    }
+    // Parameters of one layout do not fit the other: a clear error, not a silent misreading.
+    await expect(
+      EnsembleTrainer.create(members, data, settings({ dtype: 'float32' }), masked.parameters()),
+    ).rejects.toThrow(
+      /initial parameters of layer 1 have 486 weights .* the ensemble's layout \(9×2×3×3\) needs 162/,
+    );
+  });
+
   it('SAM: each member of a grouped ensemble takes the step it takes alone (‖g‖ per member)', async () => {
-    const members: Member[] = [1, 2].map((seed) => ({ shape: cnn(1, 2, 2, 3), seed: 70 + seed, lr: 0.05 * seed }));
+    const members: Member[] = [1, 2].map((seed) => ({
+      shape: cnn(1, 2, 2, 3),
+      seed: 70 + seed,
+      lr: 0.05 * seed,
+    }));
     const data = randomData(16, 64, 3, 71, [1, 8, 8]);
     const s = settings({
       dtype: 'float32',

@@ -74,7 +74,19 @@ export interface EnsemblePlan {
 /** Pooling of Nakkiran et al.'s 5-layer CNN: none, 2, 2, then global max (8 on 32×32 CIFAR). */
 const CNN_POOLING: Pooling[] = ['none', 'max2', 'max2', 'global'];
 
-export function ensemblePlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
+export interface PlanOptions {
+  /**
+   * Lay equal members out block-diagonally with masks, as unequal ones, instead of stacked or
+   * grouped: the same networks at M times the work (benchmarks and tests compare the two).
+   */
+  masked?: boolean;
+}
+
+export function ensemblePlan(
+  members: NetworkShape[],
+  input: InputShape,
+  options: PlanOptions = {},
+): EnsemblePlan {
   if (members.length === 0) throw new Error('an ensemble needs at least one member');
   const family = members[0].family;
   const depth = members[0].widths.length;
@@ -98,12 +110,13 @@ export function ensemblePlan(members: NetworkShape[], input: InputShape): Ensemb
         `ensemble member ${i} has activation ${m.activation ?? 'relu'}, member 0 ${activation}`,
       );
   });
+  const equal = !options.masked && equalMembers(members);
   const plan =
     family === 'cnn'
-      ? cnnPlan(members, input)
+      ? cnnPlan(members, input, equal)
       : family === 'cnn1d'
         ? cnn1dPlan(members, input)
-        : mlpPlan(members, input);
+        : mlpPlan(members, input, equal);
   return { ...plan, activation };
 }
 
@@ -113,10 +126,13 @@ export function equalMembers(members: NetworkShape[]): boolean {
   return members.length > 1 && members.every((m) => m.widths.join(',') === first);
 }
 
-function mlpPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan, 'activation'> {
+function mlpPlan(
+  members: NetworkShape[],
+  input: InputShape,
+  stack: boolean,
+): Omit<EnsemblePlan, 'activation'> {
   const layers: LayerPlan[] = [];
   const depth = members[0].widths.length;
-  const stack = equalMembers(members);
   for (let l = 0; l <= depth; l++) {
     const head = l === depth;
     const outPerMember = members.map((m) => (head ? input.classes : m.widths[l]));
@@ -126,7 +142,11 @@ function mlpPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
   return { family: 'mlp', members, input, layers, spatial: [] };
 }
 
-function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan, 'activation'> {
+function cnnPlan(
+  members: NetworkShape[],
+  input: InputShape,
+  equal: boolean,
+): Omit<EnsemblePlan, 'activation'> {
   if (!input.image)
     throw new Error('the CNN needs image data (a data set with a channels × height × width shape)');
   const depth = members[0].widths.length;
@@ -134,7 +154,6 @@ function cnnPlan(members: NetworkShape[], input: InputShape): Omit<EnsemblePlan,
     throw new Error(`the CNN has ${CNN_POOLING.length} conv layers, got ${depth} widths`);
   }
   const [channels, height, width] = input.image;
-  const equal = equalMembers(members);
   const layers: LayerPlan[] = [];
   const spatial: [number, number][] = [];
   let [h, w] = [height, width];

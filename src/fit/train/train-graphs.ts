@@ -19,9 +19,13 @@ import { emitPenalizedGradients } from './gradient-penalty.js';
 import { emitSharpnessAwareGradients } from './sharpness-aware.js';
 import { ADAM_SCALE_INPUT, emitUpdate, stateSlots, type OptimizerConfig } from './optimizer.js';
 
-/** The key of a layout: the members' shapes and the input; equal keys mean equal graphs. */
+/**
+ * The key of a layout: the members' shapes, the input, and how equal members are laid out
+ * (stacked, grouped or masked); equal keys mean equal graphs.
+ */
 export function layoutKey(plan: EnsemblePlan): string {
-  return JSON.stringify([plan.members, plan.input]);
+  const layout = plan.layers.map((l) => (l.stacked ? 's' : l.grouped ? 'g' : '-')).join('');
+  return JSON.stringify([plan.members, plan.input, layout]);
 }
 
 export const lrWeightName = (l: number): string => `lr_${weightName(l)}`;

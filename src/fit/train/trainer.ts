@@ -75,6 +75,8 @@ export interface TrainSettings {
   sam?: number;
   /** ORT threads of this trainer's sessions (default: the engine's). */
   engine?: EngineSettings;
+  /** Equal members block-diagonal with masks instead of stacked or grouped (see PlanOptions). */
+  maskedLayout?: boolean;
 }
 
 export interface Member {
@@ -140,6 +142,7 @@ export class EnsembleTrainer implements TrainedNetworks {
     this.plan = ensemblePlan(
       members.map((m) => m.shape),
       data.input,
+      { masked: settings.maskedLayout },
     );
     const { dtype } = settings;
     this.xTrain = inDtype(data.xTrain, dtype);
@@ -147,6 +150,12 @@ export class EnsembleTrainer implements TrainedNetworks {
     this.order = new Rng(settings.dataSeed, Streams.batchOrder);
     this.plan.layers.forEach((layer, l) => {
       const shape = weightShape(layer);
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (initial.w[l]?.length !== size || initial.b[l]?.length !== layer.outTotal)
+        throw new Error(
+          `initial parameters of layer ${l} have ${initial.w[l]?.length} weights and ${initial.b[l]?.length} biases; ` +
+            `the ensemble's layout (${shape.join('×')}) needs ${size} and ${layer.outTotal}`,
+        );
       this.params.set(weightName(l), tensor(dtype, initial.w[l], shape));
       this.params.set(biasName(l), tensor(dtype, initial.b[l], [layer.outTotal]));
       for (const slot of stateSlots(settings.optimizer)) {
@@ -175,6 +184,7 @@ export class EnsembleTrainer implements TrainedNetworks {
     const plan = ensemblePlan(
       members.map((m) => m.shape),
       data.input,
+      { masked: settings.maskedLayout },
     );
     const start =
       initial ??
