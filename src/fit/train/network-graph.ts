@@ -276,8 +276,7 @@ export function emitBackward(
       const h = s.h as string;
       let dh = dOut;
       if (layer.pool === 'max2') {
-        const [height, width] = plan.spatial[l];
-        const up = (t: string) => upsample2(g, t, height, width);
+        const up = (t: string) => upsample2(g, t);
         const isMax = g.node('Equal', [h, up(s.pooled as string)]);
         dh = g.node('Where', [isMax, up(dOut), g.scalar(dtype, 0)]);
       } else if (layer.pool === 'global') {
@@ -348,9 +347,16 @@ function convGeometry(plan: EnsemblePlan, layer: LayerPlan) {
   return conv3x3(layer.grouped ? plan.members.length : 1);
 }
 
-/** Each pixel of (batch, C, h/2, w/2) repeated over its 2×2 window: (batch, C, h, w). */
-function upsample2(g: GraphBuilder, t: string, height: number, width: number): string {
-  const split = g.node('Reshape', [t, g.ints([0, 0, height / 2, 1, width / 2, 1])]);
-  const tiled = g.node('Expand', [split, g.ints([1, 1, 1, 2, 1, 2])]);
-  return g.node('Reshape', [tiled, g.ints([0, 0, height, width])]);
+/**
+ * Each pixel of (batch, C, h/2, w/2) repeated over its 2×2 window: (batch, C, h, w). Nearest-
+ * neighbour Resize with output pixel i reading input ⌊i/2⌋ copies values exactly; it is about 5×
+ * faster in ONNX Runtime than Expand over a 6-D view (measured 17 vs 88 ms for 128×24×16×16).
+ */
+function upsample2(g: GraphBuilder, t: string): string {
+  // Resize's scales are float32 whatever the data's type; '' leaves out its optional roi input.
+  return g.node('Resize', [t, '', g.constant('float32', [4], [1, 1, 2, 2])], {
+    mode: 'nearest',
+    coordinate_transformation_mode: 'asymmetric',
+    nearest_mode: 'floor',
+  });
 }
