@@ -8,6 +8,7 @@ import { Rng } from '../src/engine/random.js';
 import {
   ensemblePlan,
   hasWeightMask,
+  parameterOwners,
   weightShape,
   type NetworkShape,
 } from '../src/fit/train/ensemble-plan.js';
@@ -21,6 +22,7 @@ import {
 import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
 import { EnsembleTrainer, type Member } from '../src/fit/train/trainer.js';
+import { parameterCount } from '../src/models/network.js';
 import { parameterNorms } from '../src/probes/parameter-norm.js';
 import { trainerWithBiases, worstGradientError } from './gradient-check.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
@@ -71,6 +73,20 @@ describe('the plan of a CNN ensemble', () => {
       false,
       false,
     ]);
+  });
+
+  it("every weight of a grouped layer belongs to its output channel's member (norms, SAM, Hessian probes)", () => {
+    const shape = cnn(2, 3, 3, 4);
+    const plan = ensemblePlan([shape, shape, shape], input);
+    const owners = parameterOwners(plan);
+    expect(owners.counts).toEqual([0, 1, 2].map(() => parameterCount(shape, input)));
+    // Layer 1: (9, 2, 3, 3), rows of 18 weights, 3 output channels per member.
+    const w1 = Array.from(owners.w[1]);
+    expect(w1.filter((m) => m === 1)).toHaveLength(54);
+    expect(w1.slice(3 * 18 - 1, 3 * 18 + 1)).toEqual([0, 1]);
+    // Each member owns exactly its parameters: the ensemble holds no weight that is nobody's.
+    const total = [...owners.w, ...owners.b].reduce((sum, t) => sum + t.length, 0);
+    expect(total).toBe(3 * parameterCount(shape, input));
   });
 
   it('a member starts from the same numbers in a grouped ensemble as alone', () => {

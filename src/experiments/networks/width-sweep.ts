@@ -4,7 +4,9 @@
 // Deeper MLPs train one width at a time with its seeds as the members of a stacked ensemble: a
 // block-diagonal k×k layer would cost the sum of all widths squared instead of each width's own.
 // CNNs train one network at a time, because block-diagonal convolutions would spend most of their
-// work on the zeros between members. The 1-D CNN trains one width at a time with its seeds as the
+// work on the zeros between members, and a width's seeds as one grouped-convolution network
+// (ensemble-plan.ts) measured no faster than the seeds one after another (bench cnn-ensemble:
+// ONNX Runtime runs a grouped conv group by group). The 1-D CNN trains one width at a time with its seeds as the
 // members of a masked ensemble: its layers are matrix products whose masked blocks cost M times
 // each member's own work, which for a few seeds of small networks beats a graph run per network.
 import { Rng, Streams } from '../../engine/random.js';
