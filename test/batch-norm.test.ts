@@ -45,12 +45,14 @@ function bnSession() {
 
 function setup() {
   const rng = new Rng(11, 1);
-  const fill = (n: number, lo: number, hi: number) => Float64Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+  const fill = (n: number, lo: number, hi: number) =>
+    Float64Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
   // Channels of different offsets and scales, so that μ and σ matter.
   const x = new Float64Array(M * C);
   for (let b = 0; b < N; b++)
     for (let c = 0; c < C; c++)
-      for (let p = 0; p < H * W; p++) x[(b * C + c) * H * W + p] = c - 1 + (c + 0.5) * (2 * rng.uniform() - 1);
+      for (let p = 0; p < H * W; p++)
+        x[(b * C + c) * H * W + p] = c - 1 + (c + 0.5) * (2 * rng.uniform() - 1);
   return {
     x,
     r: fill(M * C, -1, 1),
@@ -140,8 +142,7 @@ describe('batch normalization', () => {
     expect(BN_MOMENTUM).toBe(0.1);
     for (let c = 0; c < C; c++) {
       const values: number[] = [];
-      for (let b = 0; b < N; b++)
-        for (let p = 0; p < H * W; p++) values.push(s.x[(b * C + c) * H * W + p]);
+      for (let b = 0; b < N; b++) for (let p = 0; p < H * W; p++) values.push(s.x[(b * C + c) * H * W + p]);
       const mean = values.reduce((a, v) => a + v, 0) / M;
       const unbiased = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (M - 1);
       expect(Math.abs(out.nextMean[c] - (0.9 * s.rm[c] + 0.1 * mean))).toBeLessThan(1e-14);

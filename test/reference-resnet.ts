@@ -13,7 +13,14 @@ export interface Maps {
 
 export const EPS = 1e-5;
 
-export function conv2d(x: Maps, weight: Float64Array, out: number, kernel: number, stride: number, pad: number): Maps {
+export function conv2d(
+  x: Maps,
+  weight: Float64Array,
+  out: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+): Maps {
   const h = Math.floor((x.h + 2 * pad - kernel) / stride) + 1;
   const w = Math.floor((x.w + 2 * pad - kernel) / stride) + 1;
   const data = new Float64Array(x.n * out * h * w);
@@ -28,7 +35,9 @@ export function conv2d(x: Maps, weight: Float64Array, out: number, kernel: numbe
                 const r = i * stride + p - pad;
                 const t = j * stride + q - pad;
                 if (r < 0 || r >= x.h || t < 0 || t >= x.w) continue;
-                s += weight[((o * x.c + c) * kernel + p) * kernel + q] * x.data[((b * x.c + c) * x.h + r) * x.w + t];
+                s +=
+                  weight[((o * x.c + c) * kernel + p) * kernel + q] *
+                  x.data[((b * x.c + c) * x.h + r) * x.w + t];
               }
           data[((b * out + o) * h + i) * w + j] = s;
         }
@@ -126,7 +135,9 @@ export function resnetLogits(
       const stride = b === 0 && s > 0 ? 2 : 1;
       const a = relu(bn(out, `${name}.bn1`));
       const shortcut =
-        stride !== 1 || inPlanes !== planes ? conv2d(a, get(`${name}.shortcut.0.weight`), planes, 1, stride, 0) : out;
+        stride !== 1 || inPlanes !== planes
+          ? conv2d(a, get(`${name}.shortcut.0.weight`), planes, 1, stride, 0)
+          : out;
       const h = conv2d(a, get(`${name}.conv1.weight`), planes, 3, stride, 1);
       out = add(conv2d(relu(bn(h, `${name}.bn2`)), get(`${name}.conv2.weight`), planes, 3, 1, 1), shortcut);
       inPlanes = planes;

@@ -39,7 +39,9 @@ describe('ResNetTrainer', () => {
     for (const [name, v] of a.params.params) expect(b.params.params.get(name)).toEqual(v);
     for (const [name, v] of a.params.running) expect(b.params.running.get(name)).toEqual(v);
     // Training moved the running statistics off their start (mean 0, variance 1).
-    expect(Math.abs((a.params.running.get('layer1.0.bn1.running_mean') as Float64Array)[0])).toBeGreaterThan(1e-3);
+    expect(Math.abs((a.params.running.get('layer1.0.bn1.running_mean') as Float64Array)[0])).toBeGreaterThan(
+      1e-3,
+    );
     // Another initialisation seed is another network.
     const other = await ResNetTrainer.create(2, 8, data(), settings());
     expect(other.parameters().params.get('conv1.weight')).not.toEqual(
@@ -48,10 +50,20 @@ describe('ResNetTrainer', () => {
   });
 
   it('SGD trains too; a huge learning rate is reported as divergence', async () => {
-    const sgd = await ResNetTrainer.create(1, 2, data(), settings({ optimizer: DEFAULT_OPTIMIZER, lr: 0.05, epochs: 2, evalEvery: 1 }));
+    const sgd = await ResNetTrainer.create(
+      1,
+      2,
+      data(),
+      settings({ optimizer: DEFAULT_OPTIMIZER, lr: 0.05, epochs: 2, evalEvery: 1 }),
+    );
     const records = await sgd.train();
     expect(records.every((r) => Number.isFinite(r.trainLoss))).toBe(true);
-    const wild = await ResNetTrainer.create(1, 2, data(), settings({ optimizer: DEFAULT_OPTIMIZER, lr: 1e30, epochs: 3 }));
+    const wild = await ResNetTrainer.create(
+      1,
+      2,
+      data(),
+      settings({ optimizer: DEFAULT_OPTIMIZER, lr: 1e30, epochs: 3 }),
+    );
     await expect(wild.train()).rejects.toThrow(TrainingDivergedError);
   });
 
@@ -72,10 +84,17 @@ describe('ResNetTrainer', () => {
     ]);
     // The hook's changes are what the step sees: blanking the images changes the trained network.
     const plain = await ResNetTrainer.create(1, 2, data(), settings({ epochs: 1 }));
-    const blank = await ResNetTrainer.create(1, 2, data(), settings({ epochs: 1, augment: (x) => x.fill(0) }));
+    const blank = await ResNetTrainer.create(
+      1,
+      2,
+      data(),
+      settings({ epochs: 1, augment: (x) => x.fill(0) }),
+    );
     await plain.runEpoch(0);
     await blank.runEpoch(0);
-    expect(blank.parameters().params.get('conv1.weight')).not.toEqual(plain.parameters().params.get('conv1.weight'));
+    expect(blank.parameters().params.get('conv1.weight')).not.toEqual(
+      plain.parameters().params.get('conv1.weight'),
+    );
   });
 
   it('bad input gets a named error', async () => {
@@ -85,14 +104,20 @@ describe('ResNetTrainer', () => {
     await expect(ResNetTrainer.create(2, 1, wrongShape, settings())).rejects.toThrow(
       /image shape \(3, 8, 9\) has 216 values but the data rows have 192/,
     );
-    await expect(ResNetTrainer.create(0, 1, data(), settings())).rejects.toThrow(/width k must be an integer ≥ 1, got 0/);
-    await expect(ResNetTrainer.create(2, 1, data(), settings({ lr: 0 }))).rejects.toThrow(/learning rate must be > 0/);
+    await expect(ResNetTrainer.create(0, 1, data(), settings())).rejects.toThrow(
+      /width k must be an integer ≥ 1, got 0/,
+    );
+    await expect(ResNetTrainer.create(2, 1, data(), settings({ lr: 0 }))).rejects.toThrow(
+      /learning rate must be > 0/,
+    );
     // 8×8 inputs end in 1×1 maps: a batch of one would give batch norm a single value.
     await expect(ResNetTrainer.create(2, 1, data(), settings({ batchSize: 1 }))).rejects.toThrow(
       /batchSize 1 with 1×1 final maps/,
     );
     const short = { ...data(), xTrain: new Float64Array(10) };
-    await expect(ResNetTrainer.create(2, 1, short, settings())).rejects.toThrow(/training images hold 10 values, not 12 × 192/);
+    await expect(ResNetTrainer.create(2, 1, short, settings())).rejects.toThrow(
+      /training images hold 10 values, not 12 × 192/,
+    );
     await expect(resnetStepSeconds(1, 2, image, 0)).rejects.toThrow(/steps must be a positive integer/);
   });
 

@@ -8,7 +8,17 @@ import { initialResNet, type ResNetState } from '../src/fit/train/resnet-initial
 import { resnetEvalSession, resnetGradientSession } from '../src/fit/train/resnet-train-graphs.js';
 import { gradName, nextName } from '../src/fit/train/train-graphs.js';
 import { resnet18Geometry, resnet18ParameterCount, type ResNet18Geometry } from '../src/models/resnet18.js';
-import { channelStats, conv2d, crossEntropy, resnetLogits, type Maps, type Tensors } from './reference-resnet.js';
+import { familyName, networkShape, parameterCount } from '../src/models/network.js';
+import { EnsembleTrainer } from '../src/fit/train/trainer.js';
+import { randomData, settings } from './train-helpers.js';
+import {
+  channelStats,
+  conv2d,
+  crossEntropy,
+  resnetLogits,
+  type Maps,
+  type Tensors,
+} from './reference-resnet.js';
 
 /** A tiny ResNet18 with random BN affine parameters and running statistics, every value f32-exact. */
 function tinyNet(k: number, image: [number, number, number], classes: number, n: number, seed: number) {
@@ -28,7 +38,9 @@ function tinyNet(k: number, image: [number, number, number], classes: number, n:
   };
   f32(state.params);
   f32(state.running);
-  const x = Float64Array.from({ length: n * image[0] * image[1] * image[2] }, () => Math.fround(rng.uniform()));
+  const x = Float64Array.from({ length: n * image[0] * image[1] * image[2] }, () =>
+    Math.fround(rng.uniform()),
+  );
   const labels = Uint8Array.from({ length: n }, () => rng.int(classes));
   return { geometry, state, x, labels, maps: { data: x, n, c: image[0], h: image[1], w: image[2] } as Maps };
 }
@@ -39,7 +51,8 @@ function feeds(geometry: ResNet18Geometry, state: ResNetState, x: Float64Array, 
     Y: oneHotFeed('float32', labels, geometry.classes),
     invBatch: tensor('float32', [1 / labels.length], []),
   };
-  for (const t of geometry.tensors) f[t.name] = tensor('float32', state.params.get(t.name) as Float64Array, t.shape);
+  for (const t of geometry.tensors)
+    f[t.name] = tensor('float32', state.params.get(t.name) as Float64Array, t.shape);
   for (const [name, v] of state.running) f[name] = tensor('float32', v, [v.length]);
   return f;
 }
@@ -57,7 +70,9 @@ describe('ResNet18 graphs against the f64 reference', () => {
     // f32 rounding through ~20 layers of O(1) values: ~1e-6 relative; 1e-4 leaves room, a wrong
     // layer is off by O(1).
     expect(maxAbs(logits.map((v, i) => v - ref[i]))).toBeLessThan(1e-4 * Math.max(1, maxAbs(ref)));
-    expect(Math.abs((out.loss.data as Float32Array)[0] - crossEntropy(ref, net.labels, 3))).toBeLessThan(1e-5);
+    expect(Math.abs((out.loss.data as Float32Array)[0] - crossEntropy(ref, net.labels, 3))).toBeLessThan(
+      1e-5,
+    );
   });
 
   it('evaluation-mode logits use the running statistics', async () => {
@@ -66,7 +81,9 @@ describe('ResNet18 graphs against the f64 reference', () => {
     const ref = resnetLogits(1, 3, net.state.params, net.maps, net.state.running);
     const logits = out.logits.data as Float32Array;
     expect(maxAbs(logits.map((v, i) => v - ref[i]))).toBeLessThan(1e-4 * Math.max(1, maxAbs(ref)));
-    expect(Math.abs((out.lossSum.data as Float32Array)[0] - 4 * crossEntropy(ref, net.labels, 3))).toBeLessThan(1e-4);
+    expect(
+      Math.abs((out.lossSum.data as Float32Array)[0] - 4 * crossEntropy(ref, net.labels, 3)),
+    ).toBeLessThan(1e-4);
     // Not the training-mode logits (the batch statistics differ from the running ones).
     const train = resnetLogits(1, 3, net.state.params, net.maps);
     expect(maxAbs(logits.map((v, i) => v - train[i]))).toBeGreaterThan(1e-2);
@@ -126,7 +143,10 @@ describe('ResNet18 graphs against the f64 reference', () => {
     const m = stem.n * stem.h * stem.w;
     const before = (name: string) => (net.state.running.get(name) as Float64Array)[0];
     const after = (name: string) => (out[nextName(name)].data as Float32Array)[0];
-    expect(after('layer1.0.bn1.running_mean')).toBeCloseTo(0.9 * before('layer1.0.bn1.running_mean') + 0.1 * mean[0], 5);
+    expect(after('layer1.0.bn1.running_mean')).toBeCloseTo(
+      0.9 * before('layer1.0.bn1.running_mean') + 0.1 * mean[0],
+      5,
+    );
     expect(after('layer1.0.bn1.running_var')).toBeCloseTo(
       0.9 * before('layer1.0.bn1.running_var') + 0.1 * ((variance[0] * m) / (m - 1)),
       5,
@@ -153,11 +173,33 @@ describe('ResNet18 geometry', () => {
     }
   });
 
+  it("is the family 'resnet18' of width k: its count, its name, and no ensemble plan", async () => {
+    const cifar = { dim: 3072, image: [3, 32, 32] as const, classes: 10 };
+    const shape = networkShape('resnet18', 1, 64);
+    expect(shape.widths).toEqual([64, 128, 256, 512]);
+    expect(parameterCount(shape, cifar)).toBe(11171146);
+    expect(familyName('resnet18', 1)).toBe('pre-activation ResNet18');
+    expect(() => parameterCount(shape, { dim: 3072, classes: 10 })).toThrow(/needs image data/);
+    const data = randomData(4, 3072, 10, 1, [3, 32, 32]);
+    await expect(EnsembleTrainer.create([{ shape, seed: 1, lr: 0.1 }], data, settings())).rejects.toThrow(
+      /resnet18 trains with ResNetTrainer .*not in an ensemble plan/,
+    );
+  });
+
   it('has the shapes of the paper: widths k…8k, strides 1, 2, 2, 2, three projections, 4×4 final maps', () => {
     const g = resnet18Geometry(4, { dim: 3072, image: [3, 32, 32], classes: 10 });
     expect(g.blocks.map((b) => b.conv1.outChannels)).toEqual([4, 4, 8, 8, 16, 16, 32, 32]);
     expect(g.blocks.map((b) => b.conv1.stride)).toEqual([1, 1, 2, 1, 2, 1, 2, 1]);
-    expect(g.blocks.map((b) => Boolean(b.shortcut))).toEqual([false, false, true, false, true, false, true, false]);
+    expect(g.blocks.map((b) => Boolean(b.shortcut))).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
     expect(g.finalSize).toEqual([4, 4]);
     expect(g.features).toBe(32);
   });
@@ -170,6 +212,8 @@ describe('ResNet18 geometry', () => {
     expect(() => resnet18Geometry(2, { dim: 100, image: [3, 32, 32], classes: 10 })).toThrow(
       /image shape \(3, 32, 32\) has 3072 values but the data rows have 100/,
     );
-    expect(() => resnet18Geometry(2, { dim: 3072, image: [3, 32, 32], classes: 1 })).toThrow(/at least 2 classes/);
+    expect(() => resnet18Geometry(2, { dim: 3072, image: [3, 32, 32], classes: 1 })).toThrow(
+      /at least 2 classes/,
+    );
   });
 });

@@ -151,7 +151,13 @@ export function resnet18Geometry(k: number, input: InputShape): ResNet18Geometry
     fanOut: input.classes,
     role: 'linear-weight',
   });
-  tensors.push({ name: 'linear.bias', shape: [input.classes], fanIn: inPlanes, fanOut: 0, role: 'linear-bias' });
+  tensors.push({
+    name: 'linear.bias',
+    shape: [input.classes],
+    fanIn: inPlanes,
+    fanOut: 0,
+    role: 'linear-bias',
+  });
   return {
     k,
     image,

@@ -75,10 +75,7 @@ export function emitBatchNormBackward(
   const dBeta4 = g.node('ReduceSum', [dy, g.ints(AXES)], { keepdims: 1 });
   const dGamma4 = g.node('ReduceSum', [g.node('Mul', [dy, saved.xHat]), g.ints(AXES)], { keepdims: 1 });
   // (dβ + x̂·dγ)/M, then scaled by γ/σ: one (1, C, 1, 1) factor for the whole map.
-  const correction = g.node('Mul', [
-    g.node('Add', [dBeta4, g.node('Mul', [saved.xHat, dGamma4])]),
-    invCount,
-  ]);
+  const correction = g.node('Mul', [g.node('Add', [dBeta4, g.node('Mul', [saved.xHat, dGamma4])]), invCount]);
   const scale = g.node('Mul', [saved.gamma, saved.invStd]);
   const dx = g.node('Mul', [g.node('Sub', [dy, correction]), scale]);
   return { dx, dGamma: channelVector(g, dGamma4), dBeta: channelVector(g, dBeta4) };
@@ -101,7 +98,10 @@ export function emitRunningUpdate(
   // M/(M − 1) = 1/(1 − 1/M).
   const unbias = g.node('Reciprocal', [g.node('Sub', [c(1), invCount])]);
   const blend = (running: string, batch: string) =>
-    g.node('Add', [g.node('Mul', [running, c(1 - momentum)]), g.node('Mul', [channelVector(g, batch), c(momentum)])]);
+    g.node('Add', [
+      g.node('Mul', [running, c(1 - momentum)]),
+      g.node('Mul', [channelVector(g, batch), c(momentum)]),
+    ]);
   return {
     mean: blend(runningMean, saved.mean),
     variance: blend(runningVar, g.node('Mul', [saved.variance, unbias])),

@@ -56,7 +56,8 @@ export interface LayerPlan {
 }
 
 export interface EnsemblePlan {
-  family: Family;
+  /** resnet18 is not planned here (ensemblePlan refuses it). */
+  family: Exclude<Family, 'resnet18'>;
   /** Nonlinearity of every hidden layer (one per ensemble: the graphs are shared). */
   activation: Activation;
   members: NetworkShape[];
@@ -72,6 +73,10 @@ const CNN_POOLING: Pooling[] = ['none', 'max2', 'max2', 'global'];
 export function ensemblePlan(members: NetworkShape[], input: InputShape): EnsemblePlan {
   if (members.length === 0) throw new Error('an ensemble needs at least one member');
   const family = members[0].family;
+  if (family === 'resnet18')
+    throw new Error(
+      'resnet18 trains with ResNetTrainer (src/fit/train/resnet-trainer.ts), not in an ensemble plan',
+    );
   const depth = members[0].widths.length;
   members.forEach((m, i) => {
     if (m.family !== family || m.widths.length !== depth) {

@@ -145,7 +145,15 @@ export function emitResNetForward(
     const beta = p(`${bn.name}.bias`);
     if (mode === 'eval') {
       const r = running as Values;
-      return emitBatchNormEval(g, dtype, t, gamma, beta, r.get(runningMeanName(bn)) as string, r.get(runningVarName(bn)) as string);
+      return emitBatchNormEval(
+        g,
+        dtype,
+        t,
+        gamma,
+        beta,
+        r.get(runningMeanName(bn)) as string,
+        r.get(runningVarName(bn)) as string,
+      );
     }
     const s = emitBatchNormTrain(g, dtype, t, gamma, beta);
     saved.set(bn.name, s);
@@ -213,7 +221,8 @@ export function emitResNetBackward(
   const p = (name: string) => params.get(name) as string;
   const grads: Values = new Map();
   const nextRunning: Values = new Map();
-  const invCount = (size: [number, number]) => g.node('Mul', [invBatch, g.scalar(dtype, 1 / (size[0] * size[1]))]);
+  const invCount = (size: [number, number]) =>
+    g.node('Mul', [invBatch, g.scalar(dtype, 1 / (size[0] * size[1]))]);
   const bnBackward = (bn: BatchNormGeometry, saved: BatchNormSaved, dy: string): string => {
     const inv = invCount(bn.size);
     const r = emitBatchNormBackward(g, saved, dy, inv);
@@ -236,7 +245,10 @@ export function emitResNetBackward(
   grads.set('linear.weight', g.node('Gemm', [dLogits, forward.pooled], { transA: 1 }));
   grads.set('linear.bias', g.node('ReduceSum', [dLogits, g.ints([0])], { keepdims: 0 }));
   const [fh, fw] = geometry.finalSize;
-  const dPooled = g.node('Mul', [g.node('Gemm', [dLogits, p('linear.weight')]), g.scalar(dtype, 1 / (fh * fw))]);
+  const dPooled = g.node('Mul', [
+    g.node('Gemm', [dLogits, p('linear.weight')]),
+    g.scalar(dtype, 1 / (fh * fw)),
+  ]);
   let dOut = g.node('Expand', [g.node('Reshape', [dPooled, g.ints([0, -1, 1, 1])]), g.ints([1, 1, fh, fw])]);
 
   for (let i = geometry.blocks.length - 1; i >= 0; i--) {

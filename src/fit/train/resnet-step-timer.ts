@@ -24,7 +24,8 @@ export async function resnetStepSeconds(
   steps: number,
   options: { engine?: EngineSettings; optimizer?: OptimizerConfig } = {},
 ): Promise<StepTiming> {
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`steps must be a positive integer, got ${steps}`);
+  if (!(Number.isInteger(steps) && steps >= 1))
+    throw new Error(`steps must be a positive integer, got ${steps}`);
   const dim = image[0] * image[1] * image[2];
   const rng = new Rng(1, 1);
   const x = Float32Array.from({ length: batch * dim }, () => rng.uniform());

@@ -68,7 +68,9 @@ export function resnetStepSession(
           adamScale,
         );
         g.output(next.param, nextName(t.name), dtype, t.shape);
-        slots.forEach((slot, i) => g.output(next.state[i], nextName(stateName(slot, t.name)), dtype, t.shape));
+        slots.forEach((slot, i) =>
+          g.output(next.state[i], nextName(stateName(slot, t.name)), dtype, t.shape),
+        );
       }
       for (const bn of geometry.batchNorms)
         for (const name of [runningMeanName(bn), runningVarName(bn)])
@@ -99,7 +101,8 @@ export function resnetGradientSession(geometry: ResNet18Geometry, dtype: Dtype, 
         dLogits,
         inputs.invBatch,
       );
-      for (const t of geometry.tensors) g.output(back.grads.get(t.name) as string, gradName(t.name), dtype, t.shape);
+      for (const t of geometry.tensors)
+        g.output(back.grads.get(t.name) as string, gradName(t.name), dtype, t.shape);
       for (const bn of geometry.batchNorms)
         for (const name of [runningMeanName(bn), runningVarName(bn)])
           g.output(back.running.get(name) as string, nextName(name), dtype, [bn.channels]);
@@ -122,7 +125,9 @@ export function resnetEvalSession(geometry: ResNet18Geometry, dtype: Dtype, engi
       const ce = emitCrossEntropy(g, forward.logits, inputs.y);
       const predicted = g.node('ArgMax', [forward.logits], { axis: 1, keepdims: 0 });
       const label = g.node('ArgMax', [ce.y], { axis: 1, keepdims: 0 });
-      const hits = g.node('Cast', [g.node('Equal', [predicted, label])], { to: dtype === 'float32' ? 1 : 11 });
+      const hits = g.node('Cast', [g.node('Equal', [predicted, label])], {
+        to: dtype === 'float32' ? 1 : 11,
+      });
       g.output(ce.lossSum, 'lossSum', dtype, []);
       g.output(g.node('ReduceSum', [hits], { keepdims: 0 }), 'correct', dtype, []);
       g.output(forward.logits, 'logits', dtype, ['batch', geometry.classes]);

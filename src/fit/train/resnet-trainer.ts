@@ -73,7 +73,10 @@ export class ResNetTrainer {
     for (const t of this.geometry.tensors) {
       this.state.set(t.name, tensor('float32', initial.params.get(t.name) as Float64Array, t.shape));
       for (const slot of stateSlots(settings.optimizer))
-        this.state.set(stateName(slot, t.name), tensor('float32', new Float32Array(t.shape.reduce((a, b) => a * b, 1)), t.shape));
+        this.state.set(
+          stateName(slot, t.name),
+          tensor('float32', new Float32Array(t.shape.reduce((a, b) => a * b, 1)), t.shape),
+        );
     }
     for (const [name, v] of initial.running) this.state.set(name, tensor('float32', v, [v.length]));
   }
@@ -89,7 +92,13 @@ export class ResNetTrainer {
     const geometry = resnet18Geometry(k, data.input);
     checkSettings(settings, geometry);
     checkData(data);
-    return new ResNetTrainer(k, seed, data, settings, initial ?? initialResNet(geometry, seed, settings.init));
+    return new ResNetTrainer(
+      k,
+      seed,
+      data,
+      settings,
+      initial ?? initialResNet(geometry, seed, settings.init),
+    );
   }
 
   get trainCount(): number {
@@ -120,7 +129,10 @@ export class ResNetTrainer {
     let rate = lr * scheduleFactor(this.settings.schedule, this.stepCount, epoch);
     const feeds: Record<string, OrtTensor> = {
       ...Object.fromEntries(this.state),
-      ...this.batchFeeds(x, Array.from(indices, (r) => this.data.labelsTrain[r])),
+      ...this.batchFeeds(
+        x,
+        Array.from(indices, (r) => this.data.labelsTrain[r]),
+      ),
     };
     if (optimizer.name === 'adam') {
       const adam = adamRateFactor(optimizer, this.stepCount + 1);
@@ -144,7 +156,8 @@ export class ResNetTrainer {
   private gather(source: Float32Array, indices: ArrayLike<number>): Float32Array {
     const dim = this.data.input.dim;
     const x = new Float32Array(indices.length * dim);
-    for (let i = 0; i < indices.length; i++) x.set(source.subarray(indices[i] * dim, (indices[i] + 1) * dim), i * dim);
+    for (let i = 0; i < indices.length; i++)
+      x.set(source.subarray(indices[i] * dim, (indices[i] + 1) * dim), i * dim);
     return x;
   }
 
@@ -164,7 +177,10 @@ export class ResNetTrainer {
     const labels = which === 'train' ? this.data.labelsTrain : this.data.labelsTest;
     const dim = this.data.input.dim;
     const params = Object.fromEntries(
-      [...this.geometry.tensors.map((t) => t.name), ...runningNames(this.geometry)].map((n) => [n, this.state.get(n) as OrtTensor]),
+      [...this.geometry.tensors.map((t) => t.name), ...runningNames(this.geometry)].map((n) => [
+        n,
+        this.state.get(n) as OrtTensor,
+      ]),
     );
     let lossSum = 0;
     let correct = 0;
@@ -184,14 +200,20 @@ export class ResNetTrainer {
   /** The current learned tensors and running statistics (f64 copies). */
   parameters(): ResNetState {
     const copy = (names: string[]) =>
-      new Map(names.map((n) => [n, Float64Array.from((this.state.get(n) as OrtTensor).data as Float32Array)]));
-    return { params: copy(this.geometry.tensors.map((t) => t.name)), running: copy(runningNames(this.geometry)) };
+      new Map(
+        names.map((n) => [n, Float64Array.from((this.state.get(n) as OrtTensor).data as Float32Array)]),
+      );
+    return {
+      params: copy(this.geometry.tensors.map((t) => t.name)),
+      running: copy(runningNames(this.geometry)),
+    };
   }
 
   /** ‖θ‖₂ over the learned tensors (not the running statistics). */
   parameterNorm(): number {
     let sum = 0;
-    for (const t of this.geometry.tensors) for (const v of (this.state.get(t.name) as OrtTensor).data as Float32Array) sum += v * v;
+    for (const t of this.geometry.tensors)
+      for (const v of (this.state.get(t.name) as OrtTensor).data as Float32Array) sum += v * v;
     return Math.sqrt(sum);
   }
 
@@ -262,7 +284,8 @@ function checkData(data: TrainingData): void {
     if (x.length !== labels.length * dim)
       throw new Error(`the ${split} images hold ${x.length} values, not ${labels.length} × ${dim}`);
     const bad = labels.findIndex((l) => l >= classes);
-    if (bad >= 0) throw new Error(`${split} label ${labels[bad]} at ${bad} is not below the ${classes} classes`);
+    if (bad >= 0)
+      throw new Error(`${split} label ${labels[bad]} at ${bad} is not below the ${classes} classes`);
   }
   if (data.labelsTrain.length === 0) throw new Error('resnet18 training needs at least one training image');
 }
