@@ -2,10 +2,10 @@
 // nodes, float32 (ONNX Runtime has no f64 Conv on the CPU). Checked against central differences of
 // an independent f64 reference in test/resnet18.test.ts. Backward rules:
 //   conv   z = conv(a, W; stride s, padding p)
-//          dW = conv(aᵀ, dzᵀ; dilation s) with batch and channels swapped: the dz maps act as a
-//               kernel whose taps are s apart, so output tap (u, v) sums a[s·y + u − p, s·x + v − p]·dz[y, x];
-//               the end padding is trimmed so exactly K×K taps come out
-//          dx = convTranspose(dz, W; stride s, padding p, output_padding) back to the input's size
+//          dW[:, :, u, v] = dz · (window (u, v) of the padded input, strided by s)ᵀ, one GEMM per tap
+//               with batch and pixels as the inner dimension (channels first)
+//          dx = convTranspose(dz, W; stride s, padding p, output_padding) back to the input's size;
+//               for stride 1, the same as conv(dz, W with in/out swapped and flipped in space)
 //   bn     see batch-norm.ts;  relu  dz = dh ⊙ sign(h)  (h = relu(z) ≥ 0)
 //   add    out = f(a) + shortcut: the gradient flows to both; where a value forks (x into bn1 and the
 //          identity shortcut, a into conv1 and the projection), the gradients add
@@ -72,24 +72,21 @@ function emitConvBackward(
   w: string,
   needDx: boolean,
 ): { dW: string; dx?: string } {
-  const { kernel, stride, pad, inSize, outSize } = conv;
-  // Rows of the input beyond the last one a kernel tap reads: (n + 2p − K) mod s of them, taken off
-  // the end padding (and off the input itself where that padding is smaller).
-  const unused = inSize.map((n) => (n + 2 * pad - kernel) % stride);
-  const endPads = unused.map((r) => pad - r);
-  let a = input;
-  if (endPads.some((e) => e < 0)) {
-    const ends = inSize.map((n, i) => n + Math.min(0, endPads[i]));
-    a = g.node('Slice', [a, g.ints([0, 0]), g.ints(ends), g.ints([2, 3])]);
-  }
-  const swap = (t: string) => g.node('Transpose', [t], { perm: [1, 0, 2, 3] });
-  const dW = swap(
-    g.node('Conv', [swap(a), swap(dz)], {
-      dilations: [stride, stride],
-      pads: [pad, pad, Math.max(0, endPads[0]), Math.max(0, endPads[1])],
-    }),
-  );
+  const dW = emitConvWeightGradient(g, conv, input, dz);
   if (!needDx) return { dW };
+  const { kernel, stride, pad, inSize, outSize } = conv;
+  if (stride === 1 && 2 * pad === kernel - 1) {
+    // A "same" stride-1 conv: dx is the conv of dz with the kernel flipped in space and its in and
+    // out channels swapped (ONNX Runtime's Conv is faster than its ConvTranspose here).
+    const flipped = g.node('Slice', [
+      g.node('Transpose', [w], { perm: [1, 0, 2, 3] }),
+      g.ints([-1, -1]),
+      g.ints([-kernel - 1, -kernel - 1]),
+      g.ints([2, 3]),
+      g.ints([-1, -1]),
+    ]);
+    return { dW, dx: emitConv(g, { ...conv }, dz, flipped) };
+  }
   // ConvTranspose gives s·(n_out − 1) + K − 2p rows; output_padding adds the unused ones back.
   const outputPadding = inSize.map((n, i) => n - (stride * (outSize[i] - 1) + kernel - 2 * pad));
   const dx = g.node('ConvTranspose', [dz, w], {
@@ -99,6 +96,34 @@ function emitConvBackward(
     ...(outputPadding.some((v) => v !== 0) ? { output_padding: outputPadding } : {}),
   });
   return { dW, dx };
+}
+
+/**
+ * dW[o, i, u, v] = Σ over batch and output pixels of dz[b, o, y, x] · a[b, i, s·y + u − p, s·x + v − p]:
+ * per kernel tap (u, v) one GEMM of dz as (out, N·h·w) with the tap's strided window of the padded
+ * input as (in, N·h·w). Both with channels first, so each window is a plain strided Slice.
+ */
+function emitConvWeightGradient(g: GraphBuilder, conv: ConvGeometry, input: string, dz: string): string {
+  const { kernel, stride, pad, outSize, inChannels, outChannels } = conv;
+  const channelsFirst = (t: string) => g.node('Transpose', [t], { perm: [1, 0, 2, 3] });
+  const dzRows = g.node('Reshape', [channelsFirst(dz), g.ints([outChannels, -1])]);
+  let a = channelsFirst(input);
+  if (pad > 0) a = g.node('Pad', [a, g.ints([0, 0, pad, pad, 0, 0, pad, pad])]);
+  const taps: string[] = [];
+  for (let u = 0; u < kernel; u++)
+    for (let v = 0; v < kernel; v++) {
+      const window = g.node('Slice', [
+        a,
+        g.ints([u, v]),
+        g.ints([u + stride * (outSize[0] - 1) + 1, v + stride * (outSize[1] - 1) + 1]),
+        g.ints([2, 3]),
+        g.ints([stride, stride]),
+      ]);
+      const rows = g.node('Reshape', [window, g.ints([inChannels, -1])]);
+      taps.push(g.node('Unsqueeze', [g.node('Gemm', [dzRows, rows], { transB: 1 }), g.ints([2])]));
+    }
+  const stacked = taps.length === 1 ? taps[0] : g.node('Concat', taps, { axis: 2 });
+  return g.node('Reshape', [stacked, g.ints([outChannels, inChannels, kernel, kernel])]);
 }
 
 /** Batch norm in training mode (saved for the backward) or evaluation mode (running statistics). */

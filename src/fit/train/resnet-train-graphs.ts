@@ -36,50 +36,46 @@ export function resnetStepSession(
 ) {
   return cachedSession(
     `resnet-step ${geometryKey(geometry)} ${dtype} ${JSON.stringify(opt)}`,
-    () => {
-      const g = new GraphBuilder('resnet_step');
-      const inputs = declareResNetInputs(g, geometry, dtype);
-      const lr = g.input(LR_INPUT, dtype, []);
-      const adamScale = opt.name === 'adam' ? g.input(ADAM_SCALE_INPUT, dtype, []) : undefined;
-      const forward = emitResNetForward(g, geometry, dtype, inputs.x, inputs.params, 'train');
-      const ce = emitCrossEntropy(g, forward.logits, inputs.y);
-      const dLogits = g.node('Mul', [g.node('Sub', [g.node('Exp', [ce.logP]), ce.y]), inputs.invBatch]);
-      const back = emitResNetBackward(
-        g,
-        geometry,
-        dtype,
-        forward,
-        inputs.params,
-        inputs.running,
-        dLogits,
-        inputs.invBatch,
-      );
-      const slots = stateSlots(opt);
-      for (const t of geometry.tensors) {
-        const state = slots.map((slot) => g.input(stateName(slot, t.name), dtype, t.shape));
-        const next = emitUpdate(
-          g,
-          dtype,
-          opt,
-          t.name,
-          back.grads.get(t.name) as string,
-          lr,
-          state,
-          adamScale,
-        );
-        g.output(next.param, nextName(t.name), dtype, t.shape);
-        slots.forEach((slot, i) =>
-          g.output(next.state[i], nextName(stateName(slot, t.name)), dtype, t.shape),
-        );
-      }
-      for (const bn of geometry.batchNorms)
-        for (const name of [runningMeanName(bn), runningVarName(bn)])
-          g.output(back.running.get(name) as string, nextName(name), dtype, [bn.channels]);
-      g.output(g.node('Mul', [ce.lossSum, inputs.invBatch]), 'loss', dtype, []);
-      return g;
-    },
+    () => resnetStepGraph(geometry, dtype, opt),
     engine,
   );
+}
+
+/** The step graph itself (profiling and benchmarks build their own session from it). */
+export function resnetStepGraph(
+  geometry: ResNet18Geometry,
+  dtype: Dtype,
+  opt: OptimizerConfig,
+): GraphBuilder {
+  const g = new GraphBuilder('resnet_step');
+  const inputs = declareResNetInputs(g, geometry, dtype);
+  const lr = g.input(LR_INPUT, dtype, []);
+  const adamScale = opt.name === 'adam' ? g.input(ADAM_SCALE_INPUT, dtype, []) : undefined;
+  const forward = emitResNetForward(g, geometry, dtype, inputs.x, inputs.params, 'train');
+  const ce = emitCrossEntropy(g, forward.logits, inputs.y);
+  const dLogits = g.node('Mul', [g.node('Sub', [g.node('Exp', [ce.logP]), ce.y]), inputs.invBatch]);
+  const back = emitResNetBackward(
+    g,
+    geometry,
+    dtype,
+    forward,
+    inputs.params,
+    inputs.running,
+    dLogits,
+    inputs.invBatch,
+  );
+  const slots = stateSlots(opt);
+  for (const t of geometry.tensors) {
+    const state = slots.map((slot) => g.input(stateName(slot, t.name), dtype, t.shape));
+    const next = emitUpdate(g, dtype, opt, t.name, back.grads.get(t.name) as string, lr, state, adamScale);
+    g.output(next.param, nextName(t.name), dtype, t.shape);
+    slots.forEach((slot, i) => g.output(next.state[i], nextName(stateName(slot, t.name)), dtype, t.shape));
+  }
+  for (const bn of geometry.batchNorms)
+    for (const name of [runningMeanName(bn), runningVarName(bn)])
+      g.output(back.running.get(name) as string, nextName(name), dtype, [bn.channels]);
+  g.output(g.node('Mul', [ce.lossSum, inputs.invBatch]), 'loss', dtype, []);
+  return g;
 }
 
 export function resnetGradientSession(geometry: ResNet18Geometry, dtype: Dtype, engine: EngineSettings = {}) {
