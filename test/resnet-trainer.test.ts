@@ -84,10 +84,11 @@ describe('ResNetTrainer', () => {
     ]);
     // The hook's changes are what the step sees: blanking the images changes the trained network.
     const plain = await ResNetTrainer.create(1, 2, data(), settings({ epochs: 1 }));
+    const blanked = data();
     const blank = await ResNetTrainer.create(
       1,
       2,
-      data(),
+      blanked,
       settings({ epochs: 1, augment: (x) => x.fill(0) }),
     );
     await plain.runEpoch(0);
@@ -95,6 +96,17 @@ describe('ResNetTrainer', () => {
     expect(blank.parameters().params.get('conv1.weight')).not.toEqual(
       plain.parameters().params.get('conv1.weight'),
     );
+    // The hook sees a copy of the batch: the data set itself is untouched.
+    expect(blanked.xTrain).toEqual(data().xTrain);
+  });
+
+  it('stopWhen ends training at the evaluation where it first says so', async () => {
+    const t = await ResNetTrainer.create(1, 2, data(), settings({ epochs: 6, evalEvery: 2 }));
+    const seen: number[] = [];
+    const records = await t.train({ onRecord: (r) => seen.push(r.epoch), stopWhen: (r) => r.epoch >= 4 });
+    expect(records.map((r) => r.epoch)).toEqual([2, 4]);
+    expect(seen).toEqual([2, 4]);
+    expect(t.stepCount).toBe(4 * 3);
   });
 
   it('bad input gets a named error', async () => {
