@@ -98,7 +98,7 @@ describe('ResNet18 graphs against the f64 reference', () => {
   // The f32 graph's gradients carry rounding of ~1e-6 relative per operation over a few hundred
   // terms (and BN divides by σ), so 1e-3 of each tensor's largest gradient separates rounding from a
   // wrong rule, which is off by O(1) (tried: dW taps transposed fail it at 1.7, dx without the
-  // kernel flip at 15). Measured worst: 3.6e-4, in layer4, whose batch norms see 4 values per
+  // kernel flip at 15). Measured worst: 3.0e-4, in layer4, whose batch norms see 4 values per
   // channel (1×1 maps × 4 images), where the gradient is the small residual of larger terms.
   // k = 1 on 8×8 maps: every coordinate; k = 2 on odd 7×5 maps (stride 2 on even and odd sizes: the
   // strided windows and output_padding): a seeded sample of 12 per tensor.

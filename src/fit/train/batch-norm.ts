@@ -15,8 +15,8 @@ export const BN_MOMENTUM = 0.1;
 /** What the backward pass and the running update need from the training-mode forward. */
 export interface BatchNormSaved {
   y: string;
-  /** x̂, (N, C, H, W). */
-  xHat: string;
+  /** x − μ, (N, C, H, W) (x̂ = (x − μ)/σ is never formed: 1/σ folds into per-channel factors). */
+  centered: string;
   /** 1/√(σ² + ε), (1, C, 1, 1). */
   invStd: string;
   /** Batch mean and biased variance, (1, C, 1, 1). */
@@ -52,10 +52,9 @@ export function emitBatchNormTrain(
   const invStd = g.node('Reciprocal', [
     g.node('Sqrt', [g.node('Add', [variance, g.scalar(dtype, BN_EPSILON)])]),
   ]);
-  const xHat = g.node('Mul', [centered, invStd]);
   const gamma4 = perChannel(g, gamma);
-  const y = g.node('Add', [g.node('Mul', [xHat, gamma4]), perChannel(g, beta)]);
-  return { y, xHat, invStd, mean, variance, gamma: gamma4 };
+  const y = g.node('Add', [g.node('Mul', [centered, g.node('Mul', [invStd, gamma4])]), perChannel(g, beta)]);
+  return { y, centered, invStd, mean, variance, gamma: gamma4 };
 }
 
 export interface BatchNormGradients {
@@ -73,9 +72,16 @@ export function emitBatchNormBackward(
   invCount: string,
 ): BatchNormGradients {
   const dBeta4 = g.node('ReduceSum', [dy, g.ints(AXES)], { keepdims: 1 });
-  const dGamma4 = g.node('ReduceSum', [g.node('Mul', [dy, saved.xHat]), g.ints(AXES)], { keepdims: 1 });
-  // (dβ + x̂·dγ)/M, then scaled by γ/σ: one (1, C, 1, 1) factor for the whole map.
-  const correction = g.node('Mul', [g.node('Add', [dBeta4, g.node('Mul', [saved.xHat, dGamma4])]), invCount]);
+  const dGamma4 = g.node('Mul', [
+    g.node('ReduceSum', [g.node('Mul', [dy, saved.centered]), g.ints(AXES)], { keepdims: 1 }),
+    saved.invStd,
+  ]);
+  // (dβ + x̂·dγ)/M = (x − μ)·(dγ/(σ·M)) + dβ/M, subtracted from dy before the scaling by γ/σ.
+  const perCentered = g.node('Mul', [g.node('Mul', [dGamma4, saved.invStd]), invCount]);
+  const correction = g.node('Add', [
+    g.node('Mul', [saved.centered, perCentered]),
+    g.node('Mul', [dBeta4, invCount]),
+  ]);
   const scale = g.node('Mul', [saved.gamma, saved.invStd]);
   const dx = g.node('Mul', [g.node('Sub', [dy, correction]), scale]);
   return { dx, dGamma: channelVector(g, dGamma4), dBeta: channelVector(g, dBeta4) };

@@ -85,7 +85,7 @@ function emitConvBackward(
       g.ints([2, 3]),
       g.ints([-1, -1]),
     ]);
-    return { dW, dx: emitConv(g, { ...conv }, dz, flipped) };
+    return { dW, dx: emitConv(g, conv, dz, flipped) };
   }
   // ConvTranspose gives s·(n_out − 1) + K − 2p rows; output_padding adds the unused ones back.
   const outputPadding = inSize.map((n, i) => n - (stride * (outSize[i] - 1) + kernel - 2 * pad));
