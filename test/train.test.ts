@@ -275,7 +275,7 @@ describe('bad training configurations are rejected with the field named', () => 
     [{ lr: 0 }, /lr must be a number in \(0, ∞\), got 0/],
     [{ lr: -1 }, /lr must be a number in \(0, ∞\), got -1/],
     [{ epochs: 0 }, /epochs must be a positive integer, got 0/],
-    [{ family: 'resnet' }, /family must be one of mlp, cnn, cnn1d, got 'resnet'/],
+    [{ family: 'resnet' }, /family must be one of mlp, cnn, cnn1d, resnet18, got 'resnet'/],
     [{ widht: [3] }, /unknown config field 'widht'/],
   ] as const) {
     it(JSON.stringify(config), () => {

@@ -320,7 +320,7 @@ export function emcFigureSpec(
 }
 
 const describe = (c: Config) =>
-  `${c.family === 'cnn' ? 'CNN' : c.family === 'cnn1d' ? '1-D CNN' : `${c.depth}-hidden-layer MLP`} on ${c.dataset}: n = ${c.n}, ` +
+  `${c.family === 'cnn' ? 'CNN' : c.family === 'cnn1d' ? '1-D CNN' : c.family === 'resnet18' ? 'ResNet18' : `${c.depth}-hidden-layer MLP`} on ${c.dataset}: n = ${c.n}, ` +
   `label noise ${c.labelNoise}, ${c.optimizer} lr ${c.lr}, ${c.epochs} epochs`;
 
 export const trainingFigures: Record<string, FigureBuilder> = {

@@ -61,7 +61,8 @@ export interface LayerPlan {
 }
 
 export interface EnsemblePlan {
-  family: Family;
+  /** resnet18 is not planned here (ensemblePlan refuses it). */
+  family: Exclude<Family, 'resnet18'>;
   /** Nonlinearity of every hidden layer (one per ensemble: the graphs are shared). */
   activation: Activation;
   members: NetworkShape[];
@@ -89,6 +90,10 @@ export function ensemblePlan(
 ): EnsemblePlan {
   if (members.length === 0) throw new Error('an ensemble needs at least one member');
   const family = members[0].family;
+  if (family === 'resnet18')
+    throw new Error(
+      'resnet18 trains with ResNetTrainer (src/fit/train/resnet-trainer.ts), not in an ensemble plan',
+    );
   const depth = members[0].widths.length;
   members.forEach((m, i) => {
     if (m.family !== family || m.widths.length !== depth) {
