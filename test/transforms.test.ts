@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.js';
-import { labelNoise, labelNoiseWithIndices, oneHot, subset } from '../src/data/transforms.js';
+import {
+  downsampleImages,
+  labelNoise,
+  labelNoiseWithIndices,
+  oneHot,
+  subset,
+} from '../src/data/transforms.js';
 import { Rng } from '../src/engine/random.js';
 
 /** A synthetic data set whose row i has features [i, i + 0.5] so rows are recognizable. */
@@ -110,5 +116,48 @@ describe('oneHot', () => {
 
   it('rejects labels outside the classes', () => {
     expect(() => oneHot(Uint8Array.from([0, 3]), 3)).toThrow(/label 3 at index 1/);
+  });
+});
+
+describe('downsampleImages', () => {
+  /** Two 2-channel 4×6 images with random pixels. */
+  function images(): Dataset {
+    const rng = new Rng(3);
+    const split = (n: number) => ({
+      x: Float64Array.from({ length: n * 48 }, () => rng.uniform()),
+      labels: Uint8Array.from({ length: n }, (_, i) => i % 10),
+      count: n,
+    });
+    return { name: 'img', dim: 48, classes: 10, shape: [2, 4, 6], train: split(2), test: split(1) };
+  }
+
+  it('averages each f×f block of each channel (against a direct mean of the four pixels)', () => {
+    const ds = images();
+    const small = downsampleImages(ds, 2);
+    expect(small.shape).toEqual([2, 2, 3]);
+    expect(small.dim).toBe(12);
+    expect(small.train.labels).toBe(ds.train.labels);
+    for (const [s, big] of [
+      [small.train, ds.train],
+      [small.test, ds.test],
+    ] as const)
+      for (let r = 0; r < s.count; r++)
+        for (let c = 0; c < 2; c++)
+          for (let i = 0; i < 2; i++)
+            for (let j = 0; j < 3; j++) {
+              const px = (y: number, x: number) => big.x[r * 48 + c * 24 + y * 6 + x];
+              const mean =
+                (px(2 * i, 2 * j) + px(2 * i, 2 * j + 1) + px(2 * i + 1, 2 * j) + px(2 * i + 1, 2 * j + 1)) /
+                4;
+              expect(s.x[r * 12 + c * 6 + i * 3 + j]).toBeCloseTo(mean, 14);
+            }
+  });
+
+  it('keeps the data set at factor 1 and names bad factors and non-images', () => {
+    const ds = images();
+    expect(downsampleImages(ds, 1)).toBe(ds);
+    expect(() => downsampleImages(ds, 4)).toThrow(/img's 4×6 images do not divide by the factor 4/);
+    expect(() => downsampleImages(ds, 0)).toThrow(/positive integer, got 0/);
+    expect(() => downsampleImages({ ...ds, shape: undefined }, 2)).toThrow(/img is not an image data set/);
   });
 });

@@ -72,3 +72,37 @@ export function oneHot(labels: Uint8Array, classes: number): Float64Array {
   });
   return out;
 }
+
+/**
+ * Images shrunk by an integer factor f: each output pixel is the mean of an f×f block of its
+ * channel (average pooling, stride f). Both splits; a CPU-sized network sees (H/f)×(W/f) images
+ * at about 1/f² of the convolution work. f = 1 returns the data set unchanged.
+ */
+export function downsampleImages(ds: Dataset, factor: number): Dataset {
+  if (!(Number.isInteger(factor) && factor >= 1)) {
+    throw new Error(`downsample: the factor must be a positive integer, got ${factor}`);
+  }
+  if (factor === 1) return ds;
+  if (!ds.shape) throw new Error(`downsample: ${ds.name} is not an image data set (it has no shape)`);
+  const [c, h, w] = ds.shape;
+  if (h % factor !== 0 || w % factor !== 0) {
+    throw new Error(`downsample: ${ds.name}'s ${h}×${w} images do not divide by the factor ${factor}`);
+  }
+  const [ho, wo] = [h / factor, w / factor];
+  const dim = c * ho * wo;
+  const shrink = (s: Split): Split => {
+    const x = new Float64Array(s.count * dim);
+    const area = factor * factor;
+    for (let r = 0; r < s.count; r++)
+      for (let ch = 0; ch < c; ch++) {
+        const from = r * ds.dim + ch * h * w;
+        const to = r * dim + ch * ho * wo;
+        for (let i = 0; i < h; i++)
+          for (let j = 0; j < w; j++)
+            x[to + Math.floor(i / factor) * wo + Math.floor(j / factor)] += s.x[from + i * w + j];
+        for (let p = 0; p < ho * wo; p++) x[to + p] /= area;
+      }
+    return { x, labels: s.labels, count: s.count };
+  };
+  return { ...ds, dim, shape: [c, ho, wo], train: shrink(ds.train), test: shrink(ds.test) };
+}

@@ -141,4 +141,10 @@ export const Streams = {
   twoScaleTeacher: 54,
   /** Two-scale linear data: the label noise of each draw. */
   twoScaleNoise: 55,
+  /**
+   * Data augmentation (src/data/augment.ts): the base of one stream per optimizer step; step t uses
+   * stream augment + t, so a step's crops and flips depend only on the seed and t (t < 2³⁰ keeps
+   * the streams clear of every other one).
+   */
+  augment: 0x4000_0000,
 } as const;

@@ -14,6 +14,7 @@ import { samplewisePreset } from './networks/samplewise.js';
 import { emcPreset } from './networks/emc.js';
 import { belkinMlpPreset } from './networks/belkin-mlp.js';
 import { mnist1dWidthPreset } from './networks/mnist1d-width.js';
+import { resnetWidthPreset } from './networks/resnet-width.js';
 import { igrLrPreset } from './implicit-regularization/igr-lr.js';
 import { igrExplicitPreset } from './implicit-regularization/igr-explicit.js';
 import { igrModifiedFlowPreset } from './implicit-regularization/igr-modified-flow.js';
@@ -35,6 +36,7 @@ const ALL: Preset[] = [
   emcPreset,
   belkinMlpPreset,
   mnist1dWidthPreset,
+  resnetWidthPreset,
   igrLrPreset,
   igrExplicitPreset,
   igrModifiedFlowPreset,

@@ -334,6 +334,16 @@ export const trainingFigures: Record<string, FigureBuilder> = {
       title: `MNIST-1D double descent (udlbook 8.3): ${describe(config)}`,
       subtitle: `lines: median over ${config.seeds as number} initialisations; bands: interquartile range`,
     }),
+  'resnet-width': (config, result) =>
+    widthFigureSpec(result.points, {
+      title:
+        `Width-wise double descent, pre-activation ResNet18 on ${config.dataset as string}: n = ${config.n as number}, ` +
+        `label noise ${config.labelNoise as number}, ${config.optimizer as string} lr ${config.lr as number}, ${config.epochs as number} epochs`,
+      thresholdWidth: (result.summary.emcWidth as number | null) ?? undefined,
+      subtitle:
+        `lines: median over ${config.seeds as number} initialisations; bands: IQR; ` +
+        `dashed: first width with train error ≤ 10% (EMC reaches n: left of it under-parameterized, at it critical)`,
+    }),
   epochwise: (config, result) =>
     epochFigureSpec(result.points, { title: `Epoch-wise double descent: ${describe(config)}` }),
   'width-epoch-heatmap': (config, result) =>

@@ -129,21 +129,25 @@ export async function trainWidths(
  */
 export const ENGINE: EngineSettings = { threads: 1 };
 
-/** Relative cost of a width's training: its weights (the flops per sample) plus a per-step overhead. */
+/** Relative cost of an MLP width's training: its weights (the flops per sample) plus a per-step overhead. */
 const widthCost = (h: number) => h * h + 52 * h + 10 + 20_000;
 
 /**
  * The widths split into `lanes` parts of about equal cost, largest first onto the lightest lane
  * (LPT scheduling); each part keeps its widths in ascending order.
  */
-export function widthLanes(widths: number[], lanes: number): number[][] {
+export function widthLanes(
+  widths: number[],
+  lanes: number,
+  cost: (width: number) => number = widthCost,
+): number[][] {
   const parts = Array.from({ length: Math.min(lanes, widths.length) }, () => ({
     cost: 0,
     widths: [] as number[],
   }));
-  for (const w of [...widths].sort((a, b) => widthCost(b) - widthCost(a))) {
+  for (const w of [...widths].sort((a, b) => cost(b) - cost(a))) {
     const lightest = parts.reduce((a, p) => (p.cost < a.cost ? p : a));
-    lightest.cost += widthCost(w);
+    lightest.cost += cost(w);
     lightest.widths.push(w);
   }
   return parts.map((p) => p.widths.sort((a, b) => a - b));

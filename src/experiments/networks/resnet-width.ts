@@ -1,0 +1,176 @@
+// The essay's headline figure (Nakkiran et al. 2019, Fig. 1): test error against the width k of a
+// pre-activation ResNet18 trained with Adam on data with noisy labels, at the last epoch and
+// early-stopped, median and IQR over initialisations. The defaults are a CPU-sized version on
+// Fashion-MNIST; the paper's CIFAR-10 setup is one `--set` line (README).
+import { z } from 'zod';
+import { AUGMENT_SETTINGS, augmentOptionsFor, minibatchAugmenter } from '../../data/augment.js';
+import { downsampleImages } from '../../data/transforms.js';
+import type { Dataset } from '../../data/dataset.js';
+import { ResNetTrainer, type ResNetSettings } from '../../fit/train/resnet-trainer.js';
+import { resnet18ParameterCount } from '../../models/resnet18.js';
+import { MAX_REPETITIONS, repetitionSeed } from '../common/repetitions.js';
+import { oneOf, positiveInteger } from '../common/fields.js';
+import { optimizerConfig, trainingData, trainingFields } from '../common/training-config.js';
+import { definePreset, type RunContext } from '../preset.js';
+import { seedMedianRows } from './mnist1d-width.js';
+import { widthSeries } from './width-curve.js';
+import { ENGINE, widthLanes, type WidthRun } from './width-sweep.js';
+import { resnetWidthLines, summarizeResnetWidths } from './resnet-width-summary.js';
+
+export const RESNET_WIDTH_DEFAULTS = {
+  dataset: 'fashion-mnist',
+  n: 1000,
+  nTest: 1000,
+  labelNoise: 0.2,
+  widths: [1, 2, 3, 4, 6, 8, 12, 16],
+  epochs: 60,
+  batchSize: 128,
+  optimizer: 'adam' as const,
+  lr: 0.001,
+  init: 'pytorch' as const,
+  evalEvery: 5,
+};
+
+/** The training fields that mean something for a ResNet (no family, depth, loss, reuse, probes, SAM). */
+function resnetTrainingFields() {
+  const { dataset, n, nTest, labelNoise, widths, epochs, batchSize, optimizer, lr, momentum, weightDecay } =
+    trainingFields(RESNET_WIDTH_DEFAULTS);
+  const { schedule, init, evalEvery, seed } = trainingFields(RESNET_WIDTH_DEFAULTS);
+  return {
+    dataset,
+    n,
+    nTest,
+    labelNoise,
+    widths: widths.describe(
+      'ResNet18 widths k: stages of k, 2k, 4k, 8k channels (k = 64 is the standard network)',
+    ),
+    epochs,
+    batchSize,
+    optimizer,
+    lr,
+    momentum,
+    weightDecay,
+    schedule,
+    init,
+    evalEvery,
+    seed,
+  };
+}
+
+export function resnetWidthSchema() {
+  return z.strictObject({
+    ...resnetTrainingFields(),
+    downsample: positiveInteger()
+      .default(2)
+      .describe(
+        'shrink the images by this factor (average pooling) before training: 2 turns 28×28 into 14×14 (1: as stored)',
+      ),
+    augment: oneOf(AUGMENT_SETTINGS)
+      .default('auto')
+      .describe(
+        "random crop with padding 4 and horizontal flip per minibatch, as in the paper: 'on', 'off', or 'auto' (on for colour images such as CIFAR-10, off for one-channel ones such as Fashion-MNIST)",
+      ),
+    seeds: positiveInteger()
+      .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
+      .default(2)
+      .describe(
+        'initialisations per width (init seed r: seed·2²⁰ + r; the data, its noise, the minibatch order and the crops come from seed)',
+      ),
+  });
+}
+
+export type ResnetWidthConfig = z.output<ReturnType<typeof resnetWidthSchema>>;
+
+/** The images the networks see: the configured subset with its label noise, downsampled. */
+function resnetData(config: ResnetWidthConfig, dataset: Dataset) {
+  return trainingData(downsampleImages(dataset, config.downsample), config, config.n);
+}
+
+function resnetSettings(config: ResnetWidthConfig, image: readonly [number, number, number]): ResNetSettings {
+  const augment = augmentOptionsFor(config.augment, image);
+  return {
+    optimizer: optimizerConfig({ ...config, loss: 'cross-entropy' }),
+    lr: config.lr,
+    schedule: config.schedule,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    init: config.init,
+    dataSeed: config.seed,
+    evalEvery: config.evalEvery,
+    engine: ENGINE,
+    augment: augment && minibatchAugmenter(image, augment, config.seed),
+  };
+}
+
+/** Every width of `config` with every seed, one network at a time (one ORT thread: lanes use the cores). */
+async function trainPart(
+  config: ResnetWidthConfig,
+  context: Pick<RunContext, 'loadDataset' | 'onProgress'>,
+): Promise<WidthRun[]> {
+  const data = resnetData(config, context.loadDataset(config.dataset));
+  const image = data.input.image as readonly [number, number, number];
+  const settings = resnetSettings(config, image);
+  const seeds = Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
+  const total = config.widths.length * seeds.length * config.epochs;
+  const runs: WidthRun[] = [];
+  for (const width of config.widths)
+    for (const seed of seeds) {
+      const done = runs.length * config.epochs;
+      const trainer = await ResNetTrainer.create(width, seed, data, settings);
+      const records = await trainer.train({
+        onRecord: (r) => context.onProgress?.(done + r.epoch, total),
+      });
+      runs.push({
+        width,
+        seed,
+        parameters: resnet18ParameterCount(width, image[0], data.input.classes),
+        records,
+      });
+    }
+  return runs;
+}
+
+/** Relative cost of a width: the convolutions' flops grow as k², plus a per-step overhead of the graph run. */
+const resnetCost = (k: number) => k * k + 8;
+
+export const resnetWidthPreset = definePreset<ResnetWidthConfig>({
+  name: 'resnet-width',
+  description:
+    "Nakkiran et al.'s headline figure: test error against the width k of a pre-activation ResNet18 with label noise (CPU-sized: Fashion-MNIST, 14×14)",
+  schema: resnetWidthSchema(),
+  indexKeys: ['width', 'parameters'],
+  async run(config, context) {
+    const lanes = context.partLanes ?? 1;
+    const runs =
+      context.runParts && lanes > 1 && config.widths.length > 1
+        ? (
+            (await context.runParts(
+              'resnet-width',
+              widthLanes(config.widths, lanes, resnetCost).map((widths) => ({ ...config, widths })),
+              context.onProgress,
+            )) as WidthRun[][]
+          )
+            .flat()
+            .sort((a, b) => a.width - b.width || a.seed - b.seed)
+        : await trainPart(config, context);
+    const points = seedMedianRows(runs);
+    const summary = summarizeResnetWidths(points);
+    return {
+      points,
+      series: widthSeries(runs),
+      summary: { ...summary },
+      summaryLines: resnetWidthLines(summary, config),
+    };
+  },
+  runPart: trainPart,
+  estimateBytes(config) {
+    // The data as f64 and f32, plus the widest network's activations for a batch (64 maps of k·H·W
+    // floats per image, saved for the backward) and its evaluation chunks.
+    const k = Math.max(...config.widths);
+    return 12 * 784 * (config.n + config.nTest) + 4 * 64 * k * 784 * Math.max(config.batchSize, 256) + 4e8;
+  },
+  summarizeRows(config, rows) {
+    const summary = summarizeResnetWidths(rows);
+    return { summary: { ...summary }, summaryLines: resnetWidthLines(summary, config) };
+  },
+});
