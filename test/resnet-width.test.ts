@@ -119,6 +119,30 @@ describe('resnet-width', () => {
   });
 });
 
+describe('family resnet18 in the other width presets', () => {
+  it('mlp-width trains ResNet18 widths with the ResNet trainer; squared loss and SAM are refused by name', async () => {
+    const dir = cifarFolder();
+    const mlpWidth = presetNamed('mlp-width');
+    const { seeds: _seeds, downsample: _downsample, ...training } = TINY;
+    const config = mlpWidth.resolve({
+      ...training,
+      dataset: dir,
+      family: 'resnet18',
+      widths: [1],
+    });
+    const result = await mlpWidth.run(config, { loadDataset: loadDatasetByName });
+    expect(result.points.map((r) => r.parameters)).toEqual([resnet18ParameterCount(1, 3, 10)]);
+    expect(result.points[0].testError).toBeLessThanOrEqual(1);
+    for (const [field, value, message] of [
+      ['loss', 'squared', /resnet18 trains with cross-entropy only, got loss 'squared'/],
+      ['sam', 0.05, /resnet18 has no sharpness-aware minimization/],
+    ] as const) {
+      const bad = mlpWidth.resolve({ ...config, [field]: value });
+      await expect(mlpWidth.run(bad, { loadDataset: loadDatasetByName })).rejects.toThrow(message);
+    }
+  });
+});
+
 describe('summarizeResnetWidths', () => {
   const row = (width: number, trainError: number, testError: number): Row => ({
     width,

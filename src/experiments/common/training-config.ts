@@ -99,7 +99,7 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
     family: oneOf(FAMILIES)
       .default(d.family)
       .describe(
-        "mlp: `depth` ReLU layers of k units; cnn: Nakkiran's 5-layer CNN, 3×3 conv layers k, 2k, 4k, 8k, max-pool after layers 2 and 3, global max-pool, a linear head; cnn1d: the MNIST-1D reference CNN (Greydanus 2020), three 1-D conv layers of k channels (kernels 5, 3, 3, stride 2, padding 1), a linear head on the flattened maps; resnet18: the pre-activation ResNet18 of Nakkiran et al. with stage widths k, 2k, 4k, 8k and batch norm (trained one network at a time by its own trainer, not by this preset's ensemble trainer)",
+        "mlp: `depth` ReLU layers of k units; cnn: Nakkiran's 5-layer CNN, 3×3 conv layers k, 2k, 4k, 8k, max-pool after layers 2 and 3, global max-pool, a linear head; cnn1d: the MNIST-1D reference CNN (Greydanus 2020), three 1-D conv layers of k channels (kernels 5, 3, 3, stride 2, padding 1), a linear head on the flattened maps; resnet18: the pre-activation ResNet18 of Nakkiran et al. with stage widths k, 2k, 4k, 8k and batch norm (trained one network at a time by the ResNet trainer, cross-entropy only, no probes or SAM)",
       ),
     depth: positiveInteger()
       .default(d.depth)

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { AUGMENT_SETTINGS, augmentOptionsFor, minibatchAugmenter } from '../../data/augment.js';
 import { downsampleImages } from '../../data/transforms.js';
 import type { Dataset } from '../../data/dataset.js';
-import { ResNetTrainer, type ResNetSettings } from '../../fit/train/resnet-trainer.js';
-import { resnet18ParameterCount } from '../../models/resnet18.js';
+import type { ResNetSettings } from '../../fit/train/resnet-trainer.js';
 import { MAX_REPETITIONS, repetitionSeed } from '../common/repetitions.js';
 import { oneOf, positiveInteger } from '../common/fields.js';
 import { optimizerConfig, trainingData, trainingFields } from '../common/training-config.js';
@@ -16,6 +15,7 @@ import { seedMedianRows } from './mnist1d-width.js';
 import { widthSeries } from './width-curve.js';
 import { ENGINE, widthLanes, type WidthRun } from './width-sweep.js';
 import { resnetWidthLines, summarizeResnetWidths } from './resnet-width-summary.js';
+import { trainResNetWidths } from './resnet-widths.js';
 
 export const RESNET_WIDTH_DEFAULTS = {
   dataset: 'fashion-mnist',
@@ -103,31 +103,14 @@ function resnetSettings(config: ResnetWidthConfig, image: readonly [number, numb
 }
 
 /** Every width of `config` with every seed, one network at a time (one ORT thread: lanes use the cores). */
-async function trainPart(
+function trainPart(
   config: ResnetWidthConfig,
   context: Pick<RunContext, 'loadDataset' | 'onProgress'>,
 ): Promise<WidthRun[]> {
   const data = resnetData(config, context.loadDataset(config.dataset));
-  const image = data.input.image as readonly [number, number, number];
-  const settings = resnetSettings(config, image);
   const seeds = Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
-  const total = config.widths.length * seeds.length * config.epochs;
-  const runs: WidthRun[] = [];
-  for (const width of config.widths)
-    for (const seed of seeds) {
-      const done = runs.length * config.epochs;
-      const trainer = await ResNetTrainer.create(width, seed, data, settings);
-      const records = await trainer.train({
-        onRecord: (r) => context.onProgress?.(done + r.epoch, total),
-      });
-      runs.push({
-        width,
-        seed,
-        parameters: resnet18ParameterCount(width, image[0], data.input.classes),
-        records,
-      });
-    }
-  return runs;
+  const settings = resnetSettings(config, data.input.image as readonly [number, number, number]);
+  return trainResNetWidths(config.widths, seeds, data, settings, { onEpoch: context.onProgress });
 }
 
 /** Relative cost of a width: the convolutions' flops grow as k², plus a per-step overhead of the graph run. */

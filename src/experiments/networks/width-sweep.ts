@@ -22,6 +22,7 @@ import {
 } from '../../fit/train/trainer.js';
 import { epochProbe } from '../../probes/gradient-regularization.js';
 import { networkShapeOf, trainSettings, type TrainingConfig } from '../common/training-config.js';
+import { resnetSettingsOf, trainResNetWidths } from './resnet-widths.js';
 
 export interface WidthRun {
   width: number;
@@ -52,6 +53,15 @@ export async function trainWidths(
   } = {},
 ): Promise<WidthRun[]> {
   const seeds = options.seeds ?? [config.seed];
+  if (config.family === 'resnet18') {
+    if (options.finalProbe || config.probes.length || config.reuse) {
+      throw new Error('resnet18 widths take no probes and no weight reuse');
+    }
+    const settings = resnetSettingsOf(trainSettings(config), config.lr, {
+      engine: options.engineFor?.(config.widths[0]),
+    });
+    return trainResNetWidths(config.widths, seeds, data, settings, options);
+  }
   const member = (w: number, seed: number): Member => ({
     shape: networkShapeOf(config, w),
     seed,
