@@ -1,0 +1,234 @@
+// Merged trials (src/sweep/merge-trials.ts): sweep trials that share data, batch order and training
+// procedure run as one ensemble and come back as separate trials. Each merged trial's rows equal
+// its own run's; the store holds the trials under their usual ids; a resumed sweep runs only the
+// missing trials of a group; trials that differ in their data never merge; --no-merge is the old path.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Config, PresetResult } from '../src/experiments/preset.js';
+import { presetNamed } from '../src/experiments/presets.js';
+import { Store } from '../src/store/store.js';
+import { expandSpec } from '../src/sweep/expand.js';
+import { mergeGroups } from '../src/sweep/merge-trials.js';
+import { runMergedTrials, runTrial } from '../src/sweep/run-trial.js';
+import { validateSpec } from '../src/sweep/spec.js';
+import { start, tempDir, writeSpec } from './sweep-cli-helpers.js';
+
+const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, widths: [2, 16] };
+
+/**
+ * Members of one ensemble train as they would alone up to f32 rounding: the only differences are
+ * summation orders inside the GEMMs of a wider (or stacked) layer. The tolerance is the golden
+ * record's for the f32 networks (1e-5 relative or 1e-6 absolute, test/preset-golden.test.ts), which
+ * bounds a different machine's (or thread count's) rounding; error rates are counts over 200 or 300
+ * points, so one flipped point (≥ 3.3e-3) fails it.
+ */
+function expectClose(actual: number, expected: number, what: string) {
+  const diff = Math.abs(actual - expected);
+  expect(diff <= 1e-6 || diff <= 1e-5 * Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBe(true);
+}
+
+function expectSameResult(merged: PresetResult, alone: PresetResult, what: string) {
+  expect(merged.points.length).toBe(alone.points.length);
+  merged.points.forEach((row, i) => {
+    expect(Object.keys(row)).toEqual(Object.keys(alone.points[i]));
+    for (const [k, v] of Object.entries(row)) expectClose(v, alone.points[i][k], `${what} row ${i} ${k}`);
+  });
+  const series = merged.series ?? [];
+  expect(series.map((s) => `${s.name}@${s.step}`)).toEqual(
+    (alone.series ?? []).map((s) => `${s.name}@${s.step}`),
+  );
+  series.forEach((s, i) => expectClose(s.value, alone.series![i].value, `${what} ${s.name}@${s.step}`));
+  expect(merged.summaryLines.length).toBe(alone.summaryLines.length);
+}
+
+/** The largest relative difference of the test losses of two results (to show trials differ). */
+function testLossGap(a: PresetResult, b: PresetResult): number {
+  return Math.max(
+    ...a.points.map((r, i) => Math.abs(r.testLoss - b.points[i].testLoss) / Math.abs(b.points[i].testLoss)),
+  );
+}
+
+async function mergedAndAlone(preset: string, configs: Config[]) {
+  const merged = await runMergedTrials({ preset, configs });
+  const alone = [];
+  for (const config of configs) alone.push(await runTrial({ preset, config }));
+  return { merged, alone };
+}
+
+describe('a merged run equals each trial run alone', () => {
+  it('mlp-width, a learning-rate axis (one-hidden-layer MLPs of all trials in one block-diagonal ensemble)', async () => {
+    const configs = [0.001, 0.003, 0.01].map((lr) => ({ ...TINY, lr }));
+    const { merged, alone } = await mergedAndAlone('mlp-width', configs);
+    expect(merged).toHaveLength(3);
+    merged.forEach((m, i) => expectSameResult(m, alone[i], `lr ${configs[i].lr}`));
+    // The trials really differ, so a merge that handed one trial's rows to another would fail.
+    expect(testLossGap(alone[0], alone[2])).toBeGreaterThan(1e-2);
+  });
+
+  it('mlp-width, seeds with a fixed dataSeed, depth 2 (stacked layout) and a widths axis', async () => {
+    const configs = [
+      { ...TINY, depth: 2, dataSeed: 7, seed: 1, widths: [4, 16] },
+      { ...TINY, depth: 2, dataSeed: 7, seed: 2, widths: [4, 16] },
+      { ...TINY, depth: 2, dataSeed: 7, seed: 3, widths: [16, 8] },
+    ];
+    const { merged, alone } = await mergedAndAlone('mlp-width', configs);
+    merged.forEach((m, i) => expectSameResult(m, alone[i], `seed ${configs[i].seed}`));
+    expect(testLossGap(alone[0], alone[1])).toBeGreaterThan(1e-3);
+  });
+
+  it('epochwise (a row per width and evaluated epoch), with the probes', async () => {
+    const configs = [0.002, 0.02].map((lr) => ({ ...TINY, lr, probes: ['rig'] }));
+    const { merged, alone } = await mergedAndAlone('epochwise', configs);
+    merged.forEach((m, i) => expectSameResult(m, alone[i], `lr ${configs[i].lr}`));
+    expect(merged[0].points[0].rig).toBeGreaterThan(0);
+  });
+
+  it('dataSeed equal to seed gives exactly the numbers of a config without it (the default keeps the records)', async () => {
+    const plain = await runTrial({ preset: 'mlp-width', config: { ...TINY, seed: 4 } });
+    const pinned = await runTrial({ preset: 'mlp-width', config: { ...TINY, seed: 4, dataSeed: 4 } });
+    expect(pinned.points).toEqual(plain.points);
+    // A different dataSeed draws other data (and batch order): the numbers move.
+    const other = await runTrial({ preset: 'mlp-width', config: { ...TINY, seed: 4, dataSeed: 5 } });
+    expect(testLossGap(other, plain)).toBeGreaterThan(1e-3);
+    expect(() => presetNamed('mlp-width').resolve({ dataSeed: 'abc' })).toThrow(
+      /^dataSeed must be 'seed' or an integer, got 'abc'$/,
+    );
+  });
+
+  it('refuses to run configurations that do not share their data as one', async () => {
+    await expect(
+      runMergedTrials({ preset: 'mlp-width', configs: [TINY, { ...TINY, labelNoise: 0.1 }] }),
+    ).rejects.toThrow('differ in more than widths, seed and lr');
+    await expect(runMergedTrials({ preset: 'rff', configs: [{}, {}] })).rejects.toThrow(
+      'rff does not merge trials',
+    );
+  });
+});
+
+describe('which trials merge', () => {
+  const groupsOf = (spec: object) => {
+    const sweep = expandSpec(validateSpec(spec, 'spec'));
+    return mergeGroups(sweep.preset, sweep.trials).map((g) => g.map((t) => t.index));
+  };
+
+  it('an lr or widths axis of one data set merges; seeds merge only with a fixed dataSeed', () => {
+    expect(groupsOf({ preset: 'mlp-width', config: TINY, axes: { lr: [0.001, 0.01, 0.1] } })).toEqual([
+      [0, 1, 2],
+    ]);
+    expect(groupsOf({ preset: 'mlp-width', config: TINY, axes: { widths: [[2], [4, 8]] } })).toEqual([
+      [0, 1],
+    ]);
+    // The sweep seed draws the subset, the label noise and the batch order: no two seeds share data.
+    expect(groupsOf({ preset: 'mlp-width', config: TINY, seeds: 3 })).toEqual([[0], [1], [2]]);
+    expect(groupsOf({ preset: 'mlp-width', config: { ...TINY, dataSeed: 1 }, seeds: 3 })).toEqual([
+      [0, 1, 2],
+    ]);
+    // Axes × seeds: each seed's lr values merge (expansion order: lr outer, seeds inner).
+    expect(groupsOf({ preset: 'mlp-width', config: TINY, axes: { lr: [0.001, 0.01] }, seeds: 2 })).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+  });
+
+  it('trials that differ in data, batch order or procedure never merge', () => {
+    for (const axes of [
+      { n: [100, 200] },
+      { labelNoise: [0, 0.2] },
+      { nTest: [100, 300] },
+      { batchSize: [25, 50] },
+      { epochs: [2, 4] },
+      { optimizer: ['sgd', 'adam'] },
+      { dataSeed: [1, 2] },
+    ])
+      expect(groupsOf({ preset: 'mlp-width', config: TINY, axes })).toEqual([[0], [1]]);
+    // Weight reuse grows networks one from another: never merged.
+    expect(
+      groupsOf({ preset: 'mlp-width', config: { ...TINY, reuse: true }, axes: { lr: [0.01, 0.1] } }),
+    ).toEqual([[0], [1]]);
+    // Presets without a merge run every trial alone.
+    expect(groupsOf({ preset: 'rff', config: { n: 50 }, axes: { labelNoise: [0, 0.1] } })).toEqual([
+      [0],
+      [1],
+    ]);
+  });
+});
+
+describe('merged trials through ddlab run', () => {
+  const SPEC = { preset: 'mlp-width', config: TINY, axes: { lr: [0.001, 0.003, 0.01] } };
+  const sweep = expandSpec(validateSpec(SPEC, 'spec'));
+
+  const run = async (dir: string, db: string, extra: string[] = []) => {
+    const child = start([
+      'run',
+      writeSpec(dir, SPEC),
+      '--db',
+      db,
+      '--out',
+      join(dir, 'out'),
+      '--no-progress',
+      '--workers',
+      '0',
+      ...extra,
+    ]);
+    const { code } = await child.exited;
+    expect(code, child.output().stderr).toBe(0);
+    return child.output().stdout;
+  };
+  const stored = (db: string) => {
+    const store = new Store(db, { readonly: true });
+    const trials = store.trials(sweep.id).map((t) => ({ ...t, points: store.points(sweep.id, t.id) }));
+    store.close();
+    return trials;
+  };
+  const expectSamePoints = (a: ReturnType<typeof stored>, b: ReturnType<typeof stored>) => {
+    for (const t of a) {
+      const other = b.find((u) => u.id === t.id)!;
+      t.points.forEach((row, i) => {
+        for (const [k, v] of Object.entries(row)) expectClose(v, other.points[i][k], `${t.id} ${k}`);
+      });
+    }
+  };
+
+  it('stores each trial under its own id with its own rows; --no-merge runs them alone with the same numbers', async () => {
+    const dir = tempDir();
+    await run(dir, join(dir, 'merged.db'));
+    await run(dir, join(dir, 'alone.db'), ['--no-merge']);
+    const merged = stored(join(dir, 'merged.db'));
+    const alone = stored(join(dir, 'alone.db'));
+    expect(merged.map((t) => t.id)).toEqual(sweep.trials.map((t) => t.id));
+    expect(merged.every((t) => t.status === 'done' && t.points.length === 2)).toBe(true);
+    expect(merged.map((t) => t.worker)).toEqual(Array(3).fill('main (merged run of 3 trials)'));
+    expect(alone.map((t) => t.worker)).toEqual(Array(3).fill('main'));
+    expectSamePoints(merged, alone);
+  });
+
+  it('resumes a group whose trials are partly stored: runs and writes only the missing ones, as one', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'resume.db');
+    // A previous run finished the middle trial (alone) and was killed before the others.
+    const store = new Store(db);
+    store.registerSweep(sweep, {});
+    const middle = sweep.trials[1];
+    expect(store.claimTrial(sweep.id, middle.id, 'earlier:1:x', 'thread-1')).toBe(true);
+    const result = await runTrial({ preset: 'mlp-width', config: middle.config });
+    store.completeTrial(sweep.id, middle.id, result, 1.5, 'thread-1');
+    store.close();
+
+    const stdout = await run(dir, db);
+    expect(stdout).toContain('3 trial(s), 2 run now, 0 failed');
+    const after = stored(db);
+    expect(after.map((t) => t.status)).toEqual(['done', 'done', 'done']);
+    expect(after.map((t) => t.worker)).toEqual([
+      'main (merged run of 2 trials)',
+      'thread-1',
+      'main (merged run of 2 trials)',
+    ]);
+    // The stored trial was left as it was: its seconds, and exactly its own rows (bit for bit).
+    expect(after[1].seconds).toBe(1.5);
+    expect(after[1].points).toEqual(result.points);
+    // Every trial once, with the numbers of a straight unmerged run.
+    await run(dir, join(dir, 'alone.db'), ['--no-merge']);
+    expect(after.map((t) => t.points.length)).toEqual([2, 2, 2]);
+    expectSamePoints(after, stored(join(dir, 'alone.db')));
+  });
+});
