@@ -8,12 +8,13 @@ import type { Config, PresetResult } from '../src/experiments/preset.js';
 import { presetNamed } from '../src/experiments/presets.js';
 import { Store } from '../src/store/store.js';
 import { expandSpec } from '../src/sweep/expand.js';
-import { mergeGroups } from '../src/sweep/merge-trials.js';
+import { groupsForWorkers, mergeGroups } from '../src/sweep/merge-trials.js';
+import type { Trial } from '../src/experiments/experiment.js';
 import { runMergedTrials, runTrial } from '../src/sweep/run-trial.js';
 import { validateSpec } from '../src/sweep/spec.js';
 import { start, tempDir, writeSpec } from './sweep-cli-helpers.js';
 
-const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, widths: [2, 16] };
+const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, widths: [16] };
 
 /**
  * Members of one ensemble train as they would alone up to f32 rounding: the only differences are
@@ -56,7 +57,7 @@ async function mergedAndAlone(preset: string, configs: Config[]) {
 }
 
 describe('a merged run equals each trial run alone', () => {
-  it('mlp-width, a learning-rate axis (one-hidden-layer MLPs of all trials in one block-diagonal ensemble)', async () => {
+  it('mlp-width, a learning-rate axis (one-hidden-layer MLPs of one width, stacked)', async () => {
     const configs = [0.001, 0.003, 0.01].map((lr) => ({ ...TINY, lr }));
     const { merged, alone } = await mergedAndAlone('mlp-width', configs);
     expect(merged).toHaveLength(3);
@@ -76,8 +77,14 @@ describe('a merged run equals each trial run alone', () => {
     expect(testLossGap(alone[0], alone[1])).toBeGreaterThan(1e-3);
   });
 
-  it('epochwise (a row per width and evaluated epoch), with the probes', async () => {
-    const configs = [0.002, 0.02].map((lr) => ({ ...TINY, lr, probes: ['rig'] }));
+  it('mlp-width, a widths axis of one width each (a block-diagonal ensemble of the three)', async () => {
+    const configs = [[2], [16], [64]].map((widths) => ({ ...TINY, widths, lr: 0.003 }));
+    const { merged, alone } = await mergedAndAlone('mlp-width', configs);
+    merged.forEach((m, i) => expectSameResult(m, alone[i], `widths ${configs[i].widths}`));
+  });
+
+  it('epochwise (a row per width and evaluated epoch), depth 2, with the probes', async () => {
+    const configs = [0.002, 0.02].map((lr) => ({ ...TINY, depth: 2, widths: [4, 16], lr, probes: ['rig'] }));
     const { merged, alone } = await mergedAndAlone('epochwise', configs);
     merged.forEach((m, i) => expectSameResult(m, alone[i], `lr ${configs[i].lr}`));
     expect(merged[0].points[0].rig).toBeGreaterThan(0);
@@ -115,9 +122,7 @@ describe('which trials merge', () => {
     expect(groupsOf({ preset: 'mlp-width', config: TINY, axes: { lr: [0.001, 0.01, 0.1] } })).toEqual([
       [0, 1, 2],
     ]);
-    expect(groupsOf({ preset: 'mlp-width', config: TINY, axes: { widths: [[2], [4, 8]] } })).toEqual([
-      [0, 1],
-    ]);
+    expect(groupsOf({ preset: 'mlp-width', config: TINY, axes: { widths: [[2], [8]] } })).toEqual([[0, 1]]);
     // The sweep seed draws the subset, the label noise and the batch order: no two seeds share data.
     expect(groupsOf({ preset: 'mlp-width', config: TINY, seeds: 3 })).toEqual([[0], [1], [2]]);
     expect(groupsOf({ preset: 'mlp-width', config: { ...TINY, dataSeed: 1 }, seeds: 3 })).toEqual([
@@ -128,9 +133,15 @@ describe('which trials merge', () => {
       [0, 2],
       [1, 3],
     ]);
+    // Deeper MLPs and the 1-D CNN train per width, the trials' networks stacked: any widths merge.
+    for (const config of [
+      { ...TINY, depth: 2, widths: [4, 16] },
+      { ...TINY, family: 'cnn1d', dataset: 'mnist1d', widths: [4, 16] },
+    ])
+      expect(groupsOf({ preset: 'epochwise', config, axes: { lr: [0.001, 0.01] } })).toEqual([[0, 1]]);
   });
 
-  it('trials that differ in data, batch order or procedure never merge', () => {
+  it('trials that differ in data, batch order or procedure never merge, nor those that would not pay', () => {
     for (const axes of [
       { n: [100, 200] },
       { labelNoise: [0, 0.2] },
@@ -139,16 +150,35 @@ describe('which trials merge', () => {
       { epochs: [2, 4] },
       { optimizer: ['sgd', 'adam'] },
       { dataSeed: [1, 2] },
+      { depth: [1, 2] },
     ])
       expect(groupsOf({ preset: 'mlp-width', config: TINY, axes })).toEqual([[0], [1]]);
-    // Weight reuse grows networks one from another: never merged.
-    expect(
-      groupsOf({ preset: 'mlp-width', config: { ...TINY, reuse: true }, axes: { lr: [0.01, 0.1] } }),
-    ).toEqual([[0], [1]]);
+    // Weight reuse grows networks one from another; the 2-D CNN trains every network alone; a
+    // one-hidden-layer trial of several widths is a block-diagonal ensemble already.
+    for (const config of [
+      { ...TINY, widths: [1, 2, 16], reuse: true },
+      { ...TINY, family: 'cnn' },
+      { ...TINY, widths: [2, 16] },
+    ])
+      expect(groupsOf({ preset: 'mlp-width', config, axes: { lr: [0.01, 0.1] } })).toEqual([[0], [1]]);
     // Presets without a merge run every trial alone.
     expect(groupsOf({ preset: 'rff', config: { n: 50 }, axes: { labelNoise: [0, 0.1] } })).toEqual([
       [0],
       [1],
+    ]);
+  });
+
+  it('a pool with idle workers gets the largest groups halved, deterministically', () => {
+    const t = (index: number) => ({ index }) as Trial;
+    const indices = (groups: Trial[][]) => groups.map((g) => g.map((x) => x.index));
+    const groups = [[t(0), t(1), t(2)], [t(3)]];
+    expect(indices(groupsForWorkers(groups, 1))).toEqual([[0, 1, 2], [3]]);
+    expect(indices(groupsForWorkers(groups, 2))).toEqual([[0, 1, 2], [3]]);
+    expect(indices(groupsForWorkers(groups, 3))).toEqual([[0, 1], [2], [3]]);
+    expect(indices(groupsForWorkers(groups, 8))).toEqual([[0], [1], [2], [3]]);
+    expect(indices(groupsForWorkers([[0, 1, 2, 3, 4, 5].map(t)], 2))).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
     ]);
   });
 });
@@ -157,7 +187,7 @@ describe('merged trials through ddlab run', () => {
   const SPEC = { preset: 'mlp-width', config: TINY, axes: { lr: [0.001, 0.003, 0.01] } };
   const sweep = expandSpec(validateSpec(SPEC, 'spec'));
 
-  const run = async (dir: string, db: string, extra: string[] = []) => {
+  const run = async (dir: string, db: string, extra: string[] = [], workers = '0') => {
     const child = start([
       'run',
       writeSpec(dir, SPEC),
@@ -167,7 +197,7 @@ describe('merged trials through ddlab run', () => {
       join(dir, 'out'),
       '--no-progress',
       '--workers',
-      '0',
+      workers,
       ...extra,
     ]);
     const { code } = await child.exited;
@@ -196,10 +226,24 @@ describe('merged trials through ddlab run', () => {
     const merged = stored(join(dir, 'merged.db'));
     const alone = stored(join(dir, 'alone.db'));
     expect(merged.map((t) => t.id)).toEqual(sweep.trials.map((t) => t.id));
-    expect(merged.every((t) => t.status === 'done' && t.points.length === 2)).toBe(true);
+    expect(merged.every((t) => t.status === 'done' && t.points.length === 1)).toBe(true);
     expect(merged.map((t) => t.worker)).toEqual(Array(3).fill('main (merged run of 3 trials)'));
     expect(alone.map((t) => t.worker)).toEqual(Array(3).fill('main'));
     expectSamePoints(merged, alone);
+  });
+
+  it('on a pool of 2 workers the group is halved so both work: a merged run of 2 beside a trial alone', async () => {
+    const dir = tempDir();
+    await run(dir, join(dir, 'pool.db'), [], '2');
+    await run(dir, join(dir, 'alone.db'), ['--no-merge']);
+    const pool = stored(join(dir, 'pool.db'));
+    expect(pool.map((t) => t.id)).toEqual(sweep.trials.map((t) => t.id));
+    expect(pool.map((t) => t.worker)).toEqual([
+      'thread-0 (merged run of 2 trials)',
+      'thread-0 (merged run of 2 trials)',
+      'thread-1',
+    ]);
+    expectSamePoints(pool, stored(join(dir, 'alone.db')));
   });
 
   it('resumes a group whose trials are partly stored: runs and writes only the missing ones, as one', async () => {
@@ -228,7 +272,7 @@ describe('merged trials through ddlab run', () => {
     expect(after[1].points).toEqual(result.points);
     // Every trial once, with the numbers of a straight unmerged run.
     await run(dir, join(dir, 'alone.db'), ['--no-merge']);
-    expect(after.map((t) => t.points.length)).toEqual([2, 2, 2]);
+    expect(after.map((t) => t.points.length)).toEqual([1, 1, 1]);
     expectSamePoints(after, stored(join(dir, 'alone.db')));
   });
 });

@@ -12,7 +12,7 @@ import { Store } from '../store/store.js';
 import type { Experiment, Sweep } from '../experiments/experiment.js';
 import { expandSpec, trialCount } from '../sweep/expand.js';
 import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
-import { mergeGroups } from '../sweep/merge-trials.js';
+import { localTasks } from '../sweep/merge-trials.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
@@ -114,9 +114,9 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     const merge = o.merge ?? true;
     const stored = store.unfinishedTrials(sweep.id);
     const unfinished = stored.length ? stored : sweep.trials;
-    // What the local pool runs: trials, or groups of merged trials (merge-trials.ts).
-    const tasks = merge ? mergeGroups(preset.name, unfinished).length : unfinished.length;
     const workers = o.workers ?? workersThatFit(preset, sweep);
+    // What the local pool runs: trials, or groups of merged trials (merge-trials.ts).
+    const tasks = localTasks(preset.name, unfinished, workers, merge).length;
     // A single trial (or one merged group) runs in this process, with a progress bar inside it.
     const inProcess = !o.redis && (workers === 0 || tasks === 1);
     const steps = stepBar(preset.name, o.progress && inProcess);

@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { Executor, TrialEvents } from './executor.js';
 import type { Trial } from '../experiments/experiment.js';
 import type { PresetResult } from '../experiments/preset.js';
-import { mergeGroups } from './merge-trials.js';
+import { localTasks } from './merge-trials.js';
 import { runMergedTrials, runTrial } from './run-trial.js';
 import { partLanes, runPartsOnThreads } from './parallel-parts.js';
 import { featureLanesOnThreads } from './feature-lanes.js';
@@ -103,7 +103,7 @@ export function localExecutor(
         if (claimed.length === 1) await runAlone(claimed[0], worker);
         else if (claimed.length > 1) await runMerged(claimed, worker);
       };
-      const groups = merge ? mergeGroups(preset, trials) : trials.map((t) => [t]);
+      const groups = localTasks(preset, trials, workers, merge);
       if (!pool) {
         for (const g of groups) await runGroup(g, 'main');
         return;

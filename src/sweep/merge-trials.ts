@@ -32,3 +32,30 @@ export function mergeGroups(presetName: string, trials: Trial[]): Trial[][] {
   }
   return groups;
 }
+
+/**
+ * The groups cut so that a pool of `workers` has work for every worker: while there are fewer
+ * groups than workers, the largest group is halved (its first half keeps the larger share). Two
+ * half-merged runs side by side beat one merged run on one worker and one idle worker.
+ */
+export function groupsForWorkers(groups: Trial[][], workers: number): Trial[][] {
+  const out = groups.map((g) => [...g]);
+  while (out.length < workers) {
+    let largest = 0;
+    out.forEach((g, i) => {
+      if (g.length > out[largest].length) largest = i;
+    });
+    const g = out[largest];
+    if (g.length < 2) break;
+    const half = Math.ceil(g.length / 2);
+    out.splice(largest, 1, g.slice(0, half), g.slice(half));
+  }
+  return out;
+}
+
+/** What a local pool of `workers` (0: this process) runs: groups of merged trials, or single trials. */
+export function localTasks(presetName: string, trials: Trial[], workers: number, merge: boolean): Trial[][] {
+  if (!merge) return trials.map((t) => [t]);
+  const groups = mergeGroups(presetName, trials);
+  return workers > 1 ? groupsForWorkers(groups, workers) : groups;
+}

@@ -9,11 +9,19 @@ import { trainWidths, type WidthRun } from './width-sweep.js';
 
 /**
  * The fields a merged run must share: all but `lr`, `widths` and — when `dataSeed` is a number, so
- * that `seed` draws only the initialisation — `seed`. Weight reuse never merges (its networks grow
- * one from another, in turn).
+ * that `seed` draws only the initialisation — `seed`. Undefined (run alone) where merging would not
+ * pay, measured on one ORT thread (README, Sweeps):
+ * - weight reuse: its networks grow one from another, in turn;
+ * - the 2-D CNN: every network trains alone anyway;
+ * - one-hidden-layer MLPs of several widths: a trial is already one block-diagonal ensemble, and
+ *   merging t trials multiplies the masked zeros of its head by t (16 widths × 3 trials: 1.72 s an
+ *   epoch merged against 0.88 s for the three trials in turn). With one width each, the merged
+ *   networks are stacked or a small block-diagonal: 0.066 s against 0.112 s.
+ * Deeper MLPs and the 1-D CNN train per width, the trials' networks of a width stacked.
  */
 export function sharedTrainingFields(config: TrainingConfig): Config | undefined {
-  if (config.reuse) return undefined;
+  if (config.reuse || config.family === 'cnn') return undefined;
+  if (config.family === 'mlp' && config.depth === 1 && config.widths.length > 1) return undefined;
   const { lr: _lr, widths: _widths, seed, ...shared } = config;
   return typeof config.dataSeed === 'number' ? shared : { ...shared, seed };
 }
