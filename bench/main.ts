@@ -25,7 +25,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
   'web-lab': () => benchWebLab(),
-  'merged-trials': async () => benchMergedTrials(),
+  'merged-trials': () => benchMergedTrials(),
 };
 
 const names = process.argv.slice(2);

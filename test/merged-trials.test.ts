@@ -12,7 +12,7 @@ import { groupsForWorkers, mergeGroups } from '../src/sweep/merge-trials.js';
 import type { Trial } from '../src/experiments/experiment.js';
 import { runMergedTrials, runTrial } from '../src/sweep/run-trial.js';
 import { validateSpec } from '../src/sweep/spec.js';
-import { start, tempDir, writeSpec } from './sweep-cli-helpers.js';
+import { readStore, start, tempDir, waitFor, writeSpec } from './sweep-cli-helpers.js';
 
 const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, widths: [16] };
 
@@ -244,6 +244,35 @@ describe('merged trials through ddlab run', () => {
       'thread-1',
     ]);
     expectSamePoints(pool, stored(join(dir, 'alone.db')));
+  });
+
+  it('a merged run killed mid-run (SIGKILL) loses and repeats nothing: the next run takes the group over', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'killed.db');
+    const slow = { ...SPEC, config: { ...TINY, epochs: 60, evalEvery: 20 } };
+    const slowSweep = expandSpec(validateSpec(slow, 'spec'));
+    const args = ['run', writeSpec(dir, slow), '--db', db, '--out', join(dir, 'out'), '--no-progress'];
+    const first = start([...args, '--workers', '0']);
+    // Killed once all three trials are claimed (running), before any is stored.
+    await waitFor(
+      () =>
+        readStore(db, (s) => s.trials(slowSweep.id).filter((t) => t.status === 'running').length === 3) ??
+        false,
+      60_000,
+      'the merged trials to start',
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(readStore(db, (s) => s.statusCounts(slowSweep.id).done)).toBe(0);
+    const second = start([...args, '--workers', '0']);
+    expect((await second.exited).code, second.output().stderr).toBe(0);
+    expect(second.output().stdout).toContain('3 trial(s), 3 run now, 0 failed');
+    const after = readStore(db, (s) =>
+      s.trials(slowSweep.id).map((t) => ({ ...t, points: s.points(slowSweep.id, t.id) })),
+    )!;
+    expect(after.map((t) => [t.status, t.worker, t.points.length])).toEqual(
+      Array(3).fill(['done', 'main (merged run of 3 trials)', 1]),
+    );
   });
 
   it('resumes a group whose trials are partly stored: runs and writes only the missing ones, as one', async () => {
