@@ -275,6 +275,33 @@ describe('merged trials through ddlab run', () => {
     );
   });
 
+  it('a merged run that diverges runs its trials again alone: only the diverging trial fails', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'diverge.db');
+    const diverging = { ...SPEC, config: { ...TINY, optimizer: 'sgd' }, axes: { lr: [0.001, 1e30] } };
+    const child = start([
+      'run',
+      writeSpec(dir, diverging),
+      '--db',
+      db,
+      '--out',
+      join(dir, 'out'),
+      '--no-progress',
+      '--workers',
+      '0',
+    ]);
+    expect((await child.exited).code).toBe(1);
+    const id = expandSpec(validateSpec(diverging, 'spec')).id;
+    const trials = readStore(db, (s) => s.trials(id))!;
+    expect(trials.map((t) => [t.status, t.worker])).toEqual([
+      ['done', 'main'],
+      ['failed', 'main'],
+    ]);
+    expect(trials[1].error).toMatch(
+      /^training diverged: the loss of the network of width 16 \(learning rate 1e\+30/,
+    );
+  });
+
   it('resumes a group whose trials are partly stored: runs and writes only the missing ones, as one', async () => {
     const dir = tempDir();
     const db = join(dir, 'resume.db');
