@@ -10,6 +10,7 @@ import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
 import { machineDescription } from './machine.js';
 import { benchWebLab } from './web-lab.js';
+import { benchMergedTrials } from './merged-trials.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
   'web-lab': () => benchWebLab(),
+  'merged-trials': () => benchMergedTrials(),
 };
 
 const names = process.argv.slice(2);

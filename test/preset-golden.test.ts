@@ -167,6 +167,8 @@ const golden: Record<string, unknown> = UPDATE
  * igr-lr's summary now also states the test-accuracy change from the smallest to the largest step
  * (recomputed from the recorded rows). The training presets gained `sam` (sharpness-aware minimization), whose default 0 is the plain
  * training they recorded; it is added to their recorded configurations, where the schema puts it.
+ * The plain training presets (mlp-width, epochwise, width-epoch-heatmap) gained `dataSeed`, whose
+ * default 'seed' lets the seed draw the data, as in the record.
  */
 const DELIBERATE_CHANGES: Record<
   string,
@@ -183,12 +185,12 @@ const DELIBERATE_CHANGES: Record<
   'linear-gaussian': { renamed: { r: 'signal', sigma: 'noise' }, added: { effectiveParameters: false } },
   'igr-lr': { removed: ['probes', 'reuse'], resummarized: true },
   'igr-explicit': { removed: ['probes', 'reuse'] },
-  'mlp-width': { added: { sam: 0 } },
-  'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0 } },
-  'mlp-width/reuse': { added: { sam: 0 } },
-  'mlp-width/probes': { added: { sam: 0 } },
-  epochwise: { resummarized: true, added: { sam: 0 } },
-  'width-epoch-heatmap': { added: { sam: 0 } },
+  'mlp-width': { added: { sam: 0, dataSeed: 'seed' } },
+  'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0, dataSeed: 'seed' } },
+  'mlp-width/reuse': { added: { sam: 0, dataSeed: 'seed' } },
+  'mlp-width/probes': { added: { sam: 0, dataSeed: 'seed' } },
+  epochwise: { resummarized: true, added: { sam: 0, dataSeed: 'seed' } },
+  'width-epoch-heatmap': { added: { sam: 0, dataSeed: 'seed' } },
   samplewise: { added: { sam: 0 } },
   emc: { added: { sam: 0 } },
   'mnist1d-width': { added: { sam: 0 } },

@@ -122,6 +122,10 @@ program
     `refuse a sweep of more trials than this (default ${DEFAULT_MAX_TRIALS})`,
     positiveInteger('--max-trials'),
   )
+  .option(
+    '--no-merge',
+    'run every trial alone, even those that could train as one ensemble (same data, batch order and procedure; see README: Sweeps)',
+  )
   .option('--no-progress', 'do not show the progress bar')
   .addHelpText(
     'after',
@@ -144,6 +148,7 @@ program
       secret: secretFrom(o.secret as string | undefined),
       progress: o.progress as boolean,
       maxTrials: o.maxTrials as number | undefined,
+      merge: o.merge as boolean,
     });
   });
 

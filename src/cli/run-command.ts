@@ -12,6 +12,7 @@ import { Store } from '../store/store.js';
 import type { Experiment, Sweep } from '../experiments/experiment.js';
 import { expandSpec, trialCount } from '../sweep/expand.js';
 import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
+import { localTasks } from '../sweep/merge-trials.js';
 import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
@@ -41,6 +42,8 @@ export interface RunCommandOptions {
   progress: boolean;
   /** Refuse a sweep of more trials (default DEFAULT_MAX_TRIALS). */
   maxTrials?: number;
+  /** Run trials that share data and procedure as one (local executor; default true). */
+  merge?: boolean;
 }
 
 export function specFor(
@@ -108,10 +111,14 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     },
   });
   try {
-    const unfinished = store.unfinishedTrials(sweep.id).length || sweep.trials.length;
+    const merge = o.merge ?? true;
+    const stored = store.unfinishedTrials(sweep.id);
+    const unfinished = stored.length ? stored : sweep.trials;
     const workers = o.workers ?? workersThatFit(preset, sweep);
-    // A single trial runs in this process, with a progress bar inside it.
-    const inProcess = !o.redis && (workers === 0 || unfinished === 1);
+    // What the local pool runs: trials, or groups of merged trials (merge-trials.ts).
+    const tasks = localTasks(preset.name, unfinished, workers, merge).length;
+    // A single trial (or one merged group) runs in this process, with a progress bar inside it.
+    const inProcess = !o.redis && (workers === 0 || tasks === 1);
     const steps = stepBar(preset.name, o.progress && inProcess);
     const trialsBar = trialBar(preset.name, o.progress && !inProcess);
     const executor = o.redis
@@ -123,7 +130,7 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
           log: (line) => process.stderr.write(`${line}\n`),
           onCancelled: () => controller.abort(), // `ddlab cancel`: stop as on Ctrl-C
         })
-      : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }));
+      : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }), { merge });
     let outcome;
     try {
       outcome = await runSweep(sweep, store, executor, {

@@ -70,6 +70,15 @@ export interface PresetDefinition<C extends Config> {
    * threads) that `run` merges. `part` is a full configuration of this preset.
    */
   runPart?(part: C, context: Pick<RunContext, 'loadDataset' | 'onProgress'>): Promise<unknown>;
+  /**
+   * Sweep trials that can run as one (src/sweep/merge-trials.ts): configurations whose `shared`
+   * values are equal share their data, batch order and procedure (undefined: never merged), and
+   * `run` trains them together, returning each configuration's result as its own run gives it.
+   */
+  merge?: {
+    shared(config: C): Config | undefined;
+    run(configs: C[], context: Pick<RunContext, 'loadDataset' | 'onProgress'>): Promise<PresetResult[]>;
+  };
 }
 
 export interface Preset<C extends Config = Config> extends PresetDefinition<C> {

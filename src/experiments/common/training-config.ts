@@ -170,12 +170,32 @@ export function checkTraining(
   }
 }
 
+/**
+ * The data seed: an integer draws the data and the batch order and leaves `seed` only the
+ * initialisation, so a sweep's seeds share their data and can train as one ensemble (merged trials,
+ * src/sweep/merge-trials.ts). 'seed' (the default) lets `seed` draw everything, as before.
+ */
+export const dataSeedField = z
+  .union([z.literal('seed'), integer()], { error: "must be 'seed' or an integer" })
+  .default('seed')
+  .describe(
+    "'seed': the seed draws everything; an integer: draws the subset, the label noise, the minibatch order and the probes, and seed only the initialisation (so a sweep's seeds share their data and train as one ensemble)",
+  );
+
 /** The schema of the plain training preset (mlp-width and the epoch-wise presets). */
 export function trainingSchema(overrides: Partial<TrainingDefaults> = {}) {
-  return z.strictObject(trainingFields(overrides)).superRefine(checkTraining);
+  return z.strictObject({ ...trainingFields(overrides), dataSeed: dataSeedField }).superRefine(checkTraining);
 }
 
-export type TrainingConfig = z.output<ReturnType<typeof trainingSchema>>;
+/** A resolved training config; `dataSeed` is absent in the presets that do not have it (= 'seed'). */
+export type TrainingConfig = Omit<z.output<ReturnType<typeof trainingSchema>>, 'dataSeed'> & {
+  dataSeed?: number | 'seed';
+};
+
+/** The seed of the data, the batch order and the probes: `dataSeed` where it is a number, else `seed`. */
+export function dataSeedOf(config: { seed: number; dataSeed?: number | 'seed' }): number {
+  return typeof config.dataSeed === 'number' ? config.dataSeed : config.seed;
+}
 
 /** The network of width k of this configuration's family. */
 export function networkShapeOf(config: Pick<TrainingConfig, 'family' | 'depth'>, k: number): NetworkShape {
@@ -197,7 +217,8 @@ export type TrainingProcedure = Partial<Pick<TrainingConfig, 'sam'>> &
     | 'batchSize'
     | 'evalEvery'
     | 'seed'
-  >;
+  > &
+  Partial<Pick<TrainingConfig, 'dataSeed'>>;
 
 export function optimizerConfig(config: TrainingProcedure): OptimizerConfig {
   return {
@@ -216,7 +237,7 @@ export function trainSettings(config: TrainingProcedure): TrainSettings {
     epochs: config.epochs,
     batchSize: config.batchSize,
     init: config.init,
-    dataSeed: config.seed,
+    dataSeed: dataSeedOf(config),
     evalEvery: config.evalEvery,
     sam: config.sam ?? 0,
     dtype: 'float32',
@@ -227,11 +248,12 @@ export function trainSettings(config: TrainingProcedure): TrainSettings {
 /** The seeded subset with label noise, as f32 arrays for training. */
 export function trainingData(
   data: Dataset,
-  config: Pick<TrainingConfig, 'nTest' | 'labelNoise' | 'seed'>,
+  config: Pick<TrainingConfig, 'nTest' | 'labelNoise' | 'seed'> & Partial<Pick<TrainingConfig, 'dataSeed'>>,
   n: number,
 ): TrainingData {
-  let ds = subset(data, n, config.nTest, config.seed);
-  if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, config.seed);
+  const seed = dataSeedOf(config);
+  let ds = subset(data, n, config.nTest, seed);
+  if (config.labelNoise > 0) ds = labelNoise(ds, config.labelNoise, seed);
   return {
     xTrain: Float32Array.from(ds.train.x),
     labelsTrain: ds.train.labels,

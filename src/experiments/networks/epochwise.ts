@@ -12,6 +12,7 @@ import {
   type TrainingConfig,
 } from '../common/training-config.js';
 import { trainWidths, type WidthRun } from './width-sweep.js';
+import { mergedWidthRuns, sharedTrainingFields } from './merged-widths.js';
 
 function epochRows(runs: WidthRun[]): Row[] {
   return runs.flatMap((r) =>
@@ -145,6 +146,10 @@ function trainingPreset(
   defaults: Parameters<typeof trainingSchema>[0],
   summarize: (rows: Row[]) => { summary: Record<string, unknown>; summaryLines: string[] },
 ): Preset<TrainingConfig> {
+  const result = (runs: WidthRun[]) => {
+    const points = epochRows(runs);
+    return { points, series: widthSeries(runs), ...summarize(points) };
+  };
   return definePreset<TrainingConfig>({
     name,
     description,
@@ -152,9 +157,13 @@ function trainingPreset(
     indexKeys: ['width', 'parameters', 'epoch'],
     async run(config, context) {
       const data = trainingData(context.loadDataset(config.dataset), config, config.n);
-      const runs = await trainWidths(config, data, { onEpoch: context.onProgress });
-      const points = epochRows(runs);
-      return { points, series: widthSeries(runs), ...summarize(points) };
+      return result(await trainWidths(config, data, { onEpoch: context.onProgress }));
+    },
+    merge: {
+      shared: sharedTrainingFields,
+      async run(configs, context) {
+        return (await mergedWidthRuns(configs, context)).map(result);
+      },
     },
     estimateBytes: trainingBytes,
     summarizeRows: (_config, rows) => summarize(rows),

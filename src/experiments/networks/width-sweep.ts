@@ -21,7 +21,7 @@ import {
   type TrainingData,
 } from '../../fit/train/trainer.js';
 import { epochProbe } from '../../probes/gradient-regularization.js';
-import { networkShapeOf, trainSettings, type TrainingConfig } from '../common/training-config.js';
+import { dataSeedOf, networkShapeOf, trainSettings, type TrainingConfig } from '../common/training-config.js';
 import { resnetSettingsOf, trainResNetWidths } from './resnet-widths.js';
 
 export interface WidthRun {
@@ -29,9 +29,22 @@ export interface WidthRun {
   parameters: number;
   /** Init seed of this network. */
   seed: number;
+  /** Which of trainWidths' `variants` this network belongs to (0 without variants). */
+  variant?: number;
   records: EpochRecord[];
   /** What `finalProbe` measured on this network after its last epoch, by name. */
   final?: Record<string, number>;
+}
+
+/**
+ * The networks of one configuration that differ only per member: its widths, init seed and base
+ * learning rate. Variants of configurations that share data, batch order and procedure train as
+ * one ensemble (sweep trials merged into one run, merged-widths.ts).
+ */
+export interface WidthVariant {
+  widths: number[];
+  seed: number;
+  lr: number;
 }
 
 /** Measures every member of a trained ensemble once, after its last epoch: named values per member. */
@@ -43,6 +56,11 @@ export async function trainWidths(
   options: {
     /** Init seeds: every width is trained once per seed (default: the config's seed). */
     seeds?: number[];
+    /**
+     * Instead of `seeds`: several variants, each its own widths, seed and learning rate (the
+     * config's widths, seed and lr are then not used). Not with weight reuse.
+     */
+    variants?: WidthVariant[];
     onEpoch?: (done: number, total: number) => void;
     /** Every evaluation's records, with the widths and seeds of the group that made them (the lab's live curves). */
     onRecords?: (epoch: number, members: { width: number; seed: number }[], records: EpochRecord[]) => void;
@@ -52,8 +70,15 @@ export async function trainWidths(
     finalProbe?: FinalProbe;
   } = {},
 ): Promise<WidthRun[]> {
-  const seeds = options.seeds ?? [config.seed];
+  if (options.variants && (options.seeds || config.reuse))
+    throw new Error('trainWidths: variants exclude seeds and weight reuse');
+  const variants =
+    options.variants ??
+    (options.seeds ?? [config.seed]).map((seed) => ({ widths: config.widths, seed, lr: config.lr }));
+  const seeds = variants.map((v) => v.seed);
   if (config.family === 'resnet18') {
+    if (options.variants)
+      throw new Error('trainWidths: resnet18 trials are not merged (one network at a time)');
     if (options.finalProbe || config.probes.length || config.reuse) {
       throw new Error('resnet18 widths take no probes and no weight reuse');
     }
@@ -62,11 +87,17 @@ export async function trainWidths(
     });
     return trainResNetWidths(config.widths, seeds, data, settings, options);
   }
-  const member = (w: number, seed: number): Member => ({
+  type Tagged = Member & { variant: number };
+  const member = (w: number, v: number): Tagged => ({
     shape: networkShapeOf(config, w),
-    seed,
-    lr: config.lr,
+    seed: variants[v].seed,
+    lr: variants[v].lr,
+    variant: v,
   });
+  // Every width of any variant, in the order of first appearance (one variant: the config's order).
+  const allWidths = [...new Set(variants.flatMap((v) => v.widths))];
+  // Members of width w: one per variant that has it, in variant order.
+  const ofWidth = (w: number) => variants.flatMap((v, i) => (v.widths.includes(w) ? [member(w, i)] : []));
   // Weight reuse grows each network below the threshold from the previous one: those train in turn.
   const grown = config.reuse
     ? config.widths.filter(
@@ -75,16 +106,16 @@ export async function trainWidths(
           data.labelsTrain.length * data.input.classes,
       )
     : [];
-  const rest = config.widths.filter((w) => !grown.includes(w));
-  const together = rest.flatMap((w) => seeds.map((s) => member(w, s)));
-  const groups: { members: Member[]; grownFrom?: number }[] = [
-    ...seeds.flatMap((s) =>
-      grown.map((w, i) => ({ members: [member(w, s)], grownFrom: i > 0 ? grown[i - 1] : undefined })),
+  const rest = allWidths.filter((w) => !grown.includes(w));
+  const together = rest.flatMap(ofWidth);
+  const groups: { members: Tagged[]; grownFrom?: number }[] = [
+    ...seeds.flatMap((_, v) =>
+      grown.map((w, i) => ({ members: [member(w, v)], grownFrom: i > 0 ? grown[i - 1] : undefined })),
     ),
     ...(config.family === 'cnn'
       ? together.map((m) => ({ members: [m] }))
       : config.depth >= 2 || config.family === 'cnn1d'
-        ? rest.map((w) => ({ members: seeds.map((s) => member(w, s)) }))
+        ? rest.map((w) => ({ members: ofWidth(w) }))
         : together.length
           ? [{ members: together }]
           : []),
@@ -102,8 +133,15 @@ export async function trainWidths(
         : grownNetwork(trained.get(`${grownFrom} ${m0.seed}`) as Parameters, m0, data);
     const width = m0.shape.widths[0];
     const settings = options.engineFor ? { ...base, engine: options.engineFor(width) } : base;
-    const trainer = await EnsembleTrainer.create(group, data, settings, start);
-    const probe = config.probes.length ? epochProbe(config.probes, config.batchSize, config.seed) : undefined;
+    const trainer = await EnsembleTrainer.create(
+      group.map(({ variant: _v, ...m }) => m),
+      data,
+      settings,
+      start,
+    );
+    const probe = config.probes.length
+      ? epochProbe(config.probes, config.batchSize, dataSeedOf(config))
+      : undefined;
     const series = await trainer.train({
       onRecord: (epoch, records) => {
         options.onRecords?.(
@@ -124,12 +162,13 @@ export async function trainWidths(
         width: m.shape.widths[0],
         parameters: parameterCount(m.shape, data.input),
         seed: m.seed,
+        variant: m.variant,
         records: series[i],
         ...(final && { final: Object.fromEntries(final.map(([k, v]) => [k, v[i]])) }),
       }),
     );
   }
-  return runs.sort((a, b) => a.width - b.width || a.seed - b.seed);
+  return runs.sort((a, b) => a.width - b.width || a.seed - b.seed || (a.variant ?? 0) - (b.variant ?? 0));
 }
 
 /**
