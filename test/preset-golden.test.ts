@@ -167,6 +167,7 @@ const golden: Record<string, unknown> = UPDATE
  * igr-lr's summary now also states the test-accuracy change from the smallest to the largest step
  * (recomputed from the recorded rows). The training presets gained `sam` (sharpness-aware minimization), whose default 0 is the plain
  * training they recorded; it is added to their recorded configurations, where the schema puts it.
+ * Likewise `augment` (data augmentation of each minibatch), whose default 'off' is what they recorded.
  */
 const DELIBERATE_CHANGES: Record<
   string,
@@ -181,17 +182,18 @@ const DELIBERATE_CHANGES: Record<
   }
 > = {
   'linear-gaussian': { renamed: { r: 'signal', sigma: 'noise' }, added: { effectiveParameters: false } },
-  'igr-lr': { removed: ['probes', 'reuse'], resummarized: true },
-  'igr-explicit': { removed: ['probes', 'reuse'] },
-  'mlp-width': { added: { sam: 0 } },
-  'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0 } },
-  'mlp-width/reuse': { added: { sam: 0 } },
-  'mlp-width/probes': { added: { sam: 0 } },
-  epochwise: { resummarized: true, added: { sam: 0 } },
-  'width-epoch-heatmap': { added: { sam: 0 } },
-  samplewise: { added: { sam: 0 } },
-  emc: { added: { sam: 0 } },
-  'mnist1d-width': { added: { sam: 0 } },
+  'igr-lr': { removed: ['probes', 'reuse'], resummarized: true, added: { augment: 'off' } },
+  'igr-explicit': { removed: ['probes', 'reuse'], added: { augment: 'off' } },
+  'edge-of-stability': { added: { augment: 'off' } },
+  'mlp-width': { added: { sam: 0, augment: 'off' } },
+  'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0, augment: 'off' } },
+  'mlp-width/reuse': { added: { sam: 0, augment: 'off' } },
+  'mlp-width/probes': { added: { sam: 0, augment: 'off' } },
+  epochwise: { resummarized: true, added: { sam: 0, augment: 'off' } },
+  'width-epoch-heatmap': { added: { sam: 0, augment: 'off' } },
+  samplewise: { added: { sam: 0, augment: 'off' } },
+  emc: { added: { sam: 0, augment: 'off' } },
+  'mnist1d-width': { added: { sam: 0, augment: 'off' } },
 };
 
 type GoldenRecord = { config: Config; points: Row[]; summary: Record<string, unknown> };
