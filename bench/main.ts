@@ -9,6 +9,7 @@ import { benchMnist1dReference } from './mnist1d-reference.js';
 import { benchMnist1dWidth } from './mnist1d-width.js';
 import { machineDescription } from './machine.js';
 import { benchWebLab } from './web-lab.js';
+import { benchResnet } from './resnet.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   mnist1d: () => benchMnist1dReference(),
   'mnist1d-width': () => benchMnist1dWidth(),
   'web-lab': () => benchWebLab(),
+  resnet: () => benchResnet(),
 };
 
 const names = process.argv.slice(2);
