@@ -11,6 +11,7 @@ import { benchMnist1dWidth } from './mnist1d-width.js';
 import { machineDescription } from './machine.js';
 import { benchWebLab } from './web-lab.js';
 import { benchMergedTrials } from './merged-trials.js';
+import { benchResnet } from './resnet.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'mnist1d-width': () => benchMnist1dWidth(),
   'web-lab': () => benchWebLab(),
   'merged-trials': () => benchMergedTrials(),
+  resnet: () => benchResnet(),
 };
 
 const names = process.argv.slice(2);

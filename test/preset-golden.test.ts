@@ -169,6 +169,7 @@ const golden: Record<string, unknown> = UPDATE
  * training they recorded; it is added to their recorded configurations, where the schema puts it.
  * The plain training presets (mlp-width, epochwise, width-epoch-heatmap) gained `dataSeed`, whose
  * default 'seed' lets the seed draw the data, as in the record.
+ * Likewise `augment` (data augmentation of each minibatch), whose default 'off' is what they recorded.
  */
 const DELIBERATE_CHANGES: Record<
   string,
@@ -183,17 +184,18 @@ const DELIBERATE_CHANGES: Record<
   }
 > = {
   'linear-gaussian': { renamed: { r: 'signal', sigma: 'noise' }, added: { effectiveParameters: false } },
-  'igr-lr': { removed: ['probes', 'reuse'], resummarized: true },
-  'igr-explicit': { removed: ['probes', 'reuse'] },
-  'mlp-width': { added: { sam: 0, dataSeed: 'seed' } },
-  'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0, dataSeed: 'seed' } },
-  'mlp-width/reuse': { added: { sam: 0, dataSeed: 'seed' } },
-  'mlp-width/probes': { added: { sam: 0, dataSeed: 'seed' } },
-  epochwise: { resummarized: true, added: { sam: 0, dataSeed: 'seed' } },
-  'width-epoch-heatmap': { added: { sam: 0, dataSeed: 'seed' } },
-  samplewise: { added: { sam: 0 } },
-  emc: { added: { sam: 0 } },
-  'mnist1d-width': { added: { sam: 0 } },
+  'igr-lr': { removed: ['probes', 'reuse'], resummarized: true, added: { augment: 'off' } },
+  'igr-explicit': { removed: ['probes', 'reuse'], added: { augment: 'off' } },
+  'edge-of-stability': { added: { augment: 'off' } },
+  'mlp-width': { added: { sam: 0, dataSeed: 'seed', augment: 'off' } },
+  'mlp-width/cnn': { summary: { thresholdWidth: null }, added: { sam: 0, dataSeed: 'seed', augment: 'off' } },
+  'mlp-width/reuse': { added: { sam: 0, dataSeed: 'seed', augment: 'off' } },
+  'mlp-width/probes': { added: { sam: 0, dataSeed: 'seed', augment: 'off' } },
+  epochwise: { resummarized: true, added: { sam: 0, dataSeed: 'seed', augment: 'off' } },
+  'width-epoch-heatmap': { added: { sam: 0, dataSeed: 'seed', augment: 'off' } },
+  samplewise: { added: { sam: 0, augment: 'off' } },
+  emc: { added: { sam: 0, augment: 'off' } },
+  'mnist1d-width': { added: { sam: 0, augment: 'off' } },
 };
 
 type GoldenRecord = { config: Config; points: Row[]; summary: Record<string, unknown> };

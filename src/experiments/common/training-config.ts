@@ -3,6 +3,7 @@
 // procedure, as zod fields with their defaults and descriptions, plus the helpers that turn a
 // resolved configuration into trainer settings and training data.
 import { z } from 'zod';
+import { AUGMENT_SETTINGS, type AugmentSetting } from '../../data/augment.js';
 import type { Dataset } from '../../data/dataset.js';
 import { labelNoise, subset } from '../../data/transforms.js';
 import { networkShape, FAMILIES, type NetworkShape } from '../../models/network.js';
@@ -77,6 +78,7 @@ export const TRAINING_DEFAULTS = {
   evalEvery: 5,
   reuse: false,
   probes: [] as ('rig' | 'sharpness')[],
+  augment: 'off' as AugmentSetting,
   seed: 1,
 };
 
@@ -149,6 +151,11 @@ export function trainingFields(overrides: Partial<TrainingDefaults> = {}) {
       .default(d.probes)
       .transform((v) => [...new Set(v)])
       .describe('rig (R_IG and its minibatch estimate) and/or sharpness, measured at every evaluation'),
+    augment: oneOf(AUGMENT_SETTINGS)
+      .default(d.augment)
+      .describe(
+        "data augmentation of every training minibatch: random crop with zero padding 4 and horizontal flip with probability 1/2 (Nakkiran et al.'s CIFAR recipe); 'on', 'off', or 'auto' = on for colour images (3 channels, e.g. CIFAR-10) and off for one-channel MNIST-like data; evaluation never augments",
+      ),
     seed: integer()
       .default(d.seed)
       .describe('draws the subset, the label noise, the initialisation and the minibatch order'),
@@ -203,7 +210,7 @@ export function networkShapeOf(config: Pick<TrainingConfig, 'family' | 'depth'>,
 }
 
 /** The fields that set the training procedure (everything but the data and the widths); SAM optional. */
-export type TrainingProcedure = Partial<Pick<TrainingConfig, 'sam'>> &
+export type TrainingProcedure = Partial<Pick<TrainingConfig, 'sam' | 'augment'>> &
   Pick<
     TrainingConfig,
     | 'optimizer'
@@ -240,6 +247,7 @@ export function trainSettings(config: TrainingProcedure): TrainSettings {
     dataSeed: dataSeedOf(config),
     evalEvery: config.evalEvery,
     sam: config.sam ?? 0,
+    augment: config.augment ?? 'off',
     dtype: 'float32',
     stepsPerRun: 8,
   };

@@ -196,6 +196,7 @@ function mlpTraining(config: ComplexityMeasuresConfig): TrainingConfig {
     momentum: config.mlpMomentum,
     weightDecay: 0,
     sam: 0,
+    augment: 'off',
     schedule: { name: 'constant' },
     loss: 'cross-entropy',
     init: 'kaiming-uniform',

@@ -3,19 +3,17 @@
 // early-stopped, median and IQR over initialisations. The defaults are a CPU-sized version on
 // Fashion-MNIST; the paper's CIFAR-10 setup is one `--set` line (README).
 import { z } from 'zod';
-import { AUGMENT_SETTINGS, augmentOptionsFor, minibatchAugmenter } from '../../data/augment.js';
 import { downsampleImages } from '../../data/transforms.js';
 import type { Dataset } from '../../data/dataset.js';
-import type { ResNetSettings } from '../../fit/train/resnet-trainer.js';
 import { MAX_REPETITIONS, repetitionSeed } from '../common/repetitions.js';
-import { oneOf, positiveInteger } from '../common/fields.js';
-import { optimizerConfig, trainingData, trainingFields } from '../common/training-config.js';
+import { positiveInteger } from '../common/fields.js';
+import { trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 import { definePreset, type RunContext } from '../preset.js';
 import { seedMedianRows } from './mnist1d-width.js';
 import { widthSeries } from './width-curve.js';
 import { ENGINE, widthLanes, type WidthRun } from './width-sweep.js';
 import { resnetWidthLines, summarizeResnetWidths } from './resnet-width-summary.js';
-import { trainResNetWidths } from './resnet-widths.js';
+import { resnetSettingsOf, trainResNetWidths } from './resnet-widths.js';
 
 export const RESNET_WIDTH_DEFAULTS = {
   dataset: 'fashion-mnist',
@@ -29,31 +27,26 @@ export const RESNET_WIDTH_DEFAULTS = {
   lr: 0.001,
   init: 'pytorch' as const,
   evalEvery: 5,
+  augment: 'auto' as const,
 };
 
 /** The training fields that mean something for a ResNet (no family, depth, loss, reuse, probes, SAM). */
 function resnetTrainingFields() {
-  const { dataset, n, nTest, labelNoise, widths, epochs, batchSize, optimizer, lr, momentum, weightDecay } =
-    trainingFields(RESNET_WIDTH_DEFAULTS);
-  const { schedule, init, evalEvery, seed } = trainingFields(RESNET_WIDTH_DEFAULTS);
+  const {
+    family: _family,
+    depth: _depth,
+    loss: _loss,
+    reuse: _reuse,
+    probes: _probes,
+    sam: _sam,
+    widths,
+    ...fields
+  } = trainingFields(RESNET_WIDTH_DEFAULTS);
   return {
-    dataset,
-    n,
-    nTest,
-    labelNoise,
+    ...fields,
     widths: widths.describe(
       'ResNet18 widths k: stages of k, 2k, 4k, 8k channels (k = 64 is the standard network)',
     ),
-    epochs,
-    batchSize,
-    optimizer,
-    lr,
-    momentum,
-    weightDecay,
-    schedule,
-    init,
-    evalEvery,
-    seed,
   };
 }
 
@@ -64,11 +57,6 @@ export function resnetWidthSchema() {
       .default(2)
       .describe(
         'shrink the images by this factor (average pooling) before training: 2 turns 28×28 into 14×14 (1: as stored)',
-      ),
-    augment: oneOf(AUGMENT_SETTINGS)
-      .default('auto')
-      .describe(
-        "random crop with padding 4 and horizontal flip per minibatch, as in the paper: 'on', 'off', or 'auto' (on for colour images such as CIFAR-10, off for one-channel ones such as Fashion-MNIST)",
       ),
     seeds: positiveInteger()
       .max(MAX_REPETITIONS, { error: `must be at most 2²⁰ = ${MAX_REPETITIONS}` })
@@ -86,22 +74,6 @@ function resnetData(config: ResnetWidthConfig, dataset: Dataset) {
   return trainingData(downsampleImages(dataset, config.downsample), config, config.n);
 }
 
-function resnetSettings(config: ResnetWidthConfig, image: readonly [number, number, number]): ResNetSettings {
-  const augment = augmentOptionsFor(config.augment, image);
-  return {
-    optimizer: optimizerConfig({ ...config, loss: 'cross-entropy' }),
-    lr: config.lr,
-    schedule: config.schedule,
-    epochs: config.epochs,
-    batchSize: config.batchSize,
-    init: config.init,
-    dataSeed: config.seed,
-    evalEvery: config.evalEvery,
-    engine: ENGINE,
-    augment: augment && minibatchAugmenter(image, augment, config.seed),
-  };
-}
-
 /** Every width of `config` with every seed, one network at a time (one ORT thread: lanes use the cores). */
 function trainPart(
   config: ResnetWidthConfig,
@@ -109,7 +81,8 @@ function trainPart(
 ): Promise<WidthRun[]> {
   const data = resnetData(config, context.loadDataset(config.dataset));
   const seeds = Array.from({ length: config.seeds }, (_, r) => repetitionSeed(config.seed, r));
-  const settings = resnetSettings(config, data.input.image as readonly [number, number, number]);
+  const procedure = trainSettings({ ...config, loss: 'cross-entropy' });
+  const settings = resnetSettingsOf(procedure, config.lr, data.input.image, ENGINE);
   return trainResNetWidths(config.widths, seeds, data, settings, { onEpoch: context.onProgress });
 }
 

@@ -2,16 +2,21 @@
 // norm, not an ensemble plan): the width loop of resnet-width, and of any width preset whose family
 // is resnet18 (mlp-width, epochwise, emc, … route here through trainWidths).
 import type { EngineSettings } from '../../engine/session-cache.js';
-import { ResNetTrainer, type AugmentHook, type ResNetSettings } from '../../fit/train/resnet-trainer.js';
+import { augmentOptionsFor, minibatchAugmenter } from '../../data/augment.js';
+import { ResNetTrainer, type ResNetSettings } from '../../fit/train/resnet-trainer.js';
 import type { EpochRecord, TrainingData, TrainSettings } from '../../fit/train/trainer.js';
 import { resnet18ParameterCount } from '../../models/resnet18.js';
 import type { WidthRun } from './width-sweep.js';
 
-/** The ensemble trainer's settings, as the ResNet trainer reads them (cross-entropy, float32 only). */
+/**
+ * The ensemble trainer's settings, as the ResNet trainer reads them (cross-entropy, float32 only);
+ * the augment setting becomes the same seeded minibatch transform the ensemble trainer applies.
+ */
 export function resnetSettingsOf(
   settings: TrainSettings,
   lr: number,
-  extra: { engine?: EngineSettings; augment?: AugmentHook } = {},
+  image: readonly [number, number, number] | undefined,
+  engine?: EngineSettings,
 ): ResNetSettings {
   if (settings.loss !== 'cross-entropy') {
     throw new Error(`resnet18 trains with cross-entropy only, got loss '${settings.loss}'`);
@@ -19,6 +24,7 @@ export function resnetSettingsOf(
   if (settings.sam || settings.gradientPenalty) {
     throw new Error('resnet18 has no sharpness-aware minimization or gradient penalty: set sam = 0');
   }
+  const augment = augmentOptionsFor(settings.augment ?? 'off', image);
   return {
     optimizer: settings.optimizer,
     lr,
@@ -28,7 +34,8 @@ export function resnetSettingsOf(
     init: settings.init,
     dataSeed: settings.dataSeed,
     evalEvery: settings.evalEvery,
-    ...extra,
+    ...(engine && { engine }),
+    ...(augment && image && { augment: minibatchAugmenter(image, augment, settings.dataSeed) }),
   };
 }
 

@@ -82,9 +82,8 @@ export async function trainWidths(
     if (options.finalProbe || config.probes.length || config.reuse) {
       throw new Error('resnet18 widths take no probes and no weight reuse');
     }
-    const settings = resnetSettingsOf(trainSettings(config), config.lr, {
-      engine: options.engineFor?.(config.widths[0]),
-    });
+    const engine = options.engineFor?.(config.widths[0]);
+    const settings = resnetSettingsOf(trainSettings(config), config.lr, data.input.image, engine);
     return trainResNetWidths(config.widths, seeds, data, settings, options);
   }
   type Tagged = Member & { variant: number };

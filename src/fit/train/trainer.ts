@@ -2,6 +2,12 @@
 // train-step graph (forward, backward and update of all members at once). Members share the data,
 // the minibatch order, the batch size, the optimizer and the schedule; they may differ in width,
 // initialisation seed and learning rate. An ensemble of one is plain training of one network.
+import {
+  augmentOptionsFor,
+  minibatchAugmenter,
+  type AugmentSetting,
+  type MinibatchTransform,
+} from '../../data/augment.js';
 import { Tensor } from '../../engine/ort.js';
 import { Rng, Streams } from '../../engine/random.js';
 import type { EngineSettings } from '../../engine/session-cache.js';
@@ -77,6 +83,12 @@ export interface TrainSettings {
   engine?: EngineSettings;
   /** Equal members block-diagonal with masks instead of stacked or grouped (see PlanOptions). */
   maskedLayout?: boolean;
+  /**
+   * Data augmentation of each training minibatch before its step (src/data/augment.ts; absent or
+   * 'off': none). Its draws are seeded by dataSeed and the step, shared by all members like the
+   * minibatch order. Evaluation, gradients and probes never see augmented inputs.
+   */
+  augment?: AugmentSetting;
 }
 
 export interface Member {
@@ -130,6 +142,8 @@ export class EnsembleTrainer implements TrainedNetworks {
   private readonly xTrain: Floats;
   private readonly xTest: Floats;
   private readonly order: Rng;
+  /** The minibatch transform (undefined: no augmentation). */
+  private readonly augment?: MinibatchTransform;
   /** Frozen members, with the step count at which each was frozen. */
   private readonly frozen = new Map<number, number>();
 
@@ -148,6 +162,9 @@ export class EnsembleTrainer implements TrainedNetworks {
     this.xTrain = inDtype(data.xTrain, dtype);
     this.xTest = inDtype(data.xTest, dtype);
     this.order = new Rng(settings.dataSeed, Streams.batchOrder);
+    const image = data.input.image;
+    const augment = augmentOptionsFor(settings.augment ?? 'off', image);
+    if (augment && image) this.augment = minibatchAugmenter(image, augment, settings.dataSeed);
     this.plan.layers.forEach((layer, l) => {
       const shape = weightShape(layer);
       const size = shape.reduce((a, b) => a * b, 1);
@@ -240,8 +257,11 @@ export class EnsembleTrainer implements TrainedNetworks {
       ...Object.fromEntries(this.masks),
     };
     batches.forEach((indices, s) => {
-      for (const [name, value] of Object.entries(this.batchFeeds(indices))) feeds[subStep(name, s)] = value;
       const t = this.stepCount + s;
+      const batch = this.batchFeeds(indices);
+      // batchFeeds copied the rows, so augmenting in place leaves the training set as it is.
+      this.augment?.(batch.X.data as Floats, indices.length, t);
+      for (const [name, value] of Object.entries(batch)) feeds[subStep(name, s)] = value;
       let lrFactor = scheduleFactor(this.settings.schedule, t, epoch);
       if (optimizer.name === 'adam') {
         const adam = adamRateFactor(optimizer, t + 1);
