@@ -44,7 +44,7 @@ function thresholdRule(width: number | undefined) {
  */
 export function widthFigureSpec(
   rows: Row[],
-  opts: { title: string; thresholdWidth?: number; subtitle?: string },
+  opts: { title: string; thresholdWidth?: number; subtitle?: string | string[] },
 ): VegaLiteSpec {
   const x = {
     field: 'width',
@@ -334,15 +334,19 @@ export const trainingFigures: Record<string, FigureBuilder> = {
       title: `MNIST-1D double descent (udlbook 8.3): ${describe(config)}`,
       subtitle: `lines: median over ${config.seeds as number} initialisations; bands: interquartile range`,
     }),
+  // Short lines: headless Vega sizes the canvas by an estimate of the title's width (~1.5× the
+  // rendered text), so one long line leaves a wide empty margin.
   'resnet-width': (config, result) =>
     widthFigureSpec(result.points, {
-      title:
-        `Width-wise double descent, pre-activation ResNet18 on ${config.dataset as string}: n = ${config.n as number}, ` +
-        `label noise ${config.labelNoise as number}, ${config.optimizer as string} lr ${config.lr as number}, ${config.epochs as number} epochs`,
+      title: 'Width-wise double descent of a pre-activation ResNet18',
       thresholdWidth: (result.summary.emcWidth as number | null) ?? undefined,
-      subtitle:
-        `lines: median over ${config.seeds as number} initialisations; bands: IQR; ` +
-        `dashed: first width with train error ≤ 10% (EMC reaches n: left of it under-parameterized, at it critical)`,
+      subtitle: [
+        `${config.dataset as string}${(config.downsample as number) > 1 ? ` shrunk ${config.downsample as number}×` : ''}, ` +
+          `n = ${config.n as number}, label noise ${config.labelNoise as number}, ` +
+          `${config.optimizer as string} lr ${config.lr as number}, ${config.epochs as number} epochs`,
+        `median over ${config.seeds as number} initialisations, IQR bands`,
+        'dashed: first width with train error ≤ 10% (EMC reaches n)',
+      ],
     }),
   epochwise: (config, result) =>
     epochFigureSpec(result.points, { title: `Epoch-wise double descent: ${describe(config)}` }),
