@@ -1,12 +1,8 @@
 // udlbook's MNIST-1D width sweep (mnist1d-width): the medians and quartiles over seeds, the headline
 // numbers, the stacked per-width training behind them, and the preset end to end on a tiny config.
 import { describe, expect, it } from 'vitest';
-import {
-  mnist1dWidthPreset,
-  seedMedianRows,
-  UDLBOOK_WIDTHS,
-  widthLanes,
-} from '../src/experiments/networks/mnist1d-width.js';
+import { mnist1dWidthPreset, UDLBOOK_WIDTHS, widthLanes } from '../src/experiments/networks/mnist1d-width.js';
+import { seedMedianRows } from '../src/experiments/networks/width-curve.js';
 import { summarizeMnist1dWidths } from '../src/experiments/networks/mnist1d-width-summary.js';
 import type { WidthRun } from '../src/experiments/networks/width-sweep.js';
 import type { EpochRecord } from '../src/fit/train/trainer.js';

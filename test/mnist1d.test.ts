@@ -222,6 +222,7 @@ describe('MNIST-1D in every preset that takes a data set', () => {
     emc: { ...training, sizes: [50, 100], widths: [4, 8], inits: 1 },
     'belkin-mlp': { ...training, widths: [4, 16] },
     'mnist1d-width': { ...training, widths: [4, 8], seeds: 2 },
+    'resnet-width': { ...training, widths: [1, 2], seeds: 1, downsample: 1 },
     'igr-lr': {
       dataset,
       n: 50,

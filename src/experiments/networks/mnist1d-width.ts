@@ -5,7 +5,6 @@
 // class, which may be the true one; ddlab's labelNoise picks a wrong class, so labelNoise 0.135
 // (= 0.15 · 9/10) draws the same label distribution.
 import { z } from 'zod';
-import { stats } from '../common/statistics.js';
 import { positiveInteger } from '../common/fields.js';
 import { MAX_REPETITIONS, repetitionSeed } from '../common/repetitions.js';
 import {
@@ -15,8 +14,8 @@ import {
   trainingFields,
   type TrainingConfig,
 } from '../common/training-config.js';
-import { definePreset, type Row, type RunContext } from '../preset.js';
-import { widthRows, widthSeries } from './width-curve.js';
+import { definePreset, type RunContext } from '../preset.js';
+import { seedMedianRows, widthSeries } from './width-curve.js';
 import { ENGINE, trainWidths, widthLanes, type WidthRun } from './width-sweep.js';
 import { mnist1dWidthLines, summarizeMnist1dWidths } from './mnist1d-width-summary.js';
 
@@ -58,28 +57,6 @@ export function mnist1dWidthSchema() {
 }
 
 export type Mnist1dWidthConfig = z.output<ReturnType<typeof mnist1dWidthSchema>>;
-
-/** The metrics summarised over seeds: median under the plain key, quartiles as `_q1`/`_q3`. */
-const METRICS = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm', 'bestTestError'];
-
-/** One row per width: the median over seeds of each metric, with its quartiles. */
-export function seedMedianRows(runs: WidthRun[]): Row[] {
-  const perRun = widthRows(runs);
-  const widths = [...new Set(runs.map((r) => r.width))].sort((a, b) => a - b);
-  return widths.map((width) => {
-    const rows = perRun.filter((r) => r.width === width);
-    const row: Row = { width, parameters: rows[0].parameters, seeds: rows.length };
-    for (const key of METRICS) {
-      const s = stats(rows.map((r) => r[key]));
-      row[key] = s.median;
-      row[`${key}_q1`] = s.q1;
-      row[`${key}_q3`] = s.q3;
-    }
-    // The early-stopping epoch is a grid value: its median is enough.
-    row.bestEpoch = stats(rows.map((r) => r.bestEpoch)).median;
-    return row;
-  });
-}
 
 /** Every width of `config` with its seeds: one stacked ensemble per width. */
 function trainPart(config: Mnist1dWidthConfig, context: Pick<RunContext, 'loadDataset' | 'onProgress'>) {

@@ -1,6 +1,7 @@
 // A width curve: the rows, series and headline numbers of networks of growing width trained alike
 // (final and early-stopped test error, the classical minimum, the double-descent peak).
 import { alignedLines } from '../common/aligned-lines.js';
+import { stats } from '../common/statistics.js';
 import { familyName } from '../../models/network.js';
 import type { TrainingConfig } from '../common/training-config.js';
 import type { Row, SeriesPoint } from '../preset.js';
@@ -24,6 +25,28 @@ export function widthRows(runs: WidthRun[]): Row[] {
       bestTrainError: best.trainError,
       ...final.probes,
     };
+  });
+}
+
+/** The metrics summarised over seeds: median under the plain key, quartiles as `_q1`/`_q3`. */
+const SEED_METRICS = ['trainLoss', 'trainError', 'testLoss', 'testError', 'paramNorm', 'bestTestError'];
+
+/** One row per width: the median over seeds of each metric, with its quartiles. */
+export function seedMedianRows(runs: WidthRun[]): Row[] {
+  const perRun = widthRows(runs);
+  const widths = [...new Set(runs.map((r) => r.width))].sort((a, b) => a - b);
+  return widths.map((width) => {
+    const rows = perRun.filter((r) => r.width === width);
+    const row: Row = { width, parameters: rows[0].parameters, seeds: rows.length };
+    for (const key of SEED_METRICS) {
+      const s = stats(rows.map((r) => r[key]));
+      row[key] = s.median;
+      row[`${key}_q1`] = s.q1;
+      row[`${key}_q3`] = s.q3;
+    }
+    // The early-stopping epoch is a grid value: its median is enough.
+    row.bestEpoch = stats(rows.map((r) => r.bestEpoch)).median;
+    return row;
   });
 }
 
