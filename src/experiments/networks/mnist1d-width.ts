@@ -16,7 +16,7 @@ import {
 } from '../common/training-config.js';
 import { definePreset, type RunContext } from '../preset.js';
 import { seedMedianRows, widthSeries } from './width-curve.js';
-import { ENGINE, trainWidths, widthLanes, type WidthRun } from './width-sweep.js';
+import { ENGINE, trainWidths, widthRunsInLanes } from './width-sweep.js';
 import { mnist1dWidthLines, summarizeMnist1dWidths } from './mnist1d-width-summary.js';
 
 /** udlbook's widths: fine steps around the interpolation width (≈ 45), coarse beyond. */
@@ -76,19 +76,7 @@ export const mnist1dWidthPreset = definePreset<Mnist1dWidthConfig>({
   schema: mnist1dWidthSchema(),
   indexKeys: ['width', 'parameters'],
   async run(config, context) {
-    const lanes = context.partLanes ?? 1;
-    const runs =
-      context.runParts && lanes > 1 && config.widths.length > 1
-        ? (
-            (await context.runParts(
-              'mnist1d-width',
-              widthLanes(config.widths, lanes).map((widths) => ({ ...config, widths })),
-              context.onProgress,
-            )) as WidthRun[][]
-          )
-            .flat()
-            .sort((a, b) => a.width - b.width || a.seed - b.seed)
-        : await trainPart(config, context);
+    const runs = await widthRunsInLanes('mnist1d-width', config, context, trainPart);
     const points = seedMedianRows(runs);
     const summary = summarizeMnist1dWidths(points);
     return {

@@ -10,7 +10,7 @@ import { positiveInteger } from '../common/fields.js';
 import { trainingData, trainingFields, trainSettings } from '../common/training-config.js';
 import { definePreset, type RunContext } from '../preset.js';
 import { seedMedianRows, widthSeries } from './width-curve.js';
-import { ENGINE, widthLanes, type WidthRun } from './width-sweep.js';
+import { ENGINE, widthRunsInLanes, type WidthRun } from './width-sweep.js';
 import { resnetWidthLines, summarizeResnetWidths } from './resnet-width-summary.js';
 import { resnetSettingsOf, trainResNetWidths } from './resnet-widths.js';
 
@@ -96,19 +96,7 @@ export const resnetWidthPreset = definePreset<ResnetWidthConfig>({
   schema: resnetWidthSchema(),
   indexKeys: ['width', 'parameters'],
   async run(config, context) {
-    const lanes = context.partLanes ?? 1;
-    const runs =
-      context.runParts && lanes > 1 && config.widths.length > 1
-        ? (
-            (await context.runParts(
-              'resnet-width',
-              widthLanes(config.widths, lanes, resnetCost).map((widths) => ({ ...config, widths })),
-              context.onProgress,
-            )) as WidthRun[][]
-          )
-            .flat()
-            .sort((a, b) => a.width - b.width || a.seed - b.seed)
-        : await trainPart(config, context);
+    const runs = await widthRunsInLanes('resnet-width', config, context, trainPart, resnetCost);
     const points = seedMedianRows(runs);
     const summary = summarizeResnetWidths(points);
     return {

@@ -23,6 +23,7 @@ import {
 import { epochProbe } from '../../probes/gradient-regularization.js';
 import { dataSeedOf, networkShapeOf, trainSettings, type TrainingConfig } from '../common/training-config.js';
 import { resnetSettingsOf, trainResNetWidths } from './resnet-widths.js';
+import type { RunContext } from '../preset.js';
 
 export interface WidthRun {
   width: number;
@@ -199,6 +200,24 @@ export function widthLanes(
     lightest.widths.push(w);
   }
   return parts.map((p) => p.widths.sort((a, b) => a - b));
+}
+
+/**
+ * A width preset's run: its widths split into lanes of about equal cost, one part per lane through
+ * runParts (worker threads, one per core), or all in this process when it has no lanes.
+ */
+export async function widthRunsInLanes<C extends { widths: number[] }>(
+  name: string,
+  config: C,
+  context: Pick<RunContext, 'loadDataset' | 'onProgress' | 'runParts' | 'partLanes'>,
+  trainPart: (part: C, context: Pick<RunContext, 'loadDataset' | 'onProgress'>) => Promise<WidthRun[]>,
+  cost?: (width: number) => number,
+): Promise<WidthRun[]> {
+  const lanes = context.partLanes ?? 1;
+  if (!context.runParts || lanes <= 1 || config.widths.length <= 1) return trainPart(config, context);
+  const parts = widthLanes(config.widths, lanes, cost).map((widths) => ({ ...config, widths }));
+  const runs = (await context.runParts(name, parts, context.onProgress)) as WidthRun[][];
+  return runs.flat().sort((a, b) => a.width - b.width || a.seed - b.seed);
 }
 
 /** Belkin's reuse: the trained narrower net's units, plus new units with weights from N(0, 0.01). */

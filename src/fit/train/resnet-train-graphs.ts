@@ -15,6 +15,7 @@ import {
   emitResNetForward,
   runningMeanName,
   runningVarName,
+  type ResNetInputs,
 } from './resnet-graph.js';
 import { gradName, nextName, stateName } from './train-graphs.js';
 
@@ -22,6 +23,27 @@ import { gradName, nextName, stateName } from './train-graphs.js';
 export const LR_INPUT = 'lr';
 
 const geometryKey = (g: ResNet18Geometry): string => JSON.stringify([g.k, g.image, g.classes]);
+
+/**
+ * Forward with batch statistics, the mean cross-entropy's gradient with respect to the logits
+ * (softmax − y over the batch), and the backward: what the step and gradient graphs share.
+ */
+function emitTrainingPass(g: GraphBuilder, geometry: ResNet18Geometry, dtype: Dtype, inputs: ResNetInputs) {
+  const forward = emitResNetForward(g, geometry, dtype, inputs.x, inputs.params, 'train');
+  const ce = emitCrossEntropy(g, forward.logits, inputs.y);
+  const dLogits = g.node('Mul', [g.node('Sub', [g.node('Exp', [ce.logP]), ce.y]), inputs.invBatch]);
+  const back = emitResNetBackward(
+    g,
+    geometry,
+    dtype,
+    forward,
+    inputs.params,
+    inputs.running,
+    dLogits,
+    inputs.invBatch,
+  );
+  return { forward, ce, back };
+}
 
 /** Names of every BN running statistic, in the geometry's order. */
 export function runningNames(geometry: ResNet18Geometry): string[] {
@@ -51,19 +73,7 @@ export function resnetStepGraph(
   const inputs = declareResNetInputs(g, geometry, dtype);
   const lr = g.input(LR_INPUT, dtype, []);
   const adamScale = opt.name === 'adam' ? g.input(ADAM_SCALE_INPUT, dtype, []) : undefined;
-  const forward = emitResNetForward(g, geometry, dtype, inputs.x, inputs.params, 'train');
-  const ce = emitCrossEntropy(g, forward.logits, inputs.y);
-  const dLogits = g.node('Mul', [g.node('Sub', [g.node('Exp', [ce.logP]), ce.y]), inputs.invBatch]);
-  const back = emitResNetBackward(
-    g,
-    geometry,
-    dtype,
-    forward,
-    inputs.params,
-    inputs.running,
-    dLogits,
-    inputs.invBatch,
-  );
+  const { ce, back } = emitTrainingPass(g, geometry, dtype, inputs);
   const slots = stateSlots(opt);
   for (const t of geometry.tensors) {
     const state = slots.map((slot) => g.input(stateName(slot, t.name), dtype, t.shape));
@@ -84,19 +94,7 @@ export function resnetGradientSession(geometry: ResNet18Geometry, dtype: Dtype, 
     () => {
       const g = new GraphBuilder('resnet_gradient');
       const inputs = declareResNetInputs(g, geometry, dtype);
-      const forward = emitResNetForward(g, geometry, dtype, inputs.x, inputs.params, 'train');
-      const ce = emitCrossEntropy(g, forward.logits, inputs.y);
-      const dLogits = g.node('Mul', [g.node('Sub', [g.node('Exp', [ce.logP]), ce.y]), inputs.invBatch]);
-      const back = emitResNetBackward(
-        g,
-        geometry,
-        dtype,
-        forward,
-        inputs.params,
-        inputs.running,
-        dLogits,
-        inputs.invBatch,
-      );
+      const { forward, ce, back } = emitTrainingPass(g, geometry, dtype, inputs);
       for (const t of geometry.tensors)
         g.output(back.grads.get(t.name) as string, gradName(t.name), dtype, t.shape);
       for (const bn of geometry.batchNorms)
