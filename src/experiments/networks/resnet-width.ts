@@ -108,10 +108,16 @@ export const resnetWidthPreset = definePreset<ResnetWidthConfig>({
   },
   runPart: trainPart,
   estimateBytes(config) {
-    // The data as f64 and f32, plus the widest network's activations for a batch (64 maps of k·H·W
-    // floats per image, saved for the backward) and its evaluation chunks.
+    // The data as f64 and f32, plus the widest network's activations for a batch (about 64 maps of
+    // k·H·W floats per image, saved for the backward) and its evaluation chunks, at the pixels of
+    // the largest image the loaders read (CIFAR's 3×32×32) shrunk by `downsample`.
+    const pixels = 3072 / config.downsample ** 2;
     const k = Math.max(...config.widths);
-    return 12 * 784 * (config.n + config.nTest) + 4 * 64 * k * 784 * Math.max(config.batchSize, 256) + 4e8;
+    return (
+      12 * pixels * (config.n + config.nTest) +
+      4 * 64 * k * (pixels / 3) * Math.max(config.batchSize, 256) +
+      4e8
+    );
   },
   summarizeRows(config, rows) {
     const summary = summarizeResnetWidths(rows);
