@@ -26,21 +26,10 @@ import { parameterCount } from '../src/models/network.js';
 import { parameterNorms } from '../src/probes/parameter-norm.js';
 import { trainerWithBiases, worstGradientError } from './gradient-check.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
-import { randomData, settings } from './train-helpers.js';
+import { maxRelativeDifference, randomData, settings } from './train-helpers.js';
 
 const cnn = (...widths: number[]): NetworkShape => ({ family: 'cnn', widths });
 const everyIndex = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-
-function maxRelativeDifference(a: Parameters, b: Parameters): number {
-  let worst = 0;
-  for (const kind of ['w', 'b'] as const) {
-    a[kind].forEach((t, l) => {
-      const scale = Math.max(1e-12, ...t.map(Math.abs));
-      t.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[kind][l][i]) / scale)));
-    });
-  }
-  return worst;
-}
 
 describe('the plan of a CNN ensemble', () => {
   const input = { dim: 64, classes: 3, image: [1, 8, 8] as [number, number, number] };

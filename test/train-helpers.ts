@@ -1,6 +1,7 @@
 // Small data sets and settings for the training-engine tests.
 import { Rng } from '../src/engine/random.js';
 import { DEFAULT_OPTIMIZER } from '../src/fit/train/optimizer.js';
+import type { Parameters } from '../src/fit/train/initialize.js';
 import type { TrainingData, TrainSettings } from '../src/fit/train/trainer.js';
 
 /** Uniform features in [0, 1) and uniform labels; the test split is the training split. */
@@ -31,4 +32,16 @@ export function settings(overrides: Partial<TrainSettings> = {}): TrainSettings 
     stepsPerRun: 1,
     ...overrides,
   };
+}
+
+/** The largest difference between two parameter sets, relative to each tensor's largest entry of a. */
+export function maxRelativeDifference(a: Parameters, b: Parameters): number {
+  let worst = 0;
+  for (const kind of ['w', 'b'] as const) {
+    a[kind].forEach((t, l) => {
+      const scale = Math.max(1e-12, ...t.map(Math.abs));
+      t.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[kind][l][i]) / scale)));
+    });
+  }
+  return worst;
 }

@@ -11,20 +11,9 @@ import { presetNamed } from '../src/experiments/presets.js';
 import { trainingData } from '../src/experiments/common/training-config.js';
 import { loadMnist } from '../src/sweep/dataset-files.js';
 import { referenceLogits, referenceLoss, referenceNet } from './reference-network.js';
-import { randomData, settings } from './train-helpers.js';
+import { maxRelativeDifference, randomData, settings } from './train-helpers.js';
 
 const mlp = (...widths: number[]): NetworkShape => ({ family: 'mlp', widths });
-
-function maxRelativeDifference(a: Parameters, b: Parameters): number {
-  let worst = 0;
-  for (const kind of ['w', 'b'] as const) {
-    a[kind].forEach((t, l) => {
-      const scale = Math.max(1e-12, ...t.map(Math.abs));
-      t.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[kind][l][i]) / scale)));
-    });
-  }
-  return worst;
-}
 
 describe('ensembles in one graph', () => {
   const members: Member[] = [
