@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelNoise, subset } from '../src/data/transforms.js';
 import { ensemblePlan, type NetworkShape } from '../src/fit/train/ensemble-plan.js';
-import { initialParameters, memberParameters, type Parameters } from '../src/fit/train/initialize.js';
+import { initialParameters, memberParameters } from '../src/fit/train/initialize.js';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../src/fit/train/optimizer.js';
 import { scheduleFactor } from '../src/fit/train/schedule.js';
 import { EnsembleTrainer, TrainingDivergedError, type Member } from '../src/fit/train/trainer.js';
