@@ -58,6 +58,32 @@ describe('gemm', () => {
   it('rejects mismatched shapes with a message naming them', async () => {
     await expect(gemm(randomMatrix(3, 4, 1), randomMatrix(5, 2, 1))).rejects.toThrow(/3x4.*5x2/);
   });
+
+  it('writes into a given output, also in place over C, with the bits of a fresh result', async () => {
+    const a = randomMatrix(70, 33, 5);
+    const b = randomMatrix(41, 33, 6);
+    const c = randomMatrix(70, 41, 7);
+    const options = { transB: true, alpha: -1, beta: 1 };
+    const fresh = await gemmAdd(c, a, b, options);
+    const into = randomMatrix(70, 41, 8);
+    expect(await gemmAdd(c, a, b, { ...options, into })).toBe(into);
+    expect(into.data).toEqual(fresh.data);
+    // In place: C is the output (the blocked Cholesky's trailing updates).
+    expect(await gemmAdd(c, a, b, { ...options, into: c })).toBe(c);
+    expect(c.data).toEqual(fresh.data);
+    // Into a view of a larger buffer, leaving the rest alone.
+    const big = new Float64Array(70 * 41 + 10).fill(3);
+    const view = { rows: 70, cols: 41, data: big.subarray(5, 5 + 70 * 41) };
+    await gemm(a, b, { transB: true, into: view });
+    expect(view.data).toEqual((await gemm(a, b, { transB: true })).data);
+    expect([...big.subarray(0, 5), ...big.subarray(5 + 70 * 41)]).toEqual(new Array(10).fill(3));
+  });
+
+  it('refuses an output of the wrong shape or one that shares storage with A or B', async () => {
+    const a = randomMatrix(4, 4, 1);
+    await expect(gemm(a, a, { into: randomMatrix(4, 5, 2) })).rejects.toThrow(/output is 4x5, expected 4x4/);
+    await expect(gemm(a, randomMatrix(4, 4, 3), { into: a })).rejects.toThrow(/must not share storage/);
+  });
 });
 
 describe('cholesky', () => {

@@ -9,6 +9,12 @@ export interface GemmOptions {
   transB?: boolean;
   alpha?: number;
   beta?: number;
+  /**
+   * Write the product into this matrix (of the result's shape) instead of a new one: no allocation,
+   * no page faults, no garbage. It may be C itself (an in-place update: ORT copies C into the output
+   * before the product, element for element, so the result is the same bits), but never A or B.
+   */
+  into?: Matrix;
 }
 
 /** op(A)·op(B) scaled by alpha. */
@@ -44,11 +50,20 @@ async function run(a: Matrix, b: Matrix, c: Matrix | undefined, options: GemmOpt
   if (c && (c.rows !== m || c.cols !== n)) {
     throw new Error(`gemm: C is ${c.rows}x${c.cols}, expected ${m}x${n}`);
   }
-  if (m === 0 || n === 0) return { rows: m, cols: n, data: new Float64Array(0) };
+  const into = options.into;
+  if (into) {
+    if (into.rows !== m || into.cols !== n || into.data.length !== m * n)
+      throw new Error(`gemm: the output is ${into.rows}x${into.cols}, expected ${m}x${n}`);
+    if (overlaps(into.data, a.data) || overlaps(into.data, b.data))
+      throw new Error('gemm: the output must not share storage with A or B');
+  }
+  if (m === 0 || n === 0) return into ?? { rows: m, cols: n, data: new Float64Array(0) };
   if (k === 0) {
     // ORT rejects empty inner dimensions; the product is zero.
-    const data = c ? c.data.map((x) => beta * x) : new Float64Array(m * n);
-    return { rows: m, cols: n, data };
+    const data = into?.data ?? new Float64Array(m * n);
+    if (c) for (let i = 0; i < data.length; i++) data[i] = beta * c.data[i];
+    else data.fill(0);
+    return into ?? { rows: m, cols: n, data };
   }
   const attributes = {
     transA: transA ? 1 : 0,
@@ -71,5 +86,14 @@ async function run(a: Matrix, b: Matrix, c: Matrix | undefined, options: GemmOpt
   );
   const feeds: Record<string, ReturnType<typeof matrixTensor>> = { A: matrixTensor(a), B: matrixTensor(b) };
   if (c) feeds.C = matrixTensor(c);
-  return runToMatrix(session, feeds);
+  if (!into) return runToMatrix(session, feeds);
+  await session.run(feeds, { Y: matrixTensor(into) });
+  return into;
+}
+
+/** Whether two typed arrays share any memory (views of one buffer that intersect). */
+function overlaps(x: Float64Array, y: Float64Array): boolean {
+  if (x.buffer !== y.buffer) return false;
+  const [x0, y0] = [x.byteOffset, y.byteOffset];
+  return x0 < y0 + y.byteLength && y0 < x0 + x.byteLength;
 }
