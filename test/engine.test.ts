@@ -87,7 +87,7 @@ describe('gemm', () => {
 });
 
 describe('cholesky', () => {
-  it.each([1, 5, 128, 129, 300, 517])('factors a random SPD matrix of order %i', async (n) => {
+  it.each([1, 5, 128, 129, 256, 257, 300, 517, 800])('factors a random SPD matrix of order %i', async (n) => {
     const a = randomSpd(n, n);
     const l = await cholesky(a);
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(l.data[i * n + j]).toBe(0);
@@ -106,6 +106,10 @@ describe('cholesky', () => {
     const big = randomSpd(300, 9);
     big.data[200 * 300 + 200] = -1e6;
     await expect(cholesky(big)).rejects.toThrow(/pivot 200/);
+    // In a later column panel, after the left-looking update: the index is still the global one.
+    const later = randomSpd(600, 10);
+    later.data[530 * 600 + 530] = -1e6;
+    await expect(cholesky(later)).rejects.toThrow(/pivot 530/);
   });
 
   it('solves X Lᵀ = B for a large blocked factor', async () => {
@@ -157,6 +161,26 @@ describe('blocked solves with a Cholesky factor', () => {
       const sol = await choleskySolveBlocked(l, rhs);
       expect(maxAbsDiff(naiveMatmul(a, sol), rhs)).toBeLessThan(1e-9 * maxAbs(rhs) * n);
     }
+  });
+
+  it('(L Lᵀ) X = B with the leading block of a factor, at orders inside, on and past panel edges', async () => {
+    const { choleskySolveBlocked } = await import('../src/engine/cholesky.js');
+    const n = 600; // three panels of the factorisation: 256, 256, 88
+    const a = randomSpd(n, 43);
+    const l = await cholesky(a);
+    for (const m of [1, 100, 256, 257, 512, 599, 600]) {
+      // The factor of A's leading block is the leading block of A's factor (one factor, every order).
+      const lead = fromRows(
+        Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, i * n + m))),
+      );
+      const rhs = randomMatrix(m, 3, 44 + m);
+      const sol = await choleskySolveBlocked(l, rhs, m);
+      expect(sol.rows).toBe(m);
+      // ‖A‖ ~ n here and the factor is well conditioned (shift 1 on B Bᵀ), so residuals stay ~1e-12·n.
+      expect(maxAbsDiff(naiveMatmul(lead, sol), rhs)).toBeLessThan(1e-9 * maxAbs(rhs) * n);
+    }
+    await expect(choleskySolveBlocked(l, randomMatrix(5, 1, 1), 6)).rejects.toThrow(/5 rows, expected 6/);
+    await expect(choleskySolveBlocked(l, randomMatrix(5, 1, 1), 601)).rejects.toThrow(/order 601/);
   });
 });
 

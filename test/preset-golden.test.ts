@@ -5,8 +5,9 @@
 //
 // Two generating runs on the same machine gave bit-for-bit identical files (every preset, networks
 // included), so the tolerances below only leave room for another machine's floating point (ONNX
-// Runtime picks its kernels and thread count per CPU): 1e-9 relative for the closed-form presets,
-// 1e-5 relative or 1e-6 absolute for the f32 networks. Measured: with 1 or 3 ORT threads instead of
+// Runtime picks its kernels and thread count per CPU): 1e-9 relative for the closed-form presets
+// (or 1e-12 absolute for the least-squares ones: rounding residues, see LEAST_SQUARES), 1e-5
+// relative or 1e-6 absolute for the f32 networks. Measured: with 1 or 3 ORT threads instead of
 // the default (one per core, 2 here) the closed-form presets were unchanged and the networks moved
 // by at most 3.5e-7 relative (igr-lr's sharpness, mlp-width's losses).
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,8 +111,22 @@ interface Tolerance {
   abs: number;
 }
 
+// The least-squares presets' absolute 1e-12: residues of rounding, such as the training loss of an
+// interpolating fit (1e-22 … 1e-31 in the record), are not numbers of the method; any other summation
+// order (the blocked Cholesky's panel width, another CPU's GEMM kernel) moves them arbitrarily. Their
+// other recorded numbers are all above 1e-6. igr-modified-flow keeps no absolute slack: its distances
+// to the flows are genuinely small (down to 2.8e-13).
+const LEAST_SQUARES = new Set([
+  'rff',
+  'polynomial-fits',
+  'polynomial',
+  'linear-gaussian',
+  'rf-relu-gaussian',
+]);
 const toleranceFor = (preset: string): Tolerance =>
-  CLOSED_FORM.has(preset) ? { rel: 1e-9, abs: 0 } : { rel: 1e-5, abs: 1e-6 };
+  CLOSED_FORM.has(preset)
+    ? { rel: 1e-9, abs: LEAST_SQUARES.has(preset) ? 1e-12 : 0 }
+    : { rel: 1e-5, abs: 1e-6 };
 
 // JSON has no Infinity or NaN: they travel as strings.
 const NON_FINITE = new Set(['Infinity', '-Infinity', 'NaN']);

@@ -13,7 +13,7 @@
 // On request each point also gets its effective parameters (effective-parameters.ts) from the same
 // factors; above the threshold that keeps a second running sum, the cross kernel F₀ Fᵀ of the test
 // and training rows.
-import { gemm, gemmAdd, gramOfColumns } from '../engine/gemm.js';
+import { gemm, gemmAdd } from '../engine/gemm.js';
 import { GramAccumulator } from '../engine/gram-accumulator.js';
 import { block, frobeniusNorm, scaled, zeros, type Matrix } from '../engine/matrix.js';
 import { choleskySolveBlocked } from '../engine/cholesky.js';
@@ -243,7 +243,7 @@ async function* underparameterized(
 ): AsyncGenerator<{ fit: CurvePointFit } | PendingUnder> {
   const { featureMap, yTrain, ridge } = problem;
   const nStar = under[under.length - 1];
-  let gram: Matrix | undefined = await gramOfColumns(trainFeatures.concat(nStar));
+  let gram: Matrix | undefined = await trainFeatures.lowerGram(nStar); // FᵀF, lower triangle
   const wanted = problem.effectiveParameters;
   const testRows = problem.effectiveTestRows ?? problem.xTest.rows;
   const rhs = await trainFeatures.transposeTimes(nStar, yTrain); // Fᵀ Y
@@ -270,9 +270,8 @@ async function* underparameterized(
       order = nf;
     }
     const view = { ...lowerView(factor.factor, order), n: nf };
-    // (FᵀF + ridge/s²) u = Fᵀ Y, and a = u / s.
-    const lead = nf === order ? factor.factor : block(factor.factor, 0, nf, 0, nf);
-    const u = await choleskySolveBlocked(lead, block(rhs, 0, nf, 0, rhs.cols));
+    // (FᵀF + ridge/s²) u = Fᵀ Y, and a = u / s; the leading block of a shared factor is used in place.
+    const u = await choleskySolveBlocked(factor.factor, block(rhs, 0, nf, 0, rhs.cols), nf);
     const partial = {
       features: nf,
       regime: 'underparameterized' as const,
@@ -283,7 +282,13 @@ async function* underparameterized(
       ...(wanted && {
         effectiveParameters:
           fromShared?.[k] ??
-          (await shiftedEffectiveParameters(lead, trainFeatures, testFeatures, nf, testRows)),
+          (await shiftedEffectiveParameters(
+            nf === order ? factor.factor : block(factor.factor, 0, nf, 0, nf),
+            trainFeatures,
+            testFeatures,
+            nf,
+            testRows,
+          )),
       }),
     };
     if (withTest) yield { fit: { ...partial, testPrediction: await testFeatures.times(nf, u) } };
