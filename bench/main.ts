@@ -1,5 +1,6 @@
 // `npm run bench -- <name>`: benchmarks side by side with the reference a user would pick instead.
 import { benchGemm } from './gemm.js';
+import { benchCholesky } from './cholesky.js';
 import { BELKIN_BENCH, BELKIN_SMALL_BENCH, BELKIN_SMALL_KEEP_BENCH, benchRff, RFF_BENCH } from './rff.js';
 import { benchSweep } from './sweep.js';
 import { benchMlp, benchWidthSweep } from './train.js';
@@ -15,6 +16,7 @@ import { benchResnet } from './resnet.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
+  cholesky: () => benchCholesky(),
   rff: () => benchRff(RFF_BENCH),
   belkin: () => benchRff(BELKIN_BENCH),
   'belkin-small': () => benchRff(BELKIN_SMALL_BENCH),

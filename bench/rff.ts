@@ -210,7 +210,7 @@ async function gemmBound(
 }
 
 /** The median f64 GEMM rate (flop/s) of ORT at n = 2048 in this process. */
-async function gemmRate(n = 2048, reps = 5): Promise<number> {
+export async function gemmRate(n = 2048, reps = 5): Promise<number> {
   const rng = new Rng(0);
   const a = { rows: n, cols: n, data: rng.fillNormal(new Float64Array(n * n)) };
   const b = { rows: n, cols: n, data: rng.fillNormal(new Float64Array(n * n)) };
