@@ -70,17 +70,22 @@ export function redactCommand(args: readonly string[]): string[] {
   });
 }
 
+let commit: string | null | undefined;
+
+/** Asked of git once per process: a run's start and end provenance would spawn it twice. */
 function gitCommit(): string | null {
+  if (commit !== undefined) return commit;
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], {
       cwd: packageRoot,
       stdio: ['ignore', 'pipe', 'ignore'],
     })
       .toString()
       .trim();
   } catch {
-    return null;
+    commit = null;
   }
+  return commit;
 }
 
 export function provenance(started: Date, ended: Date): Record<string, unknown> {

@@ -2,7 +2,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VegaLiteSpec } from './figure-style.js';
-import { renderSvg, svgToPng } from './render.js';
 
 export type RunResults = {
   experiment: string;
@@ -61,6 +60,8 @@ export async function writeResultsFiles(
       await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'),
     );
   }
+  // vega, vega-lite and the rasterizer are loaded only here: most commands never draw a figure.
+  const { renderSvg, svgToPng } = await import('./render.js');
   for (const [name, spec] of Object.entries(figures)) {
     const svgText = await renderSvg(spec);
     written.push(await writeAtomic(join(dir, `${name}.svg`), svgText));
