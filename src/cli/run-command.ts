@@ -5,6 +5,7 @@ import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
+import { loadRenderer } from '../report/results-files.js';
 import { defaultRunDirectory, writeRunDirectory } from '../report/run-directory.js';
 import { describeOwner, newOwner } from '../store/lease.js';
 import { Store } from '../store/store.js';
@@ -131,6 +132,9 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
           onCancelled: () => controller.abort(), // `ddlab cancel`: stop as on Ctrl-C
         })
       : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }), { merge });
+    // The figure renderer loads while the trials run, mostly while this thread waits for them; an
+    // error shows when the figures are drawn.
+    loadRenderer().catch(() => {});
     let outcome;
     try {
       outcome = await runSweep(sweep, store, executor, {

@@ -15,6 +15,17 @@ export type RunResults = {
   provenance: Record<string, unknown>;
 };
 
+// vega, vega-lite and the rasterizer load only when a figure is drawn (most commands draw none),
+// once per process. Half a second of compiling: `ddlab run` starts it while the trials run.
+let renderer: ReturnType<typeof importRenderer> | undefined;
+const importRenderer = () => import('./render.js');
+
+/** The figure renderer's module, loaded on the first call. */
+export function loadRenderer(): ReturnType<typeof importRenderer> {
+  renderer ??= importRenderer();
+  return renderer;
+}
+
 const LEADING = ['features', 'trainLoss', 'testLoss', 'trainError', 'testError', 'coefNorm'];
 
 /** CSV with a stable header: a curve's main columns first (those present), then every other key sorted. */
@@ -60,8 +71,7 @@ export async function writeResultsFiles(
       await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'),
     );
   }
-  // vega, vega-lite and the rasterizer are loaded only here: most commands never draw a figure.
-  const { renderSvg, svgToPng } = await import('./render.js');
+  const { renderSvg, svgToPng } = await loadRenderer();
   for (const [name, spec] of Object.entries(figures)) {
     const svgText = await renderSvg(spec);
     written.push(await writeAtomic(join(dir, `${name}.svg`), svgText));
