@@ -70,34 +70,38 @@ export function redactCommand(args: readonly string[]): string[] {
   });
 }
 
-let commit: string | null | undefined;
-
-/** Asked of git once per process: a run's start and end provenance would spawn it twice. */
 function gitCommit(): string | null {
-  if (commit !== undefined) return commit;
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
       cwd: packageRoot,
       stdio: ['ignore', 'pipe', 'ignore'],
     })
       .toString()
       .trim();
   } catch {
-    commit = null;
+    return null;
   }
-  return commit;
 }
 
-export function provenance(started: Date, ended: Date): Record<string, unknown> {
-  const ort = (require('onnxruntime-node/package.json') as { version: string }).version;
-  return {
+let environment: Record<string, unknown> | undefined;
+
+/** Versions, commit and host, found once per process: a run asks at its start and at its end. */
+function runEnvironment(): Record<string, unknown> {
+  environment ??= {
     ddlab: ddlabVersion(),
     gitCommit: gitCommit(),
     node: process.version,
-    onnxruntime: ort,
+    onnxruntime: (require('onnxruntime-node/package.json') as { version: string }).version,
     host: hostname(),
     cpus: cpus().length,
     platform: `${process.platform}-${process.arch}`,
+  };
+  return environment;
+}
+
+export function provenance(started: Date, ended: Date): Record<string, unknown> {
+  return {
+    ...runEnvironment(),
     command: redactCommand(process.argv.slice(2)),
     started: started.toISOString(),
     ended: ended.toISOString(),
