@@ -8,6 +8,7 @@ import {
   oneHot,
   subset,
 } from '../src/data/transforms.js';
+import { pixelSplit, pixelsOf } from '../src/data/pixel-split.js';
 import { Rng } from '../src/engine/random.js';
 
 /** A synthetic data set whose row i has features [i, i + 0.5] so rows are recognizable. */
@@ -58,6 +59,56 @@ describe('subset', () => {
     expect(() => subset(ds, 2.5, 5, 1)).toThrow(/positive integer, got 2.5/);
     expect(() => subset(ds, 101, 5, 1)).toThrow(/n = 101 is larger than the 100 training images of synth/);
     expect(() => subset(ds, 10, 41, 1)).toThrow(/nTest = 41 is larger than the 40 test images of synth/);
+  });
+});
+
+describe('subset of 8-bit images (pixel splits)', () => {
+  const rng = new Rng(7);
+  const dim = 3;
+  const images = (n: number) => {
+    const pixels = Uint8Array.from({ length: n * dim }, () => rng.int(256));
+    const labels = Uint8Array.from({ length: n }, () => rng.int(10));
+    return { pixels, labels, n };
+  };
+  const train = images(60);
+  const test = images(30);
+  const fromPixels = (): Dataset => ({
+    name: 'px',
+    dim,
+    classes: 10,
+    train: pixelSplit(train.pixels.slice(), train.labels, train.n),
+    test: pixelSplit(test.pixels.slice(), test.labels, test.n),
+  });
+  // The same data converted up front, element by element.
+  const plain = (s: typeof train) => ({
+    x: Float64Array.from(s.pixels, (b) => b / 255),
+    labels: s.labels,
+    count: s.n,
+  });
+  const converted: Dataset = { name: 'px', dim, classes: 10, train: plain(train), test: plain(test) };
+
+  it('gives exactly the subset of the data converted up front', () => {
+    for (const seed of [1, 2, 3])
+      expect(subset(fromPixels(), 12, 7, seed)).toEqual(subset(converted, 12, 7, seed));
+  });
+
+  it('converts only the rows it takes: the whole x is made on its first read', () => {
+    const ds = fromPixels();
+    subset(ds, 12, 7, 1);
+    // Changing the bytes now shows in x: subset did not read (and so did not convert) the whole x.
+    pixelsOf(ds.train)![0] = 255;
+    expect(ds.train.x[0]).toBe(1);
+    expect(ds.train.x).toEqual(Float64Array.from(pixelsOf(ds.train)!, (b) => b / 255));
+    // Once made, x stays the same array.
+    expect(ds.train.x).toBe(ds.train.x);
+  });
+
+  it('a split copied by spreading is a plain split (its x, not the bytes, is what subset reads)', () => {
+    const ds = fromPixels();
+    const copy = { ...ds.train, x: new Float64Array(ds.train.x.length).fill(0.5) };
+    expect(pixelsOf(copy)).toBeUndefined();
+    const picked = subset({ ...ds, train: copy }, 4, 2, 1).train.x;
+    expect([...picked]).toEqual(new Array(4 * dim).fill(0.5));
   });
 });
 

@@ -3,11 +3,9 @@
 // on their workers, and the next `ddlab run` of the sweep collects them and runs the rest.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { Store } from '../store/store.js';
 import { removeWaitingJobs, requestCancel } from '../sweep/redis-cancel.js';
-import { ensureReachable, redisConnection } from '../sweep/redis-connection.js';
 import { jobIdOf, trialQueueName } from '../sweep/redis-job.js';
 import { codeVersion } from './provenance.js';
 
@@ -29,6 +27,11 @@ export function registerCancelCommand(program: Command): void {
       } finally {
         store.close();
       }
+      // The Redis client (bullmq, ioredis) loads only for this command: it is slow to load.
+      const [{ Queue }, { ensureReachable, redisConnection }] = await Promise.all([
+        import('bullmq'),
+        import('../sweep/redis-connection.js'),
+      ]);
       const version = codeVersion();
       const connection = redisConnection(o.redis);
       connection.on('error', () => {}); // an unreachable server is reported once, by ensureReachable

@@ -1,6 +1,7 @@
 // Progress bars on stderr (stdout stays clean for the summary); in a non-terminal (CI logs) they
 // print a line every few seconds.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { SweepProgress } from '../sweep/run-sweep.js';
 
 export interface Progress<T> {
@@ -8,8 +9,12 @@ export interface Progress<T> {
   stop(): void;
 }
 
+// cli-progress loads only when a bar is shown (not with --no-progress, nor in tests).
+const require = createRequire(import.meta.url);
+
 function bar(format: string, enabled: boolean) {
   if (!enabled) return undefined;
+  const cliProgress = require('cli-progress') as typeof CliProgress;
   return new cliProgress.SingleBar(
     { format, stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,

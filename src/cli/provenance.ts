@@ -83,16 +83,25 @@ function gitCommit(): string | null {
   }
 }
 
-export function provenance(started: Date, ended: Date): Record<string, unknown> {
-  const ort = (require('onnxruntime-node/package.json') as { version: string }).version;
-  return {
+let environment: Record<string, unknown> | undefined;
+
+/** Versions, commit and host, found once per process: a run asks at its start and at its end. */
+function runEnvironment(): Record<string, unknown> {
+  environment ??= {
     ddlab: ddlabVersion(),
     gitCommit: gitCommit(),
     node: process.version,
-    onnxruntime: ort,
+    onnxruntime: (require('onnxruntime-node/package.json') as { version: string }).version,
     host: hostname(),
     cpus: cpus().length,
     platform: `${process.platform}-${process.arch}`,
+  };
+  return environment;
+}
+
+export function provenance(started: Date, ended: Date): Record<string, unknown> {
+  return {
+    ...runEnvironment(),
     command: redactCommand(process.argv.slice(2)),
     started: started.toISOString(),
     ended: ended.toISOString(),

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import type { Config, Preset } from '../experiments/preset.js';
 import { PRESETS, presetNamed } from '../experiments/presets.js';
+import { loadRenderer } from '../report/results-files.js';
 import { defaultRunDirectory, writeRunDirectory } from '../report/run-directory.js';
 import { describeOwner, newOwner } from '../store/lease.js';
 import { Store } from '../store/store.js';
@@ -13,7 +13,6 @@ import type { Experiment, Sweep } from '../experiments/experiment.js';
 import { expandSpec, trialCount } from '../sweep/expand.js';
 import { defaultWorkers, localExecutor } from '../sweep/local-executor.js';
 import { localTasks } from '../sweep/merge-trials.js';
-import { redisExecutor } from '../sweep/redis-executor.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { readSpecFile, validateSpec } from '../sweep/spec.js';
 import { onInterrupts } from './interrupt.js';
@@ -78,6 +77,7 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
   if (o.printSpec) {
     // The preset's full configuration, so users can start from it and edit.
     const full = { ...spec, config: preset.resolve(spec.config) };
+    const { stringify: toYaml } = await import('yaml'); // loaded only here: few runs print their spec
     process.stdout.write(toYaml(full));
     return 0;
   }
@@ -122,7 +122,8 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     const steps = stepBar(preset.name, o.progress && inProcess);
     const trialsBar = trialBar(preset.name, o.progress && !inProcess);
     const executor = o.redis
-      ? redisExecutor({
+      ? // Loaded only with --redis: the Redis client (bullmq, ioredis) is slow to load.
+        (await import('../sweep/redis-executor.js')).redisExecutor({
           url: o.redis,
           version: codeVersion(),
           secret: o.secret,
@@ -131,6 +132,9 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
           onCancelled: () => controller.abort(), // `ddlab cancel`: stop as on Ctrl-C
         })
       : localExecutor(inProcess ? 0 : workers, (done, total) => steps.update({ done, total }), { merge });
+    // The figure renderer loads while the trials run, mostly while this thread waits for them; an
+    // error shows when the figures are drawn.
+    loadRenderer().catch(() => {});
     let outcome;
     try {
       outcome = await runSweep(sweep, store, executor, {

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { isLoopback } from '../server/loopback.js';
-import { startLabServer } from '../server/lab-server.js';
 import { integer } from './options.js';
 
 /** web/dist and bin/ddlab.js, from dist/src/cli/ where this file runs compiled. */
@@ -27,6 +26,8 @@ export function registerServeCommand(program: Command): void {
       let token = o.token ?? (process.env.DDLAB_TOKEN || undefined);
       // Off loopback anyone on the network could start sweeps: never without a token.
       if (!token && !isLoopback(o.host)) token = randomBytes(24).toString('base64url');
+      // The server (fastify, its static files, the Redis client) loads only for this command.
+      const { startLabServer } = await import('../server/lab-server.js');
       const server = await startLabServer({
         db: resolve(o.db),
         host: o.host,

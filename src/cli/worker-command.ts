@@ -2,7 +2,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { runRedisWorker } from '../sweep/redis-worker.js';
 import { positiveInteger } from './options.js';
 import { codeVersion } from './provenance.js';
 import { SECRET_FLAGS, SECRET_HELP, secretFrom } from './secret-option.js';
@@ -51,6 +50,8 @@ export function registerWorkerCommand(program: Command): void {
         allowDataset: string[];
         secret?: string;
       }) => {
+        // Loaded only for this command: the Redis client (bullmq, ioredis) is slow to load.
+        const { runRedisWorker } = await import('../sweep/redis-worker.js');
         const controller = new AbortController();
         const stop = () => controller.abort();
         process.on('SIGINT', stop);

@@ -2,6 +2,7 @@
 // (0–9) then 3072 pixel bytes: the 32×32 red plane, then green, then blue, each row-major.
 import type { Dataset, Split } from './dataset.js';
 import type { NamedBytes } from './idx-dataset.js';
+import { pixelSplit } from './pixel-split.js';
 
 const CLASSES = 10;
 const SHAPE = [3, 32, 32] as const;
@@ -33,10 +34,13 @@ export function datasetFromCifarBatches(
   };
 }
 
-/** Decodes straight into one array: the full training set is 1.2 GB as f64, too big to copy. */
+/**
+ * The pixels of all records in one byte array (184 MB for the training set); x = pixel / 255 is
+ * made when first read (1.5 GB as f64), and a subset converts only its rows (pixel-split.ts).
+ */
 function readBatches(files: readonly NamedBytes[]): Split {
   const count = files.reduce((n, f) => n + recordCount(f), 0);
-  const x = new Float64Array(count * PIXELS);
+  const pixels = new Uint8Array(count * PIXELS);
   const labels = new Uint8Array(count);
   let row = 0;
   for (const { bytes, source } of files) {
@@ -48,10 +52,10 @@ function readBatches(files: readonly NamedBytes[]): Split {
       }
       labels[row] = label;
       const from = r * RECORD + 1;
-      for (let i = 0; i < PIXELS; i++) x[row * PIXELS + i] = bytes[from + i] / 255;
+      pixels.set(bytes.subarray(from, from + PIXELS), row * PIXELS);
     }
   }
-  return { x, labels, count };
+  return pixelSplit(pixels, labels, count);
 }
 
 function recordCount({ bytes, source }: NamedBytes): number {

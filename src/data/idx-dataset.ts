@@ -1,6 +1,7 @@
 // A Dataset from the four IDX files of an MNIST-style data set (train/test × images/labels).
 import type { Dataset, Split } from './dataset.js';
 import { parseIdx } from './idx.js';
+import { pixelSplit } from './pixel-split.js';
 
 /** MNIST-format data sets (MNIST, Fashion-MNIST, KMNIST) have ten classes, labelled 0–9. */
 const MAX_LABEL = 9;
@@ -68,8 +69,7 @@ function readSplit(
       `${labelsFile.source}: label ${labels.data[bad]} at index ${bad}; MNIST-format labels are 0–${MAX_LABEL}`,
     );
   }
-  const x = new Float64Array(images.data.length);
-  for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
-  // Copy the labels: parseIdx returns a view into the (possibly large, shared) file buffer.
-  return { split: { x, labels: labels.data.slice(), count }, rows, cols };
+  // x = pixel / 255, made when first read (a subset converts only its rows). Copy the labels:
+  // parseIdx returns a view into the (possibly large, shared) file buffer.
+  return { split: pixelSplit(images.data, labels.data.slice(), count), rows, cols };
 }

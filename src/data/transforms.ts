@@ -2,6 +2,7 @@
 // change may be shared with it.
 import { Rng, Streams } from '../engine/random.js';
 import type { Dataset, Split } from './dataset.js';
+import { pixelsOf, scalePixels } from './pixel-split.js';
 
 /**
  * A seeded random subset of `nTrain` training and `nTest` test points. Train indices are the first
@@ -28,8 +29,11 @@ function checkCount(n: number, available: number, which: string, name: string): 
 function pick(s: Split, idx: Int32Array, dim: number): Split {
   const x = new Float64Array(idx.length * dim);
   const labels = new Uint8Array(idx.length);
+  // Image bytes not yet converted: convert only the rows taken (the same values as s.x's).
+  const pixels = pixelsOf(s);
   idx.forEach((r, i) => {
-    x.set(s.x.subarray(r * dim, (r + 1) * dim), i * dim);
+    if (pixels) scalePixels(pixels.subarray(r * dim, (r + 1) * dim), x, i * dim);
+    else x.set(s.x.subarray(r * dim, (r + 1) * dim), i * dim);
     labels[i] = s.labels[r];
   });
   return { x, labels, count: idx.length };

@@ -2,7 +2,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VegaLiteSpec } from './figure-style.js';
-import { renderSvg, svgToPng } from './render.js';
 
 export type RunResults = {
   experiment: string;
@@ -15,6 +14,17 @@ export type RunResults = {
   sweep?: Record<string, unknown>;
   provenance: Record<string, unknown>;
 };
+
+// vega, vega-lite and the rasterizer load only when a figure is drawn (most commands draw none),
+// once per process. Half a second of compiling: `ddlab run` starts it while the trials run.
+let renderer: ReturnType<typeof importRenderer> | undefined;
+const importRenderer = () => import('./render.js');
+
+/** The figure renderer's module, loaded on the first call. */
+export function loadRenderer(): ReturnType<typeof importRenderer> {
+  renderer ??= importRenderer();
+  return renderer;
+}
 
 const LEADING = ['features', 'trainLoss', 'testLoss', 'trainError', 'testError', 'coefNorm'];
 
@@ -61,6 +71,7 @@ export async function writeResultsFiles(
       await writeAtomic(join(dir, 'series.csv'), ['trial,name,step,value', ...lines].join('\n') + '\n'),
     );
   }
+  const { renderSvg, svgToPng } = await loadRenderer();
   for (const [name, spec] of Object.entries(figures)) {
     const svgText = await renderSvg(spec);
     written.push(await writeAtomic(join(dir, `${name}.svg`), svgText));

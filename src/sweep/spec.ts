@@ -1,10 +1,15 @@
 // Experiment specs: a preset, a base configuration, axes to sweep and seeds — written as YAML or
 // JSON, validated with zod; errors name the field path, the bad value and what is allowed.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { experimentSchema, type Experiment } from '../experiments/experiment.js';
 import { json } from '../experiments/preset.js';
 import { presetNamed } from '../experiments/presets.js';
+
+// yaml loads on first use: most runs name a preset and never read a YAML file.
+const require = createRequire(import.meta.url);
+const parseYaml = (text: string): unknown => (require('yaml') as typeof Yaml).parse(text);
 
 export class SpecError extends Error {}
 
