@@ -3,6 +3,8 @@
 // point), the running kernel's update by one feature block and its symmetric copy (one per point
 // above the threshold). Single calls, median of a few, back to back in one process: on a shared
 // machine the absolute times are inflated, the ratios between runs of this bench are what count.
+// The single-threaded TypeScript parts also print their CPU time, which other processes on the
+// machine inflate less than the wall time.
 import { estimateCondition } from '../src/fit/condition.js';
 import { GramAccumulator } from '../src/engine/gram-accumulator.js';
 import { zeros, type Matrix } from '../src/engine/matrix.js';
@@ -14,20 +16,20 @@ const SIZES = [2000, 5000, 10000];
 const BLOCK = 2048;
 
 export async function benchCurveParts(sizes = SIZES): Promise<void> {
-  console.log('whole-curve solver parts, seconds per call (median):');
-  console.log('       n  condition   kernel.add(n×2048)  kernel.full');
+  console.log('whole-curve solver parts, seconds per call (median; wall / CPU of this thread):');
+  console.log('       n        condition  kernel.add(n×2048)  kernel.full');
   for (const n of sizes) {
     const rng = new Rng(n);
     const factor = wellConditionedFactor(n, rng);
-    const condition = median(3, () => estimateCondition(lowerView(factor)));
+    const condition = timed(3, () => estimateCondition(lowerView(factor)));
     factor.data.fill(0); // let the n² doubles go before the kernel's
     const kernel = new GramAccumulator(n);
     const features: Matrix = { rows: n, cols: BLOCK, data: rng.fillNormal(new Float64Array(n * BLOCK)) };
     const add = await medianAsync(3, () => kernel.add(features));
     const buffer = zeros(n, n);
-    const full = median(3, () => kernel.full(0.5, buffer));
+    const full = timed(3, () => kernel.full(0.5, buffer));
     console.log(
-      `${String(n).padStart(8)}  ${condition.toFixed(3).padStart(9)}  ${add.toFixed(3).padStart(19)}  ${full.toFixed(3).padStart(11)}`,
+      `${String(n).padStart(8)}  ${condition.padStart(15)}  ${add.toFixed(3).padStart(18)}  ${full.padStart(11)}`,
     );
   }
 }
@@ -48,14 +50,20 @@ function wellConditionedFactor(n: number, rng: Rng): Matrix {
   return l;
 }
 
-function median(reps: number, f: () => unknown): number {
-  const t: number[] = [];
+/** "wall / cpu" seconds, the median of each over `reps` calls of a synchronous (one-thread) function. */
+function timed(reps: number, f: () => unknown): string {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < reps; r++) {
     const start = performance.now();
+    const used = process.cpuUsage();
     f();
-    t.push((performance.now() - start) / 1000);
+    const { user, system } = process.cpuUsage(used);
+    wall.push((performance.now() - start) / 1000);
+    cpu.push((user + system) / 1e6);
   }
-  return t.sort((a, b) => a - b)[reps >> 1];
+  const mid = (t: number[]) => t.sort((a, b) => a - b)[reps >> 1].toFixed(3);
+  return `${mid(wall)} / ${mid(cpu)}`;
 }
 
 async function medianAsync(reps: number, f: () => Promise<unknown>): Promise<number> {
