@@ -8,9 +8,9 @@ import { rowsView, zeros, type Matrix } from './matrix.js';
 
 /**
  * The number of row panels at order n: more panels skip more of the upper triangle but make each
- * GEMM thinner. Panels of about 512 rows keep each GEMM large enough for full speed, up to 16 of
- * them: (p+1)/(2p) is 0.53 at 16, within 3% of the 1/2 limit. bench/rff.ts counts the kernel's
- * flops with this.
+ * GEMM thinner. Panels of about 512 rows keep each GEMM large, up to 16 of them: the kernel costs
+ * (p+1)/(2p) = 0.53 of a full product at 16, against 0.56 at 8 (the limit is 1/2).
+ * bench/rff.ts counts the kernel's flops with this.
  */
 export function gramPanels(n: number): number {
   return Math.min(16, Math.max(1, Math.round(n / 512)));
