@@ -13,6 +13,7 @@ import { machineDescription } from './machine.js';
 import { benchWebLab } from './web-lab.js';
 import { benchMergedTrials } from './merged-trials.js';
 import { benchResnet } from './resnet.js';
+import { benchCurveParts } from './curve-parts.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   gemm: () => benchGemm(),
@@ -32,6 +33,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'web-lab': () => benchWebLab(),
   'merged-trials': () => benchMergedTrials(),
   resnet: () => benchResnet(),
+  'curve-parts': () => benchCurveParts(),
 };
 
 const names = process.argv.slice(2);

@@ -11,6 +11,7 @@ import type { CurvePoint } from '../src/probes/curve-point.js';
 import { engineStats, resetEngineStats } from '../src/engine/session-cache.js';
 import { defaultStorage } from '../src/fit/feature-curve.js';
 import { gemm } from '../src/engine/gemm.js';
+import { gramPanels } from '../src/engine/gram-accumulator.js';
 import { Rng } from '../src/engine/random.js';
 import { featureLanesOnThreads } from '../src/sweep/feature-lanes.js';
 import { runPython } from './reference.js';
@@ -160,7 +161,7 @@ export function curveFlops(
   const over = features.filter((f) => f >= n);
   const nStar = under.at(-1) ?? 0;
   const lastOver = over.at(-1) ?? 0;
-  const p = Math.min(8, Math.max(1, Math.round(n / 512)));
+  const p = gramPanels(n);
   const panels = ((p + 1) / (2 * p)) * 2 * n * n;
   const passes = storage === 'keep' ? { train: nMax, test: nMax } : { train: nMax + lastOver, test: nMax };
   const flops: Record<string, number> = {

@@ -197,6 +197,30 @@ describe('GramAccumulator', () => {
     for (let i = 0; i < want.data.length; i++) want.data[i] += w2.data[i];
     expect(maxAbsDiff(acc.full(), want)).toBeLessThan(1e-11);
   });
+
+  it.each([1, 2, 5, 16])(
+    'with %i panels: full(scale, into) overwrites every entry with scale·Σ A Aᵀ, exactly symmetric',
+    async (panels) => {
+      const { GramAccumulator } = await import('../src/engine/gram-accumulator.js');
+      const n = 203; // not a multiple of the panel count nor of the 64-wide copy tiles
+      const acc = new GramAccumulator(n, panels);
+      const blocks = [randomMatrix(n, 7, 11), randomMatrix(n, 1, 12), randomMatrix(n, 9, 13)];
+      for (const a of blocks) await acc.add(a); // each add updates the panels in place
+      const want = naiveMatmul(blocks[0], blocks[0], false, true);
+      for (const a of blocks.slice(1)) {
+        const w = naiveMatmul(a, a, false, true);
+        for (let i = 0; i < want.data.length; i++) want.data[i] += w.data[i];
+      }
+      const into = randomMatrix(n, n, 14); // a used buffer: nothing of it may survive
+      const got = acc.full(-2.5, into);
+      expect(got).toBe(into);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < i; j++) expect(got.data[j * n + i]).toBe(got.data[i * n + j]);
+      const scaled = want.data.map((x) => -2.5 * x);
+      // 17 products per entry: the rounding of either order is ~17·2⁻⁵³ of the largest term.
+      expect(maxAbsDiff(got.data, scaled)).toBeLessThan(1e-12 * maxAbs(scaled) * 17);
+    },
+  );
 });
 
 describe('Rng', () => {

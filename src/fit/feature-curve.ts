@@ -88,7 +88,8 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   // comes, cut at the model sizes, so its pieces are the same whether or not the block is kept.
   const kernel = new GramAccumulator(n);
   // The cross kernel F₀ Fᵀ (test rows × n), only for the effective parameters.
-  let cross = wanted ? zeros(xTest.rows, n) : undefined;
+  const cross = wanted ? zeros(xTest.rows, n) : undefined;
+  const pieces = { train: new PieceBuffer(), test: new PieceBuffer() };
   let kernelColumns = 0;
   let system: Matrix | undefined;
   const blocks = Math.ceil(nMax / blockSize);
@@ -121,10 +122,12 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
     const addPiece = async (end: number) => {
       const c0 = Math.max(kernelColumns, j0);
       if (c0 >= end) return;
-      const trainPiece = columnsOf(train, j0, c0, end);
+      const trainPiece = pieces.train.columns(train, j0, c0, end);
       await kernel.add(trainPiece);
-      if (cross && test)
-        cross = await gemmAdd(cross, columnsOf(test, j0, c0, end), trainPiece, { transB: true });
+      if (cross && test) {
+        const testPiece = pieces.test.columns(test, j0, c0, end);
+        await gemmAdd(cross, testPiece, trainPiece, { transB: true, into: cross });
+      }
       kernelColumns = end;
     };
     for (; nextOver < over.length && over[nextOver] <= j1; nextOver++) {
@@ -149,7 +152,7 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
     if (nextOver < over.length) await addPiece(j1);
     j0 = j1;
   }
-  if (pending.length > 0) yield* secondPass(problem, pending, blockSize, tick);
+  if (pending.length > 0) yield* secondPass(problem, pending, blockSize, tick, pieces);
 }
 
 /** The features a point still needs: its coefficients (above the threshold) and test predictions. */
@@ -188,6 +191,8 @@ async function* secondPass(
   pending: PendingPoint[],
   blockSize: number,
   tick: () => void,
+  /** The first pass's buffers for block pieces, reused. */
+  pieces: { train: PieceBuffer; test: PieceBuffer },
 ): AsyncGenerator<CurvePointFit> {
   const { featureMap, xTrain, xTest } = problem;
   const nMax = problem.features[problem.features.length - 1];
@@ -209,10 +214,13 @@ async function* secondPass(
       let coef: Matrix; // the rows [j0, end) of the coefficients of the raw test features
       if (p.regime === 'underparameterized') coef = block(p.u, j0, end, 0, p.u.cols);
       else {
-        coef = scaled(await gemm(columnsOf(train as Matrix, j0, j0, end), p.alpha, { transA: true }), p.s);
+        coef = scaled(
+          await gemm(pieces.train.columns(train as Matrix, j0, j0, end), p.alpha, { transA: true }),
+          p.s,
+        );
         for (let i = 0; i < coef.data.length; i++) progress[k].coefSquares += coef.data[i] * coef.data[i];
       }
-      const part = await gemm(columnsOf(test, j0, j0, end), coef);
+      const part = await gemm(pieces.test.columns(test, j0, j0, end), coef);
       const sum = progress[k].testSum.data;
       for (let i = 0; i < sum.length; i++) sum[i] += part.data[i];
     }
@@ -228,9 +236,26 @@ async function* secondPass(
   }
 }
 
-/** Columns [c0, c1) of a block whose first column is j0: the block itself when whole, else a copy. */
-function columnsOf(b: Matrix, j0: number, c0: number, c1: number): Matrix {
-  return c0 === j0 && c1 === j0 + b.cols ? b : block(b, 0, b.rows, c0 - j0, c1 - j0);
+/**
+ * Column pieces of blocks for the kernel sums, copied into one reused buffer: a block cut at a
+ * model size must be copied (GEMM reads whole rows), but not into a fresh n × blockSize array per
+ * piece (its zeroing and page faults cost more than the copy). A piece is valid until the next one.
+ */
+class PieceBuffer {
+  private data = new Float64Array(0);
+
+  /** Columns [c0, c1) of a block whose first column is j0: the block itself when whole, else a copy. */
+  columns(b: Matrix, j0: number, c0: number, c1: number): Matrix {
+    if (c0 === j0 && c1 === j0 + b.cols) return b;
+    const w = c1 - c0;
+    if (this.data.length < b.rows * w) this.data = new Float64Array(b.rows * b.cols);
+    const out = this.data.subarray(0, b.rows * w);
+    for (let i = 0; i < b.rows; i++) {
+      const from = i * b.cols + c0 - j0;
+      out.set(b.data.subarray(from, from + w), i * w);
+    }
+    return { rows: b.rows, cols: w, data: out };
+  }
 }
 
 /** Yields whole points, or with `withTest` false points that wait for their test predictions. */
