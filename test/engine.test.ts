@@ -165,7 +165,7 @@ describe('blocked solves with a Cholesky factor', () => {
 
   it('(L Lᵀ) X = B with the leading block of a factor, at orders inside, on and past panel edges', async () => {
     const { choleskySolveBlocked } = await import('../src/engine/cholesky.js');
-    const n = 600; // three panels of the factorisation: 256, 256, 88
+    const n = 600; // five panels of the factorisation: four of 128, one of 88
     const a = randomSpd(n, 43);
     const l = await cholesky(a);
     for (const m of [1, 100, 256, 257, 512, 599, 600]) {
@@ -181,6 +181,30 @@ describe('blocked solves with a Cholesky factor', () => {
     }
     await expect(choleskySolveBlocked(l, randomMatrix(5, 1, 1), 6)).rejects.toThrow(/5 rows, expected 6/);
     await expect(choleskySolveBlocked(l, randomMatrix(5, 1, 1), 601)).rejects.toThrow(/order 601/);
+  });
+
+  it('factors and solves at an order with panels of 256 (n > 4096), checked through GEMMs', async () => {
+    const { choleskySolveBlocked, panelWidth } = await import('../src/engine/cholesky.js');
+    const n = 4200;
+    expect(panelWidth(n)).toBe(256);
+    const f = randomMatrix(n, 64, 45);
+    const a = await gemm(f, f, { transB: true });
+    for (let i = 0; i < n; i++) a.data[i * n + i] += n;
+    const l = await cholesky(a);
+    // κ(A) is small (rank 64 plus the shift n), so L Lᵀ = A and the solves hold to ~1e-13 relative:
+    // checked on random vectors, A·V = L·(Lᵀ·V).
+    const v = randomMatrix(n, 3, 47);
+    const av = await gemm(a, v);
+    const llv = await gemm(l, await gemm(l, v, { transA: true }));
+    expect(maxAbsDiff(av, llv)).toBeLessThan(1e-12 * maxAbs(av));
+    for (const m of [n, 4097, 300]) {
+      const lead = { rows: m, cols: m, data: new Float64Array(m * m) };
+      for (let i = 0; i < m; i++) lead.data.set(a.data.subarray(i * n, i * n + m), i * m);
+      const rhs = randomMatrix(m, 3, 46);
+      const x = await choleskySolveBlocked(l, rhs, m);
+      const r = await gemmAdd(rhs, lead, x, { alpha: -1, beta: 1 });
+      expect(maxAbs(r)).toBeLessThan(1e-10 * maxAbs(rhs));
+    }
   });
 });
 

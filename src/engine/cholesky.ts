@@ -1,12 +1,12 @@
 // Cholesky factorisation A = L Lᵀ in f64 with the O(n³) work in ONNX Runtime GEMMs, and the solves
 // that use its factor.
 //
-// The factorisation is left-looking by column panels of PANEL columns: panel j first receives the
-// update of every column left of it in one GEMM, A[c:n, J] − L[c:n, 0:c]·L[J, 0:c]ᵀ, whose inner
-// dimension c grows to n — the shape ORT's GEMM runs fastest (a right-looking update would do the
-// same flops as many products of inner dimension PANEL, measured 1.5× slower). The panel's diagonal
-// block is then factored in TypeScript and the rows below it solved against it through the block's
-// inverse. Only the lower triangle is ever computed: n³/3 flops.
+// The factorisation is left-looking by column panels (panelWidth: 128 or 256 columns): panel j first
+// receives the update of every column left of it in one GEMM, A[c:n, J] − L[c:n, 0:c]·L[J, 0:c]ᵀ,
+// whose inner dimension c grows to n — the shape ORT's GEMM runs fastest (a right-looking update
+// does the same flops as many products of inner dimension w, measured 1.5× slower). The panel's
+// diagonal block is then factored in TypeScript and the rows below it solved against it through the
+// block's inverse. Only the lower triangle is ever computed: n³/3 flops.
 //
 // The triangular solves walk the factor by row panels, which are contiguous in row-major order;
 // their entries above the diagonal are exact zeros, so a whole row panel can enter a GEMM.
@@ -14,8 +14,15 @@ import { gemm, gemmAdd } from './gemm.js';
 import { block, rowsView, setBlock, zeros, type Matrix } from './matrix.js';
 import { invertLower, unblockedCholesky } from './triangular.js';
 
-/** Width of the column panels of the factorisation and of the row panels of the solves. */
-const PANEL = 256;
+/**
+ * Width of the column panels of the factorisation and of the row panels of the solves. Each panel
+ * costs 2·w³/3 flops of TypeScript (its diagonal block's factor and inverse), and the columns left
+ * of it are copied for the GEMM (n³/(6w) values in all): narrow panels for small orders, where the
+ * TypeScript dominates, wide ones for large orders, where the copies would.
+ */
+export function panelWidth(n: number): number {
+  return n <= 4096 ? 128 : 256;
+}
 
 /** Blocks at or below this order are inverted in TypeScript by solveRight/solveRightTransposed. */
 const LEAF = 128;
@@ -29,11 +36,12 @@ export async function cholesky(a: Matrix): Promise<Matrix> {
   if (n !== a.cols) throw new Error(`cholesky: matrix is ${a.rows}x${a.cols}, not square`);
   const l = zeros(n, n);
   const inverses: Matrix[] = [];
-  const cuts = panelCuts(n);
+  const width = panelWidth(n);
+  const cuts = panelCuts(n, width);
   // Reused buffers: the columns left of the panel (at most n²/4 values), the panel, the solved rows.
   const left = new Float64Array(Math.floor((n * n) / 4) + n);
-  const panel = new Float64Array(n * PANEL);
-  const below = new Float64Array(n * PANEL);
+  const panel = new Float64Array(n * width);
+  const below = new Float64Array(n * width);
   for (let j = 0; j + 1 < cuts.length; j++) {
     const [c0, c1] = [cuts[j], cuts[j + 1]];
     const w = c1 - c0;
@@ -64,15 +72,16 @@ export async function cholesky(a: Matrix): Promise<Matrix> {
   return l;
 }
 
-/** Panel boundaries 0, PANEL, 2·PANEL, …, n. */
-function panelCuts(n: number): number[] {
+/** Panel boundaries 0, w, 2w, …, n. */
+function panelCuts(n: number, w: number): number[] {
   const cuts: number[] = [];
-  for (let c = 0; c < n; c += PANEL) cuts.push(c);
+  for (let c = 0; c < n; c += w) cuts.push(c);
   cuts.push(n);
   return cuts;
 }
 
-// The inverses of a factor's diagonal panel blocks, made by `cholesky` or on a solve's first use.
+// The inverses of a factor's diagonal panel blocks (panels of panelWidth(l.rows)), made by
+// `cholesky` or on a solve's first use.
 const panelInverses = new WeakMap<Float64Array, Matrix[]>();
 
 /**
@@ -83,8 +92,9 @@ const panelInverses = new WeakMap<Float64Array, Matrix[]>();
 function panelInverse(l: Matrix, j: number, order: number): Matrix {
   let cached = panelInverses.get(l.data);
   if (!cached) panelInverses.set(l.data, (cached = []));
-  const c0 = j * PANEL;
-  const c1 = Math.min(c0 + PANEL, l.rows);
+  const width = panelWidth(l.rows);
+  const c0 = j * width;
+  const c1 = Math.min(c0 + width, l.rows);
   cached[j] ??= invertLower(block(l, c0, c1, c0, c1));
   const inverse = cached[j];
   const w = Math.min(c1, order) - c0;
@@ -101,7 +111,8 @@ export async function choleskySolveBlocked(l: Matrix, b: Matrix, order = l.rows)
   if (b.rows !== order) throw new Error(`choleskySolve: B has ${b.rows} rows, expected ${order}`);
   const n = l.rows;
   const k = b.cols;
-  const cuts = panelCuts(order);
+  // The factor's own panels, the last one cut at `order`.
+  const cuts = panelCuts(order, panelWidth(n));
   const panels = cuts.length - 1;
   // Forward, L Y = B. Y has n rows, zero beyond those solved, so a row panel of l (n columns) times
   // Y is the sum over the solved columns only.
