@@ -3,7 +3,7 @@
 // features φ_j(x) = sqrt(1/N)·max(0, ⟨v_j, x⟩) with v_j uniform on the unit sphere.
 // The feature map of a block, cos(X·Vᵀ + b) or max(0, X·Vᵀ), runs as one fused ONNX graph; given
 // lanes (feature-lanes.ts), the rows are split across threads and the weights of the next block are
-// drawn while they run.
+// drawn while they run. Lanes that take whole blocks read the weights from shared memory.
 import { GraphBuilder } from '../engine/onnx-graph.js';
 import { Rng, Streams } from '../engine/random.js';
 import {
@@ -43,8 +43,13 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
     throw new Error(`sigma must be a positive number, got ${sigma}`);
 
   // Weights are drawn lazily but strictly in feature order, from streams of their own: feature j's
-  // parameters depend only on (seed, j), whatever blocks they are requested in.
-  const weights = new Float64Array(maxFeatures * inputDim);
+  // parameters depend only on (seed, j), whatever blocks they are requested in. Lanes that take
+  // whole blocks read them in shared memory, where this thread draws the next block's meanwhile
+  // (rows no lane is reading: a block's rows are drawn before it is handed out and never again).
+  const shared = options.lanes?.block !== undefined && typeof SharedArrayBuffer === 'function';
+  const weights: Float64Array = shared
+    ? new Float64Array(new SharedArrayBuffer(8 * maxFeatures * inputDim))
+    : new Float64Array(maxFeatures * inputDim);
   const bias = new Float64Array(maxFeatures);
   const weightRng = new Rng(seed, Streams.features);
   const biasRng = new Rng(seed, Streams.featureBias);
@@ -81,7 +86,17 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
       const b = kind === 'rff' ? bias.subarray(j0, j1) : undefined;
       const lanes = options.lanes;
       const chunks = lanes ? Math.min(lanes.lanes, Math.floor(x.rows / MIN_ROWS_PER_LANE)) : 1;
-      if (!lanes || chunks < 2) return rawFeatures({ kind, x, w, b });
+      // ONNX Runtime takes no input in shared memory: one session here gets a copy.
+      if (!lanes || chunks < 2)
+        return rawFeatures({ kind, x, w: shared ? { ...w, data: w.data.slice() } : w, b });
+      const cuts = Array.from({ length: chunks + 1 }, (_, i) => Math.round((i * x.rows) / chunks));
+      // This thread is free while the lanes run: draw the next block's weights (the same numbers).
+      const drawNext = () => drawUpTo(Math.min(maxFeatures, j1 + (j1 - j0)));
+      if (lanes.block) {
+        const features = lanes.block({ kind, x, w, b }, cuts);
+        drawNext();
+        return features;
+      }
       // Each chunk gets copies of its rows and of the weights, which move to its thread without a
       // second copy (a view would take its whole buffer along).
       const own = (m: Matrix, r0: number, r1: number) => ({
@@ -89,14 +104,12 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
         cols: m.cols,
         data: m.data.slice(r0 * m.cols, r1 * m.cols),
       });
-      const cuts = Array.from({ length: chunks + 1 }, (_, i) => Math.round((i * x.rows) / chunks));
       const parts = Promise.all(
         cuts
           .slice(1)
           .map((r1, i) => lanes.run({ kind, x: own(x, cuts[i], r1), w: own(w, 0, w.rows), b: b?.slice() })),
       );
-      // This thread is free meanwhile: draw the next block's weights (the same numbers either way).
-      drawUpTo(Math.min(maxFeatures, j1 + (j1 - j0)));
+      drawNext();
       const out = new Float64Array(x.rows * w.rows);
       (await parts).forEach((part, i) => out.set(part.data, cuts[i] * w.rows));
       return { rows: x.rows, cols: w.rows, data: out };
@@ -116,10 +129,17 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
   };
 }
 
-/** f(x·wᵀ + b) on this thread, in one ONNX Runtime session. */
-export async function rawFeatures(task: RawFeatureTask, engine: EngineSettings = {}): Promise<Matrix> {
+/**
+ * f(x·wᵀ + b) on this thread, in one ONNX Runtime session; written into `into` (x.rows × w.rows
+ * values, not in shared memory) when given.
+ */
+export async function rawFeatures(
+  task: RawFeatureTask,
+  engine: EngineSettings = {},
+  into?: Float64Array,
+): Promise<Matrix> {
   const { kind, x, w, b } = task;
-  // No memory arena, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
+  // No memory arena by default, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
   const session = await cachedSession(`features:${kind}`, () => featureGraph(kind), {
     arena: false,
     ...engine,
@@ -129,7 +149,12 @@ export async function rawFeatures(task: RawFeatureTask, engine: EngineSettings =
     if (!b) throw new Error('rff features need their offsets b');
     feeds.b = vectorTensor(b);
   }
-  return runToMatrix(session, feeds);
+  if (!into) return runToMatrix(session, feeds);
+  const y = { rows: x.rows, cols: w.rows, data: into };
+  if (into.length !== y.rows * y.cols)
+    throw new Error(`raw features: the output holds ${into.length} values, expected ${y.rows}x${y.cols}`);
+  await session.run(feeds, { Y: matrixTensor(y) });
+  return y;
 }
 
 function featureGraph(kind: FeatureKind): GraphBuilder {
