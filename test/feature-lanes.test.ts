@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { randomFeatures, rawFeatures, rowCuts } from '../src/models/random-features.js';
 import type { FeatureLanes, RawFeatureTask } from '../src/models/feature-lanes.js';
-import type { Matrix } from '../src/engine/matrix.js';
+import { zeros, type Matrix } from '../src/engine/matrix.js';
+import { fitFeatureCurve, type CurvePointFit } from '../src/fit/feature-curve.js';
 import { randomMatrix } from './helpers.js';
 
 /** Lanes on this thread that record the row counts they were given. */
@@ -182,4 +183,77 @@ describe('feature lanes', () => {
       await lanes.close();
     }
   });
+
+  // The whole-curve solver asks for the next block before it works on the current one when the map
+  // computes on lanes; the points must be the same bits as without lanes, kept or streamed.
+  it.each(['keep', 'stream'] as const)(
+    'the curve solver on worker threads, one block ahead, storage %s: the same points as without lanes',
+    async (storage) => {
+      const lanes = await onThreads(2);
+      const [n, d] = [150, 6];
+      const xTrain = randomMatrix(n, d, 31);
+      const xTest = randomMatrix(131, d, 32);
+      const yTrain = zeros(n, 2);
+      for (let i = 0; i < n; i++) yTrain.data[2 * i + (xTrain.data[i * d] > 0 ? 1 : 0)] = 1;
+      const events: string[] = [];
+      const fit = async (withLanes: boolean) => {
+        const base = randomFeatures({
+          kind: 'rff',
+          inputDim: d,
+          maxFeatures: 300,
+          seed: 5,
+          sigma: 2,
+          ...(withLanes && { lanes }),
+        });
+        const featureMap = {
+          ...base,
+          block: (x: Matrix, j0: number, j1: number) => (
+            events.push(`${x === xTrain ? 'train' : 'test'} ${j0}`),
+            base.block(x, j0, j1)
+          ),
+        };
+        const points: CurvePointFit[] = [];
+        const curve = fitFeatureCurve({
+          featureMap,
+          xTrain,
+          xTest,
+          yTrain,
+          features: [20, 90, 149, 150, 151, 220, 300],
+          ridge: 0,
+          blockSize: 45, // odd: chunks of odd rows cut at even elements
+          effectiveParameters: true,
+          storage,
+        });
+        for await (const p of curve) {
+          events.push(`point ${p.features}`);
+          points.push(p);
+        }
+        return points;
+      };
+      // Kept: block [135, 180) holds the threshold and yields every N up to 151, [180, 225) N = 220.
+      // Streamed: the points come in the second pass, N = 20 with block [0, 45), N = 220 with [180, 225).
+      const pairs =
+        storage === 'keep'
+          ? [
+              ['train 180', 'point 20'],
+              ['train 225', 'point 220'],
+            ]
+          : [
+              ['test 45', 'point 20'],
+              ['test 225', 'point 220'],
+            ];
+      const askedFirst = () => pairs.map(([ask, point]) => events.lastIndexOf(ask) < events.indexOf(point));
+      try {
+        const alone = await fit(false);
+        expect(askedFirst()).toEqual([false, false]);
+        events.length = 0;
+        const onLanes = await fit(true);
+        expect(onLanes.length).toBe(alone.length);
+        onLanes.forEach((p, i) => expect(p).toEqual(alone[i]));
+        expect(askedFirst()).toEqual([true, true]);
+      } finally {
+        await lanes.close();
+      }
+    },
+  );
 });

@@ -92,6 +92,7 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
     kind,
     inputDim,
     maxFeatures,
+    elsewhere: options.lanes !== undefined,
     async block(x: Matrix, j0: number, j1: number): Promise<Matrix> {
       if (x.cols !== inputDim)
         throw new Error(`feature map expects ${inputDim} input columns, got ${x.cols}`);
