@@ -3,6 +3,10 @@
 // so the split is checked for exact equality, not a tolerance.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomFeatures, rawFeatures, rowCuts } from '../src/models/random-features.js';
 import type { FeatureLanes, RawFeatureTask } from '../src/models/feature-lanes.js';
 import { zeros, type Matrix } from '../src/engine/matrix.js';
@@ -102,6 +106,30 @@ describe('feature lanes', () => {
   const compiled = join(import.meta.dirname, '..', 'dist', 'src', 'sweep', 'feature-lanes.js');
   const onThreads = async (lanes: number) =>
     ((await import(compiled)) as typeof import('../src/sweep/feature-lanes.js')).featureLanesOnThreads(lanes);
+
+  // Nothing else keeps this process alive: the lanes must while a block is out (else Node ends it
+  // with "unsettled top-level await", exit code 13), and close() must end them.
+  it('on worker threads: a process with nothing else to do waits for its blocks and ends after close()', () => {
+    const url = (file: string) => pathToFileURL(join(import.meta.dirname, '..', 'dist', 'src', file)).href;
+    const script = `
+      const { featureLanesOnThreads } = await import(${JSON.stringify(url('sweep/feature-lanes.js'))});
+      const { randomFeatures } = await import(${JSON.stringify(url('models/random-features.js'))});
+      const x = { rows: 300, cols: 10, data: new Float64Array(3000).map((_, i) => Math.sin(i)) };
+      let length = 0;
+      for (let round = 0; round < 3; round++) { // each close() a chance to end the process too early
+        const lanes = featureLanesOnThreads(2);
+        const map = randomFeatures({ kind: 'rff', inputDim: 10, maxFeatures: 100, seed: 1, lanes });
+        length += (await map.block(x, 0, 50)).data.length;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the lanes idle: they must not hold the process
+        length += (await map.block(x, 50, 100)).data.length;
+        await lanes.close();
+      }
+      console.log(length);`;
+    const file = join(mkdtempSync(join(tmpdir(), 'ddlab-lanes-')), 'lanes.mjs');
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    expect([child.status, child.stdout.trim(), child.stderr]).toEqual([0, '90000', '']);
+  });
 
   it('on worker threads: the same bits as one session', async () => {
     const lanes = await onThreads(2);

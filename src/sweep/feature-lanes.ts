@@ -10,6 +10,7 @@ import type { Matrix } from '../engine/matrix.js';
 import type { FromLane, LaneWeights, ToLane } from './feature-lane-messages.js';
 
 export interface ClosableFeatureLanes extends FeatureLanes {
+  block: NonNullable<FeatureLanes['block']>;
   /** Stops the threads once their work is done (a no-op when none were started). */
   close(): Promise<void>;
 }
@@ -186,6 +187,7 @@ export function featureLanesOnThreads(lanes: number): ClosableFeatureLanes {
         t.workers.map(
           (w) =>
             new Promise<void>((resolve) => {
+              w.ref(); // until it has ended
               w.once('exit', () => resolve());
               w.postMessage({ type: 'close' } satisfies ToLane);
             }),
