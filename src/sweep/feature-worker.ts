@@ -63,7 +63,8 @@ async function block(m: Extract<ToLane, { type: 'block' }>): Promise<void> {
     const length = m.rows * features;
     if (m.out) target = new Float64Array(m.out, 8 * m.offset * features, length);
     else [aside, target] = reuse(aside, length);
-    await rawFeatures({ kind: m.kind, x, w, b: m.b }, { threads: 1, arena: true }, target);
+    // No arena (rawFeatures's default): the Gemm intermediate, rows × features, is not held between blocks.
+    await rawFeatures({ kind: m.kind, x, w, b: m.b }, { threads: 1 }, target);
   } catch (e) {
     error = message(e);
   }
