@@ -100,10 +100,12 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   const pending: PendingPoint[] = [];
 
   let nextOver = 0;
-  for (let j0 = 0; j0 < nMax;) {
-    const j1 = Math.min(j0 + blockSize, nMax);
-    const train = await featureMap.block(xTrain, j0, j1);
-    const test = keep || wanted ? await featureMap.block(xTest, j0, j1) : undefined;
+  const featureBlocks = blocksAhead(featureMap, cutsOf(nMax, blockSize), () => [
+    xTrain,
+    keep || wanted ? xTest : undefined,
+  ]);
+  for await (const [j0, j1, [trainBlock, test]] of featureBlocks) {
+    const train = trainBlock as Matrix; // always asked for
     if (keep || j0 < nStar) {
       trainFeatures.append(train);
       if (test) testFeatures.append(test);
@@ -150,7 +152,6 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
       else pending.push(solved);
     }
     if (nextOver < over.length) await addPiece(j1);
-    j0 = j1;
   }
   if (pending.length > 0) yield* secondPass(problem, pending, blockSize, tick, pieces);
 }
@@ -202,12 +203,16 @@ async function* secondPass(
     coefSquares: 0,
   }));
   let next = 0; // the first point not yet yielded
-  for (let j0 = 0; j0 < last;) {
-    // The same cuts as the first pass: feature values depend on the columns computed together.
-    const j1 = Math.min(j0 + blockSize, nMax);
-    const needTrain = pending.some((p) => p.regime === 'interpolating' && p.partial.features > j0);
-    const train = needTrain ? await featureMap.block(xTrain, j0, j1) : undefined;
-    const test = await featureMap.block(xTest, j0, j1);
+  // The same cuts as the first pass (feature values depend on the columns computed together), up to
+  // the last pending point's block.
+  const cuts = cutsOf(nMax, blockSize).filter(([j0]) => j0 < last);
+  const needTrain = (j0: number) =>
+    pending.some((p) => p.regime === 'interpolating' && p.partial.features > j0);
+  for await (const [j0, j1, [train, test]] of blocksAhead(featureMap, cuts, (j0) => [
+    needTrain(j0) ? xTrain : undefined,
+    xTest,
+  ])) {
+    if (!test) throw new Error('second pass: no test features');
     for (let k = next; k < pending.length; k++) {
       const p = pending[k];
       const end = Math.min(j1, p.partial.features);
@@ -232,7 +237,39 @@ async function* secondPass(
         ? { ...p.partial, testPrediction: testSum }
         : { ...p.partial, testPrediction: scaled(testSum, p.s), coefNorm: Math.sqrt(coefSquares) };
     }
-    j0 = j1;
+  }
+}
+
+/** The feature blocks' column ranges [j0, j1): blockSize wide, the last one the rest. */
+function cutsOf(nMax: number, blockSize: number): [number, number][] {
+  const cuts: [number, number][] = [];
+  for (let j0 = 0; j0 < nMax; j0 += blockSize) cuts.push([j0, Math.min(j0 + blockSize, nMax)]);
+  return cuts;
+}
+
+/**
+ * The feature blocks of `inputs(j0)` (undefined: not needed) for each column range, in order. When
+ * the map computes elsewhere (on lanes), the next range's blocks are asked for before the current
+ * ones are handed out, so they are computed while this thread works on the current ones. The
+ * blocks are the same either way: the map's values do not depend on when they are asked for.
+ */
+async function* blocksAhead(
+  featureMap: FeatureMap,
+  cuts: [number, number][],
+  inputs: (j0: number) => (Matrix | undefined)[],
+): AsyncGenerator<[number, number, (Matrix | undefined)[]]> {
+  const ask = ([j0, j1]: [number, number]) =>
+    Promise.all(inputs(j0).map((x) => (x ? featureMap.block(x, j0, j1) : undefined)));
+  let ahead: Promise<(Matrix | undefined)[]> | undefined;
+  try {
+    for (const [k, cut] of cuts.entries()) {
+      const current = ahead ?? ask(cut);
+      ahead = featureMap.elsewhere && k + 1 < cuts.length ? ask(cuts[k + 1]) : undefined;
+      yield [cut[0], cut[1], await current];
+    }
+  } finally {
+    // Left early (an error, or the caller stopped): the block asked ahead is not wanted.
+    ahead?.catch(() => undefined);
   }
 }
 

@@ -22,4 +22,12 @@ export interface FeatureLanes {
   readonly lanes: number;
   /** The task's arrays may be handed to another thread (detached): pass copies not used again. */
   run(task: RawFeatureTask): Promise<Matrix>;
+  /**
+   * Optional, and cheaper where present: the features of every row of task.x as one block, rows
+   * [cuts[i], cuts[i + 1]) on lane i. Nothing is detached or copied per block on this thread: each
+   * lane keeps its rows of an input x after the first block of it (x is recognised by its data
+   * array, so x must not change between blocks), weights in a SharedArrayBuffer are read where
+   * they lie, and the lanes assemble the block among themselves.
+   */
+  block?(task: RawFeatureTask, cuts: readonly number[]): Promise<Matrix>;
 }

@@ -14,6 +14,11 @@ export interface FeatureMap {
   readonly maxFeatures: number;
   /** Raw (unscaled) features j0 ≤ j < j1 of every row of x (rows × inputDim → rows × (j1 − j0)). */
   block(x: Matrix, j0: number, j1: number): Promise<Matrix>;
+  /**
+   * True when block() computes on other threads: a caller that asks for the next block before it
+   * works on the current one overlaps the two (at the memory of one more block).
+   */
+  readonly elsewhere?: boolean;
   /** The factor every feature of a model with N features is multiplied by. */
   scale(features: number): number;
   /** Feature j's weight vector v_j and offset b_j (0 where the family has none), for checks. */

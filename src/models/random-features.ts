@@ -3,7 +3,7 @@
 // features φ_j(x) = sqrt(1/N)·max(0, ⟨v_j, x⟩) with v_j uniform on the unit sphere.
 // The feature map of a block, cos(X·Vᵀ + b) or max(0, X·Vᵀ), runs as one fused ONNX graph; given
 // lanes (feature-lanes.ts), the rows are split across threads and the weights of the next block are
-// drawn while they run.
+// drawn while they run. Lanes that take whole blocks read the weights from shared memory.
 import { GraphBuilder } from '../engine/onnx-graph.js';
 import { Rng, Streams } from '../engine/random.js';
 import {
@@ -31,6 +31,23 @@ export interface RandomFeaturesOptions {
 /** Rows below which a block is not split: a thread hop costs more than the rows' work. */
 const MIN_ROWS_PER_LANE = 64;
 
+/**
+ * ONNX Runtime's f64 Cos is vectorised in pairs (Eigen's Packet2d, the SSE2/NEON baseline the
+ * onnxruntime-node builds are compiled for); the odd last element of a run goes through the scalar
+ * cos, which differs from the paired one in the last bit about 2 times in 3 (measured). So every
+ * chunk of a block starts at an even element: its pairs are the whole block's pairs, and only the
+ * last chunk has an odd tail, the block's own.
+ */
+const COS_PACKET = 2;
+
+/** Row cuts of `chunks` chunks of about equal size, each starting at a multiple of COS_PACKET elements. */
+export function rowCuts(rows: number, cols: number, chunks: number): number[] {
+  const step = COS_PACKET / gcd(cols, COS_PACKET); // rows from one aligned start to the next
+  return Array.from({ length: chunks + 1 }, (_, i) =>
+    i === chunks ? rows : step * Math.round((i * rows) / chunks / step),
+  );
+}
+
 export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
   const { kind, inputDim, maxFeatures, seed } = options;
   const sigma = options.sigma ?? 5;
@@ -43,8 +60,13 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
     throw new Error(`sigma must be a positive number, got ${sigma}`);
 
   // Weights are drawn lazily but strictly in feature order, from streams of their own: feature j's
-  // parameters depend only on (seed, j), whatever blocks they are requested in.
-  const weights = new Float64Array(maxFeatures * inputDim);
+  // parameters depend only on (seed, j), whatever blocks they are requested in. Lanes that take
+  // whole blocks read them in shared memory, where this thread draws the next block's meanwhile
+  // (rows no lane is reading: a block's rows are drawn before it is handed out and never again).
+  const shared = options.lanes?.block !== undefined && typeof SharedArrayBuffer === 'function';
+  const weights: Float64Array = shared
+    ? new Float64Array(new SharedArrayBuffer(8 * maxFeatures * inputDim))
+    : new Float64Array(maxFeatures * inputDim);
   const bias = new Float64Array(maxFeatures);
   const weightRng = new Rng(seed, Streams.features);
   const biasRng = new Rng(seed, Streams.featureBias);
@@ -70,6 +92,7 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
     kind,
     inputDim,
     maxFeatures,
+    elsewhere: options.lanes !== undefined,
     async block(x: Matrix, j0: number, j1: number): Promise<Matrix> {
       if (x.cols !== inputDim)
         throw new Error(`feature map expects ${inputDim} input columns, got ${x.cols}`);
@@ -81,7 +104,17 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
       const b = kind === 'rff' ? bias.subarray(j0, j1) : undefined;
       const lanes = options.lanes;
       const chunks = lanes ? Math.min(lanes.lanes, Math.floor(x.rows / MIN_ROWS_PER_LANE)) : 1;
-      if (!lanes || chunks < 2) return rawFeatures({ kind, x, w, b });
+      // ONNX Runtime takes no input in shared memory: one session here gets a copy.
+      if (!lanes || chunks < 2)
+        return rawFeatures({ kind, x, w: shared ? { ...w, data: w.data.slice() } : w, b });
+      const cuts = rowCuts(x.rows, w.rows, chunks);
+      // This thread is free while the lanes run: draw the next block's weights (the same numbers).
+      const drawNext = () => drawUpTo(Math.min(maxFeatures, j1 + (j1 - j0)));
+      if (lanes.block) {
+        const features = lanes.block({ kind, x, w, b }, cuts);
+        drawNext();
+        return features;
+      }
       // Each chunk gets copies of its rows and of the weights, which move to its thread without a
       // second copy (a view would take its whole buffer along).
       const own = (m: Matrix, r0: number, r1: number) => ({
@@ -89,14 +122,12 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
         cols: m.cols,
         data: m.data.slice(r0 * m.cols, r1 * m.cols),
       });
-      const cuts = Array.from({ length: chunks + 1 }, (_, i) => Math.round((i * x.rows) / chunks));
       const parts = Promise.all(
         cuts
           .slice(1)
           .map((r1, i) => lanes.run({ kind, x: own(x, cuts[i], r1), w: own(w, 0, w.rows), b: b?.slice() })),
       );
-      // This thread is free meanwhile: draw the next block's weights (the same numbers either way).
-      drawUpTo(Math.min(maxFeatures, j1 + (j1 - j0)));
+      drawNext();
       const out = new Float64Array(x.rows * w.rows);
       (await parts).forEach((part, i) => out.set(part.data, cuts[i] * w.rows));
       return { rows: x.rows, cols: w.rows, data: out };
@@ -116,10 +147,17 @@ export function randomFeatures(options: RandomFeaturesOptions): FeatureMap {
   };
 }
 
-/** f(x·wᵀ + b) on this thread, in one ONNX Runtime session. */
-export async function rawFeatures(task: RawFeatureTask, engine: EngineSettings = {}): Promise<Matrix> {
+/**
+ * f(x·wᵀ + b) on this thread, in one ONNX Runtime session; written into `into` (x.rows × w.rows
+ * values, not in shared memory) when given.
+ */
+export async function rawFeatures(
+  task: RawFeatureTask,
+  engine: EngineSettings = {},
+  into?: Float64Array,
+): Promise<Matrix> {
   const { kind, x, w, b } = task;
-  // No memory arena, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
+  // No memory arena by default, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
   const session = await cachedSession(`features:${kind}`, () => featureGraph(kind), {
     arena: false,
     ...engine,
@@ -129,7 +167,16 @@ export async function rawFeatures(task: RawFeatureTask, engine: EngineSettings =
     if (!b) throw new Error('rff features need their offsets b');
     feeds.b = vectorTensor(b);
   }
-  return runToMatrix(session, feeds);
+  if (!into) return runToMatrix(session, feeds);
+  const y = { rows: x.rows, cols: w.rows, data: into };
+  if (into.length !== y.rows * y.cols)
+    throw new Error(`raw features: the output holds ${into.length} values, expected ${y.rows}x${y.cols}`);
+  await session.run(feeds, { Y: matrixTensor(y) });
+  return y;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function featureGraph(kind: FeatureKind): GraphBuilder {
