@@ -82,7 +82,8 @@ async function run(a: Matrix, b: Matrix, c: Matrix | undefined, options: GemmOpt
       g.output(g.node('Gemm', inputs, attributes), 'Y', 'float64', ['m', 'n']);
       return g;
     },
-    { arena: false },
+    // No spinning pool: the solvers' GEMMs alternate with TypeScript and run beside the feature lanes.
+    { arena: false, spin: false },
   );
   const feeds: Record<string, ReturnType<typeof matrixTensor>> = { A: matrixTensor(a), B: matrixTensor(b) };
   if (c) feeds.C = matrixTensor(c);

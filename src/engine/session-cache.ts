@@ -28,6 +28,14 @@ export interface EngineSettings {
    * n = 10⁴) would otherwise stay held per session (measured: peak RSS 2.17 → 1.82 GiB at n = 5000).
    */
   arena?: boolean;
+  /**
+   * Whether ORT's intra-op threads spin-wait for work between runs (default on: it saves the wake-up
+   * of many small runs). The f64 solvers turn it off: their sessions run beside the feature lanes'
+   * threads and the main thread's TypeScript, and a spinning pool takes a core they need. Measured on
+   * 2 cores, `ddlab run rff` at n = 2000: 11.4–11.6 s wall and 20.5 s of user CPU spinning, 8.1–8.6 s
+   * and 12.4–13.2 s not.
+   */
+  spin?: boolean;
 }
 
 /** The session for the graph that `define` builds, created on first use. */
@@ -38,7 +46,8 @@ export function cachedSession(
 ): Promise<Session> {
   const threads = engine.threads ?? intraOpThreads;
   const arena = engine.arena ?? true;
-  const fullKey = `${key}${engine.threads ? ` threads=${engine.threads}` : ''}${arena ? '' : ' no-arena'}`;
+  const spin = engine.spin ?? true;
+  const fullKey = `${key}${engine.threads ? ` threads=${engine.threads}` : ''}${arena ? '' : ' no-arena'}${spin ? '' : ' no-spin'}`;
   let s = sessions.get(fullKey);
   if (!s) {
     const builder = define();
@@ -46,6 +55,8 @@ export function cachedSession(
       graphOptimizationLevel: 'all' as const,
       enableCpuMemArena: arena,
       ...(threads ? { intraOpNumThreads: threads } : {}),
+      // Session configuration entries (onnxruntime_session_options_config_keys.h).
+      ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     };
     s = InferenceSession.create(builder.build(), options).then((session) => timed(key, session));
     sessions.set(fullKey, s);

@@ -157,9 +157,10 @@ export async function rawFeatures(
   into?: Float64Array,
 ): Promise<Matrix> {
   const { kind, x, w, b } = task;
-  // No memory arena by default, like the solvers' GEMMs (EngineSettings.arena): blocks are copied out.
+  // No memory arena and no spinning pool by default, like the solvers' GEMMs (EngineSettings).
   const session = await cachedSession(`features:${kind}`, () => featureGraph(kind), {
     arena: false,
+    spin: false,
     ...engine,
   });
   const feeds: Record<string, ReturnType<typeof matrixTensor>> = { X: matrixTensor(x), W: matrixTensor(w) };
