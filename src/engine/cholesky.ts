@@ -149,7 +149,8 @@ function multiplyInto(m: Matrix, r: Matrix, transposeM: boolean, out: Float64Arr
     for (let t = 0; t <= i; t++) {
       // M[i][t] links output row i to R's row t; transposed, output row t to R's row i.
       const mit = M[i * m.cols + t];
-      const [to, from] = transposeM ? [t * k, i * k] : [i * k, t * k];
+      const to = transposeM ? t * k : i * k;
+      const from = transposeM ? i * k : t * k;
       for (let c = 0; c < k; c++) out[to + c] += mit * R[from + c];
     }
   }
