@@ -8,9 +8,13 @@ import type { Matrix } from '../engine/matrix.js';
 const FIRST_JITTER = 1e-13;
 const LAST_JITTER = 1e-5;
 
-export async function jitteredCholesky(a: Matrix): Promise<{ factor: Matrix; jitter: number }> {
+/** `into`: a buffer for the factor (see cholesky). */
+export async function jitteredCholesky(
+  a: Matrix,
+  into?: Matrix,
+): Promise<{ factor: Matrix; jitter: number }> {
   try {
-    return { factor: await cholesky(a), jitter: 0 };
+    return { factor: await cholesky(a, into), jitter: 0 };
   } catch (e) {
     if (!(e instanceof NotPositiveDefiniteError)) throw e;
   }
@@ -22,7 +26,7 @@ export async function jitteredCholesky(a: Matrix): Promise<{ factor: Matrix; jit
     const shifted = { rows: n, cols: n, data: Float64Array.from(a.data) };
     for (let i = 0; i < n; i++) shifted.data[i * n + i] += jitter;
     try {
-      return { factor: await cholesky(shifted), jitter };
+      return { factor: await cholesky(shifted, into), jitter };
     } catch (e) {
       if (!(e instanceof NotPositiveDefiniteError)) throw e;
     }
