@@ -92,8 +92,6 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   const pieces = { train: new PieceBuffer(), test: new PieceBuffer() };
   let kernelColumns = 0;
   let system: Matrix | undefined;
-  // Likewise one buffer for every point's Cholesky factor (dead once the point is solved).
-  let factorBuffer: Matrix | undefined;
   const blocks = Math.ceil(nMax / blockSize);
   let done = 0;
   const total = (keep ? blocks : 2 * blocks) + features.length;
@@ -141,13 +139,11 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
       const s = featureMap.scale(nf);
       // One n × n buffer for every point's system: nothing of it outlives the point.
       system ??= zeros(n, n);
-      factorBuffer ??= zeros(n, n);
       const solved = await interpolating(
         s,
         ridge,
         nf,
         kernel.full(s * s, system),
-        factorBuffer,
         yTrain,
         cross,
         problem.effectiveTestRows,
@@ -364,16 +360,14 @@ async function* underparameterized(
 
 /**
  * The fit at N = nf ≥ n from the kernel alone; `zzT` is Z Zᵀ = s² F Fᵀ for the first `nf` features
- * (modified in place); `factorBuffer` receives its Cholesky factor, which nothing keeps after the
- * call. The coefficients and test predictions need the features (completeInterpolating or the
- * second pass).
+ * (modified in place). The coefficients and test predictions need the features (completeInterpolating
+ * or the second pass).
  */
 async function interpolating(
   s: number,
   ridge: number,
   nf: number,
   zzT: Matrix,
-  factorBuffer: Matrix,
   yTrain: Matrix,
   cross?: Matrix,
   testRows = cross?.rows,
@@ -381,7 +375,7 @@ async function interpolating(
   const n = zzT.rows;
   const system = zzT; // Z Zᵀ + ridge·I: Z Zᵀ itself is needed only through it
   for (let i = 0; i < n; i++) system.data[i * n + i] += ridge;
-  const { factor, jitter } = await jitteredCholesky(system, factorBuffer);
+  const { factor, jitter } = await jitteredCholesky(system);
   // a = Zᵀ (Z Zᵀ + ridge·I)⁻¹ Y = s · Fᵀ α.
   const alpha = await choleskySolveBlocked(factor, yTrain);
   // Z a = Z Zᵀ α = (system − ridge·I) α.

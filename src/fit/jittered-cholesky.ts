@@ -8,13 +8,9 @@ import type { Matrix } from '../engine/matrix.js';
 const FIRST_JITTER = 1e-13;
 const LAST_JITTER = 1e-5;
 
-/** `into`: a buffer for the factor (see cholesky). */
-export async function jitteredCholesky(
-  a: Matrix,
-  into?: Matrix,
-): Promise<{ factor: Matrix; jitter: number }> {
+export async function jitteredCholesky(a: Matrix): Promise<{ factor: Matrix; jitter: number }> {
   try {
-    return { factor: await cholesky(a, into), jitter: 0 };
+    return { factor: await cholesky(a), jitter: 0 };
   } catch (e) {
     if (!(e instanceof NotPositiveDefiniteError)) throw e;
   }
@@ -26,7 +22,7 @@ export async function jitteredCholesky(
     const shifted = { rows: n, cols: n, data: Float64Array.from(a.data) };
     for (let i = 0; i < n; i++) shifted.data[i * n + i] += jitter;
     try {
-      return { factor: await cholesky(shifted, into), jitter };
+      return { factor: await cholesky(shifted), jitter };
     } catch (e) {
       if (!(e instanceof NotPositiveDefiniteError)) throw e;
     }
