@@ -1,7 +1,7 @@
 // General matrix multiply in f64 through ONNX Runtime's Gemm: C' = alpha·op(A)·op(B) + beta·C.
 // All O(n³) products of the solvers go through here.
 import { GraphBuilder } from './onnx-graph.js';
-import { cachedSession, matrixTensor, runToMatrix } from './session-cache.js';
+import { cachedSession, matrixTensor, runIntoMatrix, runToMatrix } from './session-cache.js';
 import type { Matrix } from './matrix.js';
 
 export interface GemmOptions {
@@ -88,8 +88,7 @@ async function run(a: Matrix, b: Matrix, c: Matrix | undefined, options: GemmOpt
   const feeds: Record<string, ReturnType<typeof matrixTensor>> = { A: matrixTensor(a), B: matrixTensor(b) };
   if (c) feeds.C = matrixTensor(c);
   if (!into) return runToMatrix(session, feeds);
-  await session.run(feeds, { Y: matrixTensor(into) });
-  return into;
+  return runIntoMatrix(session, feeds, into);
 }
 
 /** Whether two typed arrays share any memory (views of one buffer that intersect). */

@@ -1,7 +1,7 @@
 // Sessions are expensive to create (graph parsing and optimisation) and cheap to run, so each
 // distinct graph is built and loaded once per process and looked up by its signature.
 import { InferenceSession, Tensor } from './ort.js';
-import type { GraphBuilder } from './onnx-graph.js';
+import { GraphBuilder } from './onnx-graph.js';
 import type { Matrix } from './matrix.js';
 
 type Session = Awaited<ReturnType<typeof InferenceSession.create>>;
@@ -97,6 +97,45 @@ export function matrixTensor(m: Matrix): InstanceType<typeof Tensor> {
 
 export function vectorTensor(v: Float64Array): InstanceType<typeof Tensor> {
   return new Tensor('float64', v, [v.length]);
+}
+
+/**
+ * Runs a session whose single output `Y` is the f64 matrix `into`. onnxruntime-node writes the
+ * output into a preallocated tensor; onnxruntime-web leaves a preallocated CPU tensor unwritten
+ * (a polynomial curve in the lab got an all-zero kernel), so there the output is copied in.
+ */
+export async function runIntoMatrix(
+  session: Session,
+  feeds: Record<string, InstanceType<typeof Tensor>>,
+  into: Matrix,
+): Promise<Matrix> {
+  if (await fillsPreallocatedOutputs()) {
+    await session.run(feeds, { Y: matrixTensor(into) });
+    return into;
+  }
+  const result = await session.run(feeds);
+  into.data.set(result.Y.data as Float64Array);
+  result.Y.dispose?.();
+  return into;
+}
+
+let fills: Promise<boolean> | undefined;
+
+/** Whether this ORT backend writes outputs into preallocated tensors: asked once, with a 1 × 1 Gemm. */
+function fillsPreallocatedOutputs(): Promise<boolean> {
+  fills ??= (async () => {
+    const session = await cachedSession('probe:preallocated-output', () => {
+      const g = new GraphBuilder('probe-preallocated-output');
+      const inputs = [g.input('A', 'float64', [1, 1]), g.input('B', 'float64', [1, 1])];
+      g.output(g.node('Gemm', inputs), 'Y', 'float64', [1, 1]);
+      return g;
+    });
+    const scalar = (x: number) => matrixTensor({ rows: 1, cols: 1, data: new Float64Array([x]) });
+    const out = new Float64Array([Number.NaN]);
+    await session.run({ A: scalar(2), B: scalar(3) }, { Y: matrixTensor({ rows: 1, cols: 1, data: out }) });
+    return out[0] === 6;
+  })();
+  return fills;
 }
 
 /** Runs a session whose single output `Y` is an f64 matrix. */

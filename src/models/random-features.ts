@@ -9,6 +9,7 @@ import { Rng, Streams } from '../engine/random.js';
 import {
   cachedSession,
   matrixTensor,
+  runIntoMatrix,
   runToMatrix,
   vectorTensor,
   type EngineSettings,
@@ -172,8 +173,7 @@ export async function rawFeatures(
   const y = { rows: x.rows, cols: w.rows, data: into };
   if (into.length !== y.rows * y.cols)
     throw new Error(`raw features: the output holds ${into.length} values, expected ${y.rows}x${y.cols}`);
-  await session.run(feeds, { Y: matrixTensor(y) });
-  return y;
+  return runIntoMatrix(session, feeds, y);
 }
 
 function gcd(a: number, b: number): number {
