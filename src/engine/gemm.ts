@@ -10,9 +10,10 @@ export interface GemmOptions {
   alpha?: number;
   beta?: number;
   /**
-   * Write the product into this matrix (of the result's shape) instead of a new one: no allocation,
-   * no page faults, no garbage. It may be C itself (an in-place update: ORT copies C into the output
-   * before the product, element for element, so the result is the same bits), but never A or B.
+   * Write the product into this matrix (of the result's shape) instead of a new one, so a caller that
+   * updates one matrix per step (the Cholesky's panels, the kernel's panels) keeps one buffer. It may
+   * be C itself (an in-place update: ORT copies C into the output before the product, element for
+   * element, so the result is the same bits), but never A or B.
    */
   into?: Matrix;
 }
