@@ -46,13 +46,10 @@ export async function cholesky(a: Matrix): Promise<Matrix> {
     const [c0, c1] = [cuts[j], cuts[j + 1]];
     const w = c1 - c0;
     const m = n - c0;
-    // P = A[c0:n, c0:c1].
-    const p = { rows: m, cols: w, data: panel.subarray(0, m * w) };
-    for (let r = 0; r < m; r++) p.data.set(a.data.subarray((c0 + r) * n + c0, (c0 + r) * n + c1), r * w);
+    const p = block(a, c0, n, c0, c1, panel); // P = A[c0:n, c0:c1]
     if (c0 > 0) {
       // P −= L[c0:n, 0:c0] · L[c0:c1, 0:c0]ᵀ; the second factor is the first w rows of the first.
-      const lLeft = { rows: m, cols: c0, data: left.subarray(0, m * c0) };
-      for (let r = 0; r < m; r++) lLeft.data.set(l.data.subarray((c0 + r) * n, (c0 + r) * n + c0), r * c0);
+      const lLeft = block(l, c0, n, 0, c0, left);
       await gemmAdd(p, lLeft, rowsView(lLeft, 0, w), { transB: true, alpha: -1, beta: 1, into: p });
     }
     const diagonal = unblockedCholesky(rowsView(p, 0, w), c0);

@@ -35,10 +35,20 @@ export function fromRows(rows: number[][]): Matrix {
   return m;
 }
 
-/** Copy of the block rows [r0, r1) × cols [c0, c1). */
-export function block(a: Matrix, r0: number, r1: number, c0: number, c1: number): Matrix {
-  const out = zeros(r1 - r0, c1 - c0);
+/**
+ * Copy of the block rows [r0, r1) × cols [c0, c1), into the start of `into` when given (a reused
+ * buffer of at least that many values) instead of a new array.
+ */
+export function block(
+  a: Matrix,
+  r0: number,
+  r1: number,
+  c0: number,
+  c1: number,
+  into?: Float64Array,
+): Matrix {
   const w = c1 - c0;
+  const out = into ? matrix(r1 - r0, w, into.subarray(0, (r1 - r0) * w)) : zeros(r1 - r0, w);
   for (let i = r0; i < r1; i++) {
     out.data.set(a.data.subarray(i * a.cols + c0, i * a.cols + c1), (i - r0) * w);
   }

@@ -284,14 +284,8 @@ class PieceBuffer {
   /** Columns [c0, c1) of a block whose first column is j0: the block itself when whole, else a copy. */
   columns(b: Matrix, j0: number, c0: number, c1: number): Matrix {
     if (c0 === j0 && c1 === j0 + b.cols) return b;
-    const w = c1 - c0;
-    if (this.data.length < b.rows * w) this.data = new Float64Array(b.rows * b.cols);
-    const out = this.data.subarray(0, b.rows * w);
-    for (let i = 0; i < b.rows; i++) {
-      const from = i * b.cols + c0 - j0;
-      out.set(b.data.subarray(from, from + w), i * w);
-    }
-    return { rows: b.rows, cols: w, data: out };
+    if (this.data.length < b.rows * (c1 - c0)) this.data = new Float64Array(b.rows * b.cols);
+    return block(b, 0, b.rows, c0 - j0, c1 - j0, this.data);
   }
 }
 
