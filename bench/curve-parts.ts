@@ -1,7 +1,7 @@
 // The TypeScript-side parts of the whole-curve solver (src/fit/feature-curve.ts), each timed alone
 // at the training-set sizes of the random-features presets: the condition estimate (one per curve
-// point), the running kernel's update by one feature block and its symmetric copy (one per point
-// above the threshold). Single calls, median of a few, back to back in one process: on a shared
+// point), the running kernel's update by one feature block and its product with a point's
+// coefficients (one per point above the threshold: the training predictions). Single calls, median of a few, back to back in one process: on a shared
 // machine the absolute times are inflated, the ratios between runs of this bench are what count.
 // The single-threaded TypeScript parts also print their CPU time, which other processes on the
 // machine inflate less than the wall time.
@@ -17,7 +17,7 @@ const BLOCK = 2048;
 
 export async function benchCurveParts(sizes = SIZES): Promise<void> {
   console.log('whole-curve solver parts, seconds per call (median; wall / CPU of this thread):');
-  console.log('       n        condition  kernel.add(n×2048)  kernel.full');
+  console.log('       n        condition  kernel.add(n×2048)  kernel.times(n×10)');
   for (const n of sizes) {
     const rng = new Rng(n);
     const factor = wellConditionedFactor(n, rng);
@@ -26,10 +26,10 @@ export async function benchCurveParts(sizes = SIZES): Promise<void> {
     const kernel = new GramAccumulator(n);
     const features: Matrix = { rows: n, cols: BLOCK, data: rng.fillNormal(new Float64Array(n * BLOCK)) };
     const add = await medianAsync(3, () => kernel.add(features));
-    const buffer = zeros(n, n);
-    const full = timed(3, () => kernel.full(0.5, buffer));
+    const alpha: Matrix = { rows: n, cols: 10, data: rng.fillNormal(new Float64Array(n * 10)) };
+    const times = await medianAsync(3, () => kernel.times(alpha, 0.5));
     console.log(
-      `${String(n).padStart(8)}  ${condition.padStart(15)}  ${add.toFixed(3).padStart(18)}  ${full.padStart(11)}`,
+      `${String(n).padStart(8)}  ${condition.padStart(15)}  ${add.toFixed(3).padStart(18)}  ${times.toFixed(3).padStart(18)}`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ColumnBlocks } from '../src/fit/column-blocks.js';
+import { ColumnBlocks, leadingColumnsTimes, leadingColumnsTransposeTimes } from '../src/fit/column-blocks.js';
 import { block } from '../src/engine/matrix.js';
 import { maxAbs, maxAbsDiff, naiveMatmul, randomMatrix } from './helpers.js';
 
@@ -44,4 +44,23 @@ describe('ColumnBlocks', () => {
           expect(Math.abs(got.data[i * n + j] - want.data[i * n + j])).toBeLessThan(1e-12 * maxAbs(want));
     },
   );
+});
+
+describe('products with the leading columns of a block', () => {
+  it.each([1, 4, 9])('b[:, 0:%i]·M and b[:, 0:t]ᵀ·M without copying the columns', async (t) => {
+    const b = randomMatrix(12, 9, 21);
+    const lead = block(b, 0, 12, 0, t);
+    const m = randomMatrix(t, 3, 22);
+    expect(maxAbsDiff(await leadingColumnsTimes(b, m), naiveMatmul(lead, m))).toBeLessThan(1e-13);
+    const r = randomMatrix(12, 2, 23);
+    const got = await leadingColumnsTransposeTimes(b, t, r);
+    expect([got.rows, got.cols]).toEqual([t, 2]);
+    expect(maxAbsDiff(got, naiveMatmul(lead, r, true, false))).toBeLessThan(1e-13);
+  });
+
+  it('refuses more columns than the block has', async () => {
+    const b = randomMatrix(3, 2, 1);
+    await expect(leadingColumnsTimes(b, randomMatrix(3, 1, 2))).rejects.toThrow(/3 rows, the block has 2/);
+    await expect(leadingColumnsTransposeTimes(b, 3, randomMatrix(3, 1, 2))).rejects.toThrow(/3 columns/);
+  });
 });

@@ -112,6 +112,32 @@ describe('cholesky', () => {
     await expect(cholesky(later)).rejects.toThrow(/pivot 530/);
   });
 
+  it('factors A + shift·I read through a source, into a reused workspace: fresh bits, fresh inverses', async () => {
+    const { CholeskyWorkspace, choleskySolveBlocked, matrixSource } =
+      await import('../src/engine/cholesky.js');
+    const n = 300;
+    const space = new CholeskyWorkspace(n);
+    const first = randomSpd(n, 31);
+    const second = randomSpd(n, 32);
+    const shifted = { ...second, data: second.data.slice() };
+    for (let i = 0; i < n; i++) shifted.data[i * n + i] += 2.5;
+    const b = randomMatrix(n, 2, 33);
+    // The first factor and its solve fill the workspace's caches; the second must not see them.
+    const l1 = await cholesky(first, { workspace: space });
+    await choleskySolveBlocked(l1, b);
+    await solveRightTransposed(l1, randomMatrix(3, n, 34));
+    const l2 = await cholesky(matrixSource(second), { shift: 2.5, workspace: space });
+    expect(l2).toBe(space.factor);
+    const fresh = await cholesky(shifted);
+    expect(l2.data.every((v, i) => Object.is(v, fresh.data[i]))).toBe(true);
+    const x = await choleskySolveBlocked(l2, b);
+    expect(maxAbsDiff(naiveMatmul(shifted, x), b)).toBeLessThan(1e-10 * maxAbs(b));
+    const r = randomMatrix(3, n, 35);
+    const y = await solveRightTransposed(l2, r);
+    expect(maxAbsDiff(naiveMatmul(y, l2, false, true), r)).toBeLessThan(1e-9 * maxAbs(r));
+    await expect(cholesky(randomSpd(5, 1), { workspace: space })).rejects.toThrow(/workspace of order 300/);
+  });
+
   it('solves X Lᵀ = B for a large blocked factor', async () => {
     const l = await cholesky(randomSpd(400, 3));
     const b = randomMatrix(37, 400, 4);
@@ -209,40 +235,56 @@ describe('blocked solves with a Cholesky factor', () => {
 });
 
 describe('GramAccumulator', () => {
-  it.each([5, 700, 1500])('accumulates Σ A Aᵀ over blocks for n = %i', async (n) => {
+  // The accumulated Σ A Aᵀ over blocks, and the naive sum to compare with.
+  async function accumulated(n: number, panels: number | undefined, widths: number[], seed: number) {
     const { GramAccumulator } = await import('../src/engine/gram-accumulator.js');
-    const acc = new GramAccumulator(n);
-    const a1 = randomMatrix(n, 3, 1);
-    const a2 = randomMatrix(n, 5, 2);
-    await acc.add(a1);
-    await acc.add(a2);
-    const want = naiveMatmul(a1, a1, false, true);
-    const w2 = naiveMatmul(a2, a2, false, true);
-    for (let i = 0; i < want.data.length; i++) want.data[i] += w2.data[i];
-    expect(maxAbsDiff(acc.full(), want)).toBeLessThan(1e-11);
+    const acc = new GramAccumulator(n, panels);
+    const blocks = widths.map((w, k) => randomMatrix(n, w, seed + k));
+    for (const a of blocks) await acc.add(a); // each add updates the panels in place
+    const want = naiveMatmul(blocks[0], blocks[0], false, true);
+    for (const a of blocks.slice(1)) {
+      const w = naiveMatmul(a, a, false, true);
+      for (let i = 0; i < want.data.length; i++) want.data[i] += w.data[i];
+    }
+    return { acc, want };
+  }
+
+  it.each([5, 700, 1500])('accumulates Σ A Aᵀ over blocks for n = %i: its lower triangle', async (n) => {
+    const { acc, want } = await accumulated(n, undefined, [3, 5], 1);
+    const got = acc.lower().copyBlock(0, n, 0, n, new Float64Array(n * n));
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j <= i; j++)
+        expect(Math.abs(got.data[i * n + j] - want.data[i * n + j])).toBeLessThan(1e-11);
   });
 
   it.each([1, 2, 5, 16])(
-    'with %i panels: full(scale, into) overwrites every entry with scale·Σ A Aᵀ, exactly symmetric',
+    'with %i panels: lower(scale) copies any block of scale·Σ A Aᵀ, times(B, scale) is scale·G·B',
     async (panels) => {
-      const { GramAccumulator } = await import('../src/engine/gram-accumulator.js');
-      const n = 203; // not a multiple of the panel count nor of the 64-wide copy tiles
-      const acc = new GramAccumulator(n, panels);
-      const blocks = [randomMatrix(n, 7, 11), randomMatrix(n, 1, 12), randomMatrix(n, 9, 13)];
-      for (const a of blocks) await acc.add(a); // each add updates the panels in place
-      const want = naiveMatmul(blocks[0], blocks[0], false, true);
-      for (const a of blocks.slice(1)) {
-        const w = naiveMatmul(a, a, false, true);
-        for (let i = 0; i < want.data.length; i++) want.data[i] += w.data[i];
-      }
-      const into = randomMatrix(n, n, 14); // a used buffer: nothing of it may survive
-      const got = acc.full(-2.5, into);
-      expect(got).toBe(into);
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < i; j++) expect(got.data[j * n + i]).toBe(got.data[i * n + j]);
+      const n = 203; // not a multiple of the panel count
+      const { acc, want } = await accumulated(n, panels, [7, 1, 9], 11);
       const scaled = want.data.map((x) => -2.5 * x);
       // 17 products per entry: the rounding of either order is ~17·2⁻⁵³ of the largest term.
-      expect(maxAbsDiff(got.data, scaled)).toBeLessThan(1e-12 * maxAbs(scaled) * 17);
+      const tolerance = 1e-12 * maxAbs(scaled) * 17;
+      const source = acc.lower(-2.5);
+      const into = randomMatrix(n, n, 14).data; // a used buffer: its old values must not show
+      for (const [r0, r1, c0, c1] of [
+        [0, n, 0, n],
+        [37, 150, 20, 90],
+        [100, 203, 100, 131],
+        [5, 6, 5, 6],
+      ]) {
+        const got = source.copyBlock(r0, r1, c0, c1, into);
+        expect([got.rows, got.cols]).toEqual([r1 - r0, c1 - c0]);
+        for (let i = r0; i < r1; i++)
+          for (let j = c0; j < Math.min(c1, i + 1); j++)
+            expect(Math.abs(got.data[(i - r0) * (c1 - c0) + (j - c0)] - scaled[i * n + j])).toBeLessThan(
+              tolerance,
+            );
+      }
+      const b = randomMatrix(n, 3, 15);
+      const product = await acc.times(b, -2.5);
+      const naive = naiveMatmul({ rows: n, cols: n, data: scaled }, b);
+      expect(maxAbsDiff(product, naive)).toBeLessThan(tolerance * n * maxAbs(b));
     },
   );
 });

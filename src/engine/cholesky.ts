@@ -1,68 +1,143 @@
 // Cholesky factorisation A = L Lᵀ in f64 with the O(n³) work in ONNX Runtime GEMMs, and the solves
 // that use its factor.
 //
-// The factorisation is left-looking by column panels (panelWidth: 128 or 256 columns): panel j first
-// receives the update of every column left of it in one GEMM, A[c:n, J] − L[c:n, 0:c]·L[J, 0:c]ᵀ,
-// whose inner dimension c grows to n — the shape ORT's GEMM runs fastest (a right-looking update
-// does the same flops as many products of inner dimension w, measured 1.5× slower). The panel's
-// diagonal block is then factored in TypeScript and the rows below it solved against it through the
-// block's inverse. Only the lower triangle is ever computed: n³/3 flops.
+// The factorisation is left-looking by column panels (panelWidth: 128 or 256 columns), grouped into
+// super-panels (superPanelWidth). A super-panel first receives the update of every column left of
+// it in one GEMM, A[c:n, S] − L[c:n, 0:c]·L[S, 0:c]ᵀ, whose inner dimension c grows to n — the
+// shape ORT's GEMM runs fastest (a right-looking update does the same flops as many products of
+// inner dimension w, measured 1.5× slower). Each panel inside it then receives the update of the
+// super-panel's columns left of it, has its diagonal block factored in TypeScript, and the rows
+// below solved against that block through its inverse. Only the lower triangle is ever computed:
+// n³/3 flops.
+//
+// Why super-panels: ORT tensors are dense, so the columns left of an update are copied out of the
+// factor first. Updating every panel from column 0 copies n³/(6w) values (5 GB at n = 10⁴); the
+// wide outer update copies n³/(6W), and the narrow inner ones add about n²·W/(4w).
 //
 // The triangular solves walk the factor by row panels, which are contiguous in row-major order;
 // their entries above the diagonal are exact zeros, so a whole row panel can enter a GEMM.
 import { gemm, gemmAdd } from './gemm.js';
-import { block, rowsView, setBlock, zeros, type Matrix } from './matrix.js';
+import { block, matrix, rowsView, setBlock, zeros, type Matrix } from './matrix.js';
 import { invertLower, unblockedCholesky } from './triangular.js';
 
 /**
  * Width of the column panels of the factorisation and of the row panels of the solves. Each panel
- * costs 2·w³/3 flops of TypeScript (its diagonal block's factor and inverse), and the columns left
- * of it are copied for the GEMM (n³/(6w) values in all): narrow panels for small orders, where the
- * TypeScript dominates, wide ones for large orders, where the copies would.
+ * costs 2·w³/3 flops of TypeScript (its diagonal block's factor and inverse), so narrow panels for
+ * small orders, where the TypeScript dominates, and wide ones for large orders, where the copies
+ * would.
  */
 export function panelWidth(n: number): number {
   return n <= 4096 ? 128 : 256;
+}
+
+/** Width of the super-panels: a multiple of panelWidth(n). */
+export function superPanelWidth(n: number): number {
+  return n <= 4096 ? panelWidth(n) : 4 * panelWidth(n);
 }
 
 /** Blocks at or below this order are inverted in TypeScript by solveRight/solveRightTransposed. */
 const LEAF = 128;
 
 /**
+ * The lower triangle of a symmetric matrix, copied out a block at a time: a Matrix (matrixSource),
+ * or a matrix that lives in another form, such as a kernel accumulated by row panels.
+ */
+export interface SymmetricSource {
+  readonly order: number;
+  /**
+   * Rows [r0, r1) × columns [c0, c1) into the start of `into`, row-major. Only the entries on or
+   * below the diagonal are read; the others may hold anything.
+   */
+  copyBlock(r0: number, r1: number, c0: number, c1: number, into: Float64Array): Matrix;
+}
+
+export function matrixSource(a: Matrix): SymmetricSource {
+  if (a.rows !== a.cols) throw new Error(`cholesky: matrix is ${a.rows}x${a.cols}, not square`);
+  return { order: a.rows, copyBlock: (r0, r1, c0, c1, into) => block(a, r0, r1, c0, c1, into) };
+}
+
+/**
+ * The factor's n × n buffer and the factorisation's scratch, for a caller that factors many
+ * matrices of one order: fresh buffers of n² doubles cost their page faults and zeroing each time
+ * (at n = 10⁴, about as long as a fifth of the factorisation's GEMMs).
+ */
+export class CholeskyWorkspace {
+  /** The last factor. Entries above its diagonal blocks are never written: they stay zero. */
+  readonly factor: Matrix;
+  readonly left: Float64Array;
+  readonly superPanel: Float64Array;
+  readonly panel: Float64Array;
+  readonly below: Float64Array;
+
+  constructor(readonly n: number) {
+    const w = panelWidth(n);
+    const sw = superPanelWidth(n);
+    this.factor = zeros(n, n);
+    // The columns left of an update: at most n²/4 values (outer), n·sw (inner).
+    this.left = new Float64Array(Math.max(Math.floor((n * n) / 4) + n, sw === w ? 0 : n * sw));
+    this.superPanel = new Float64Array(n * sw);
+    this.panel = new Float64Array(sw === w ? 0 : n * w);
+    this.below = new Float64Array(n * w);
+  }
+}
+
+export interface CholeskyOptions {
+  /** Factor A + shift·I (the shift added to the diagonal as it is read). */
+  shift?: number;
+  /**
+   * Write the factor into this workspace's buffer, overwriting the previous factor, instead of a
+   * new matrix.
+   */
+  workspace?: CholeskyWorkspace;
+}
+
+/**
  * The lower Cholesky factor of a symmetric positive definite matrix (only its lower triangle is
  * read; `a` is left unchanged). Throws NotPositiveDefiniteError naming the first failing pivot.
  */
-export async function cholesky(a: Matrix): Promise<Matrix> {
-  const n = a.rows;
-  if (n !== a.cols) throw new Error(`cholesky: matrix is ${a.rows}x${a.cols}, not square`);
-  const l = zeros(n, n);
+export async function cholesky(a: Matrix | SymmetricSource, options: CholeskyOptions = {}): Promise<Matrix> {
+  const source = 'copyBlock' in a ? a : matrixSource(a);
+  const n = source.order;
+  const shift = options.shift ?? 0;
+  const space = options.workspace ?? new CholeskyWorkspace(n);
+  if (space.n !== n) throw new Error(`cholesky: workspace of order ${space.n}, matrix of order ${n}`);
+  const l = space.factor;
+  leafInverses.delete(l.data); // a reused buffer: the previous factor's inverses are stale
   const inverses: Matrix[] = [];
   const width = panelWidth(n);
-  const cuts = panelCuts(n, width);
-  // Reused buffers: the columns left of the panel (at most n²/4 values), the panel, the solved rows.
-  const left = new Float64Array(Math.floor((n * n) / 4) + n);
-  const panel = new Float64Array(n * width);
-  const below = new Float64Array(n * width);
-  for (let j = 0; j + 1 < cuts.length; j++) {
-    const [c0, c1] = [cuts[j], cuts[j + 1]];
-    const w = c1 - c0;
-    const m = n - c0;
-    const p = block(a, c0, n, c0, c1, panel); // P = A[c0:n, c0:c1]
-    if (c0 > 0) {
-      // P −= L[c0:n, 0:c0] · L[c0:c1, 0:c0]ᵀ; the second factor is the first w rows of the first.
-      const lLeft = block(l, c0, n, 0, c0, left);
-      await gemmAdd(p, lLeft, rowsView(lLeft, 0, w), { transB: true, alpha: -1, beta: 1, into: p });
+  const superCuts = panelCuts(n, superPanelWidth(n));
+  for (let s = 0; s + 1 < superCuts.length; s++) {
+    const [s0, s1] = [superCuts[s], superCuts[s + 1]];
+    // S = A[s0:n, s0:s1] + shift·I − L[s0:n, 0:s0] · L[s0:s1, 0:s0]ᵀ.
+    const sp = source.copyBlock(s0, n, s0, s1, space.superPanel);
+    if (shift !== 0) for (let i = 0; i < s1 - s0; i++) sp.data[i * sp.cols + i] += shift;
+    if (s0 > 0) {
+      const lLeft = block(l, s0, n, 0, s0, space.left);
+      await gemmAdd(sp, lLeft, rowsView(lLeft, 0, s1 - s0), { transB: true, alpha: -1, beta: 1, into: sp });
     }
-    const diagonal = unblockedCholesky(rowsView(p, 0, w), c0);
-    setBlock(l, c0, c0, diagonal);
-    const inverse = invertLower(diagonal);
-    inverses.push(inverse);
-    if (m > w) {
-      // L[c1:n, c0:c1] = P[w:m] · L_jj⁻ᵀ.
-      const solved = await gemm(rowsView(p, w, m), inverse, {
-        transB: true,
-        into: { rows: m - w, cols: w, data: below.subarray(0, (m - w) * w) },
-      });
-      setBlock(l, c1, c0, solved);
+    const cuts = panelCuts(s1 - s0, width).map((c) => s0 + c);
+    for (let j = 0; j + 1 < cuts.length; j++) {
+      const [c0, c1] = [cuts[j], cuts[j + 1]];
+      const w = c1 - c0;
+      const m = n - c0;
+      // P = S[c0:n, c0:c1] − L[c0:n, s0:c0] · L[c0:c1, s0:c0]ᵀ (the panel is S itself when alone).
+      const p = cuts.length === 2 ? sp : block(sp, c0 - s0, n - s0, c0 - s0, c1 - s0, space.panel);
+      if (c0 > s0) {
+        const lLeft = block(l, c0, n, s0, c0, space.left);
+        await gemmAdd(p, lLeft, rowsView(lLeft, 0, w), { transB: true, alpha: -1, beta: 1, into: p });
+      }
+      const diagonal = unblockedCholesky(rowsView(p, 0, w), c0);
+      setBlock(l, c0, c0, diagonal);
+      const inverse = invertLower(diagonal);
+      inverses.push(inverse);
+      if (m > w) {
+        // L[c1:n, c0:c1] = P[w:m] · L_jj⁻ᵀ.
+        const solved = await gemm(rowsView(p, w, m), inverse, {
+          transB: true,
+          into: matrix(m - w, w, space.below.subarray(0, (m - w) * w)),
+        });
+        setBlock(l, c1, c0, solved);
+      }
     }
   }
   panelInverses.set(l.data, inverses);

@@ -3,8 +3,9 @@
 // [0, r_{i+1}), so each update is p GEMMs on row views of A (no copies) and costs about
 // (p+1)/(2p) of a full A Aᵀ — the symmetric rank-k update (SYRK) that ONNX has no operator for.
 // The GEMMs add into the panels in place (gemm's `into`): no n² allocation per block.
-import { gemmAdd } from './gemm.js';
-import { rowsView, zeros, type Matrix } from './matrix.js';
+import type { SymmetricSource } from './cholesky.js';
+import { gemm, gemmAdd } from './gemm.js';
+import { matrix, rowsView, zeros, type Matrix } from './matrix.js';
 
 /**
  * The number of row panels at order n: more panels skip more of the upper triangle but make each
@@ -41,43 +42,58 @@ export class GramAccumulator {
   }
 
   /**
-   * The full symmetric matrix scale·G (upper triangle mirrored from the lower), written into `into`
-   * when given (every entry is overwritten: a caller that takes one per step reuses one buffer
-   * instead of leaving n² doubles of garbage per step).
+   * scale·G as a source for the Cholesky factorisation: its lower triangle copied out block by
+   * block (scaled as copied), never as a whole n × n matrix.
    */
-  full(scale = 1, into?: Matrix): Matrix {
-    const n = this.n;
-    if (into && (into.rows !== n || into.cols !== n))
-      throw new Error(`GramAccumulator: buffer is ${into.rows}x${into.cols}, expected ${n}x${n}`);
-    const g = into ?? zeros(n, n);
-    // Where row i of G's lower triangle lies: its panel's data and the row's offset in it.
-    const rowData: Float64Array[] = [];
-    const rowStart: number[] = [];
-    for (const panel of this.panels) {
-      for (let r = 0; r < panel.rows; r++) {
-        rowData.push(panel.data);
-        rowStart.push(r * panel.cols);
-      }
+  lower(scale = 1): SymmetricSource {
+    return {
+      order: this.n,
+      copyBlock: (r0, r1, c0, c1, into) => this.copyBlock(scale, r0, r1, c0, c1, into),
+    };
+  }
+
+  /** scale·G·B: each panel times B, then each panel's transpose for the rows above it. */
+  async times(b: Matrix, scale = 1): Promise<Matrix> {
+    if (b.rows !== this.n) throw new Error(`GramAccumulator: B has ${b.rows} rows, expected ${this.n}`);
+    const k = b.cols;
+    const out = zeros(this.n, k);
+    for (let i = 0; i < this.panels.length; i++) {
+      const [r0, r1] = [this.cuts[i], this.cuts[i + 1]];
+      const panel = this.panels[i];
+      const rows = rowsView(out, r0, r1);
+      await gemmAdd(rows, panel, rowsView(b, 0, r1), { into: rows });
+      if (r0 === 0) continue;
+      // G[0:r0, rows] = panel[:, 0:r0]ᵀ, so out[0:r0] += (B[rows]ᵀ·panel)ᵀ, its first r0 columns:
+      // transposing the k-column B rather than the panel keeps ORT's GEMM reading the panel by rows.
+      const above = await gemm(rowsView(b, r0, r1), panel, { transA: true }); // k × r1
+      for (let t = 0; t < r0; t++) for (let c = 0; c < k; c++) out.data[t * k + c] += above.data[c * r1 + t];
     }
-    // One pass over the lower triangle in square tiles, each entry written to both of its places;
-    // the tiles keep the column-wise writes of the upper triangle in cache.
-    const d = g.data;
-    const T = 64;
-    for (let i0 = 0; i0 < n; i0 += T) {
-      const iEnd = Math.min(i0 + T, n);
-      for (let j0 = 0; j0 <= i0; j0 += T) {
-        for (let i = i0; i < iEnd; i++) {
-          const src = rowData[i];
-          const from = rowStart[i];
-          const jEnd = Math.min(j0 + T, i + 1);
-          for (let j = j0; j < jEnd; j++) {
-            const x = scale * src[from + j];
-            d[i * n + j] = x;
-            d[j * n + i] = x;
-          }
-        }
-      }
+    for (let t = 0; t < out.data.length; t++) out.data[t] *= scale;
+    return out;
+  }
+
+  // Entries above the diagonal that a panel does not hold are written as 0.
+  private copyBlock(
+    scale: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
+    into: Float64Array,
+  ): Matrix {
+    const w = c1 - c0;
+    const out = matrix(r1 - r0, w, into.subarray(0, (r1 - r0) * w));
+    const d = out.data;
+    let panel = 0;
+    for (let i = r0; i < r1; i++) {
+      while (i >= this.cuts[panel + 1]) panel++;
+      const { data, cols } = this.panels[panel];
+      const from = (i - this.cuts[panel]) * cols;
+      const end = Math.min(c1, cols);
+      const o = (i - r0) * w - c0;
+      for (let j = c0; j < end; j++) d[o + j] = scale * data[from + j];
+      if (end < c1) d.fill(0, o + Math.max(end, c0), o + c1);
     }
-    return g;
+    return out;
   }
 }

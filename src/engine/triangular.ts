@@ -27,7 +27,12 @@ export class NotPositiveDefiniteError extends Error {
   }
 }
 
-/** Cholesky factor (lower) of a small symmetric positive definite matrix; reads the lower triangle. */
+/**
+ * Cholesky factor (lower) of a small symmetric positive definite matrix; reads the lower triangle.
+ * Each entry is the plain left-looking formula, its sum in column order; the rows below the
+ * diagonal go four at a time, so that four independent sums share each load of row j (a single
+ * running sum is bound by the latency of its additions).
+ */
 export function unblockedCholesky(a: Matrix, pivotOffset = 0): Matrix {
   const n = a.rows;
   const l = zeros(n, n);
@@ -40,7 +45,26 @@ export function unblockedCholesky(a: Matrix, pivotOffset = 0): Matrix {
     if (!(d > 0)) throw new NotPositiveDefiniteError(pivotOffset + j, d);
     const ljj = Math.sqrt(d);
     L[rj + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    for (; i + 4 <= n; i += 4) {
+      const [r0, r1, r2, r3] = [i * n, (i + 1) * n, (i + 2) * n, (i + 3) * n];
+      let s0 = A[r0 + j];
+      let s1 = A[r1 + j];
+      let s2 = A[r2 + j];
+      let s3 = A[r3 + j];
+      for (let k = 0; k < j; k++) {
+        const ljk = L[rj + k];
+        s0 -= L[r0 + k] * ljk;
+        s1 -= L[r1 + k] * ljk;
+        s2 -= L[r2 + k] * ljk;
+        s3 -= L[r3 + k] * ljk;
+      }
+      L[r0 + j] = s0 / ljj;
+      L[r1 + j] = s1 / ljj;
+      L[r2 + j] = s2 / ljj;
+      L[r3 + j] = s3 / ljj;
+    }
+    for (; i < n; i++) {
       const ri = i * n;
       let s = A[ri + j];
       for (let k = 0; k < j; k++) s -= L[ri + k] * L[rj + k];
@@ -50,18 +74,52 @@ export function unblockedCholesky(a: Matrix, pivotOffset = 0): Matrix {
   return l;
 }
 
-/** L⁻¹ of a small lower-triangular matrix (column by column forward substitution). */
+/**
+ * L⁻¹ of a small lower-triangular matrix by forward substitution:
+ * X[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·X[k][j]) / L[i][i], each sum in k order. Four columns j go
+ * together (four independent sums sharing each L[i][k]), the first three terms of the later ones
+ * taken in turn so that every sum still starts at its own k = j.
+ */
 export function invertLower(l: Matrix): Matrix {
   const n = l.rows;
   const inv = zeros(n, n);
   const L = l.data;
   const X = inv.data;
   for (let i = 0; i < n; i++) {
-    X[i * n + i] = 1 / L[i * n + i];
-    for (let j = 0; j < i; j++) {
+    const ri = i * n;
+    const lii = L[ri + i];
+    X[ri + i] = 1 / lii;
+    let j = 0;
+    for (; j + 4 <= i; j += 4) {
+      const [a, b, c] = [L[ri + j], L[ri + j + 1], L[ri + j + 2]];
+      const [x0, x1, x2] = [j * n + j, (j + 1) * n + j, (j + 2) * n + j];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      s0 += a * X[x0];
+      s0 += b * X[x1];
+      s1 += b * X[x1 + 1];
+      s0 += c * X[x2];
+      s1 += c * X[x2 + 1];
+      s2 += c * X[x2 + 2];
+      for (let k = j + 3; k < i; k++) {
+        const lik = L[ri + k];
+        const xk = k * n + j;
+        s0 += lik * X[xk];
+        s1 += lik * X[xk + 1];
+        s2 += lik * X[xk + 2];
+        s3 += lik * X[xk + 3];
+      }
+      X[ri + j] = -s0 / lii;
+      X[ri + j + 1] = -s1 / lii;
+      X[ri + j + 2] = -s2 / lii;
+      X[ri + j + 3] = -s3 / lii;
+    }
+    for (; j < i; j++) {
       let s = 0;
-      for (let k = j; k < i; k++) s += L[i * n + k] * X[k * n + j];
-      X[i * n + j] = -s / L[i * n + i];
+      for (let k = j; k < i; k++) s += L[ri + k] * X[k * n + j];
+      X[ri + j] = -s / lii;
     }
   }
   return inv;

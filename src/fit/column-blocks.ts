@@ -41,11 +41,9 @@ export class ColumnBlocks {
   /** F[:, :n] · M, with M of n rows. */
   async times(n: number, m: Matrix): Promise<Matrix> {
     const out = zeros(this.rows, m.cols);
-    let r = 0;
-    for (const b of this.slices(0, n)) {
-      const part = await gemm(b, block(m, r, r + b.cols, 0, m.cols));
+    for (const [b, r, t] of this.leading(n)) {
+      const part = await leadingColumnsTimes(b, block(m, r, r + t, 0, m.cols));
       for (let i = 0; i < out.data.length; i++) out.data[i] += part.data[i];
-      r += b.cols;
     }
     return out;
   }
@@ -53,11 +51,21 @@ export class ColumnBlocks {
   /** F[:, :n]ᵀ · M, with M of `rows` rows: an n-row result. */
   async transposeTimes(n: number, m: Matrix): Promise<Matrix> {
     const out = zeros(n, m.cols);
-    let r = 0;
-    for (const b of this.slices(0, n)) {
-      setBlock(out, r, 0, await gemm(b, m, { transA: true }));
-      r += b.cols;
+    for (const [b, r, t] of this.leading(n)) {
+      setBlock(out, r, 0, await leadingColumnsTransposeTimes(b, t, m));
     }
+    return out;
+  }
+
+  /** The blocks holding columns [0, n): each whole block, its first column, and how many of its columns count. */
+  private leading(n: number): [Matrix, number, number][] {
+    if (!(0 <= n && n <= this.total))
+      throw new Error(`ColumnBlocks: columns [0, ${n}) outside [0, ${this.total})`);
+    const out: [Matrix, number, number][] = [];
+    this.blocks.forEach((b, k) => {
+      const start = this.starts[k];
+      if (start < n) out.push([b, start, Math.min(b.cols, n - start)]);
+    });
     return out;
   }
 
@@ -100,4 +108,73 @@ export class ColumnBlocks {
     }
     return out;
   }
+}
+
+// Products with the leading t columns of a block, without copying them out (a GEMM reads whole rows):
+// the whole block enters, and only the part of the product that involves those columns is kept.
+// Each comes for several matrices at once, side by side in one GEMM (one pass over the block
+// instead of one per matrix); each element is the same sum as alone, so the results are the same.
+
+/** b[:, 0:t] · m, for m of t ≤ b.cols rows: m padded with zero rows, whose products add exact zeros. */
+export async function leadingColumnsTimes(b: Matrix, m: Matrix): Promise<Matrix> {
+  return (await leadingColumnsTimesEach(b, [m]))[0];
+}
+
+/** [b[:, 0:t_k] · m_k for each m_k (t_k rows)], in one GEMM. */
+export async function leadingColumnsTimesEach(b: Matrix, ms: Matrix[]): Promise<Matrix[]> {
+  const cols = ms.reduce((t, m) => t + m.cols, 0);
+  const stacked = zeros(b.cols, cols);
+  let c0 = 0;
+  for (const m of ms) {
+    if (m.rows > b.cols)
+      throw new Error(`leadingColumnsTimes: ${m.rows} rows, the block has ${b.cols} columns`);
+    for (let r = 0; r < m.rows; r++)
+      stacked.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), r * cols + c0);
+    c0 += m.cols;
+  }
+  const product = await gemm(b, stacked); // b.rows × cols
+  c0 = 0;
+  return ms.map((m) => {
+    const out = zeros(b.rows, m.cols);
+    for (let i = 0; i < b.rows; i++)
+      out.data.set(product.data.subarray(i * cols + c0, i * cols + c0 + m.cols), i * m.cols);
+    c0 += m.cols;
+    return out;
+  });
+}
+
+/** b[:, 0:t]ᵀ · m: the first t rows of bᵀ·m (each row of the product involves one column of b). */
+export async function leadingColumnsTransposeTimes(b: Matrix, t: number, m: Matrix): Promise<Matrix> {
+  return (await leadingColumnsTransposeTimesEach(b, [{ t, m }]))[0];
+}
+
+/**
+ * [b[:, 0:t_k]ᵀ · m_k for each], in one GEMM, as (Mᵀ·b)ᵀ with M the m_k side by side: ORT's GEMM
+ * reads a transposed operand across its rows, slow for a tall block, so the transposed one is M.
+ */
+export async function leadingColumnsTransposeTimesEach(
+  b: Matrix,
+  parts: { t: number; m: Matrix }[],
+): Promise<Matrix[]> {
+  const cols = parts.reduce((sum, { m }) => sum + m.cols, 0);
+  const stacked = zeros(b.rows, cols);
+  let c0 = 0;
+  for (const { t, m } of parts) {
+    if (t > b.cols) throw new Error(`leadingColumnsTransposeTimes: ${t} columns, the block has ${b.cols}`);
+    if (m.rows !== b.rows)
+      throw new Error(`leadingColumnsTransposeTimes: ${m.rows} rows, the block has ${b.rows}`);
+    for (let r = 0; r < m.rows; r++)
+      stacked.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), r * cols + c0);
+    c0 += m.cols;
+  }
+  const product = await gemm(stacked, b, { transA: true }); // cols × b.cols
+  c0 = 0;
+  return parts.map(({ t, m }) => {
+    const k = m.cols;
+    const out = zeros(t, k);
+    for (let j = 0; j < t; j++)
+      for (let c = 0; c < k; c++) out.data[j * k + c] = product.data[(c0 + c) * b.cols + j];
+    c0 += k;
+    return out;
+  });
 }

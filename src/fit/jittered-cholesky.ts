@@ -1,28 +1,33 @@
 // Cholesky that survives numerically singular Gram matrices: where a pivot is not positive, retry
 // with a growing multiple of the mean diagonal added (the "jitter" of Gaussian-process codes). The
 // jitter used is returned, so callers report it next to the result instead of hiding it.
-import { cholesky } from '../engine/cholesky.js';
+import { cholesky, matrixSource, type CholeskyOptions, type SymmetricSource } from '../engine/cholesky.js';
 import { NotPositiveDefiniteError } from '../engine/triangular.js';
 import type { Matrix } from '../engine/matrix.js';
 
 const FIRST_JITTER = 1e-13;
 const LAST_JITTER = 1e-5;
 
-export async function jitteredCholesky(a: Matrix): Promise<{ factor: Matrix; jitter: number }> {
+/** The factor of A + shift·I (+ jitter·I where needed); the options are cholesky's. */
+export async function jitteredCholesky(
+  a: Matrix | SymmetricSource,
+  options: CholeskyOptions = {},
+): Promise<{ factor: Matrix; jitter: number }> {
   try {
-    return { factor: await cholesky(a), jitter: 0 };
+    return { factor: await cholesky(a, options), jitter: 0 };
   } catch (e) {
     if (!(e instanceof NotPositiveDefiniteError)) throw e;
   }
-  const n = a.rows;
+  const source = 'copyBlock' in a ? a : matrixSource(a);
+  const n = source.order;
+  const shift = options.shift ?? 0;
+  const entry = new Float64Array(1);
   let meanDiagonal = 0;
-  for (let i = 0; i < n; i++) meanDiagonal += a.data[i * n + i] / n;
+  for (let i = 0; i < n; i++) meanDiagonal += (source.copyBlock(i, i + 1, i, i + 1, entry).data[0] + shift) / n;
   for (let rel = FIRST_JITTER; rel <= LAST_JITTER; rel *= 10) {
     const jitter = rel * meanDiagonal;
-    const shifted = { rows: n, cols: n, data: Float64Array.from(a.data) };
-    for (let i = 0; i < n; i++) shifted.data[i * n + i] += jitter;
     try {
-      return { factor: await cholesky(shifted), jitter };
+      return { factor: await cholesky(source, { ...options, shift: shift + jitter }), jitter };
     } catch (e) {
       if (!(e instanceof NotPositiveDefiniteError)) throw e;
     }

@@ -63,8 +63,9 @@ async function block(m: Extract<ToLane, { type: 'block' }>): Promise<void> {
     const length = m.rows * features;
     if (m.out) target = new Float64Array(m.out, 8 * m.offset * features, length);
     else [aside, target] = reuse(aside, length);
-    // No arena (rawFeatures's default): the Gemm intermediate, rows × features, is not held between blocks.
-    await rawFeatures({ kind: m.kind, x, w, b: m.b }, { threads: 1 }, target);
+    // With a memory arena: the Gemm intermediate (rows × features, as large as the output) is
+    // allocated once per lane instead of fresh, with its page faults, for every block.
+    await rawFeatures({ kind: m.kind, x, w, b: m.b }, { threads: 1, arena: true }, target);
   } catch (e) {
     error = message(e);
   }
