@@ -23,7 +23,8 @@ export async function jitteredCholesky(
   const shift = options.shift ?? 0;
   const entry = new Float64Array(1);
   let meanDiagonal = 0;
-  for (let i = 0; i < n; i++) meanDiagonal += (source.copyBlock(i, i + 1, i, i + 1, entry).data[0] + shift) / n;
+  for (let i = 0; i < n; i++)
+    meanDiagonal += (source.copyBlock(i, i + 1, i, i + 1, entry).data[0] + shift) / n;
   for (let rel = FIRST_JITTER; rel <= LAST_JITTER; rel *= 10) {
     const jitter = rel * meanDiagonal;
     try {
