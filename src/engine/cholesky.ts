@@ -94,6 +94,7 @@ export interface CholeskyOptions {
 /**
  * The lower Cholesky factor of a symmetric positive definite matrix (only its lower triangle is
  * read; `a` is left unchanged). Throws NotPositiveDefiniteError naming the first failing pivot.
+ * With a workspace the factor is the workspace's buffer, valid until its next factorisation.
  */
 export async function cholesky(a: Matrix | SymmetricSource, options: CholeskyOptions = {}): Promise<Matrix> {
   const source = 'copyBlock' in a ? a : matrixSource(a);
@@ -102,7 +103,9 @@ export async function cholesky(a: Matrix | SymmetricSource, options: CholeskyOpt
   const space = options.workspace ?? new CholeskyWorkspace(n);
   if (space.n !== n) throw new Error(`cholesky: workspace of order ${space.n}, matrix of order ${n}`);
   const l = space.factor;
-  leafInverses.delete(l.data); // a reused buffer: the previous factor's inverses are stale
+  // A reused buffer: the previous factor's inverses are stale.
+  leafInverses.delete(l.data);
+  panelInverses.delete(l.data);
   const inverses: Matrix[] = [];
   const width = panelWidth(n);
   const superCuts = panelCuts(n, superPanelWidth(n));

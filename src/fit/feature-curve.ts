@@ -85,8 +85,9 @@ export async function* fitFeatureCurve(problem: CurveProblem): AsyncGenerator<Cu
   // Kept columns: all of them ('keep'), else only the blocks the under-parameterised fits read.
   let trainFeatures = new ColumnBlocks(n);
   let testFeatures = new ColumnBlocks(xTest.rows);
-  // The running kernel F Fᵀ over the first `kernelColumns` features. Each new block is added as it
-  // comes, cut at the model sizes, so its pieces are the same whether or not the block is kept.
+  // The running kernel F Fᵀ: the first `kernelColumns` features are in it or staged for it. Each new
+  // block is added as it comes, cut at the model sizes, so its pieces are the same whether or not
+  // the block is kept.
   const kernel = new GramAccumulator(n);
   // The cross kernel F₀ Fᵀ (test rows × n), only for the effective parameters.
   const cross = wanted ? zeros(xTest.rows, n) : undefined;
@@ -186,7 +187,7 @@ interface PendingInterpolating {
 }
 
 /**
- * At most this many bytes of kernel columns wait to be added together (StagedColumns): 24 updates
+ * At most this many bytes of kernel columns wait to be added together (StagedColumns): 19 updates
  * of the kernel instead of 47 on Belkin et al.'s curve (n = 10⁴, up to 6·10⁴ features).
  */
 const KERNEL_STAGE_BYTES = 512 * 1024 ** 2;
