@@ -113,7 +113,8 @@ export class ColumnBlocks {
 // Products with the leading t columns of a block, without copying them out (a GEMM reads whole rows):
 // the whole block enters, and only the part of the product that involves those columns is kept.
 // Each comes for several matrices at once, side by side in one GEMM (one pass over the block
-// instead of one per matrix); each element is the same sum as alone, so the results are the same.
+// instead of one per matrix); each element is the same sum as alone, and ORT's GEMM gives it the
+// same bits (test/feature-storage.test.ts compares the kept path, one at a time, with the batched one).
 
 /** b[:, 0:t] · m, for m of t ≤ b.cols rows: m padded with zero rows, whose products add exact zeros. */
 export async function leadingColumnsTimes(b: Matrix, m: Matrix): Promise<Matrix> {
