@@ -1,8 +1,9 @@
 // The TypeScript-side parts of the whole-curve solver (src/fit/feature-curve.ts), each timed alone
 // at the training-set sizes of the random-features presets: the condition estimate (one per curve
 // point), the running kernel's update by one feature block and its product with a point's
-// coefficients (one per point above the threshold: the training predictions). Single calls, median of a few, back to back in one process: on a shared
-// machine the absolute times are inflated, the ratios between runs of this bench are what count.
+// coefficients (one per point above the threshold: the training predictions). Single calls, median
+// of a few, back to back in one process: on a shared machine the absolute times are inflated, the
+// ratios between runs of this bench are what count.
 // The single-threaded TypeScript parts also print their CPU time, which other processes on the
 // machine inflate less than the wall time.
 import { estimateCondition } from '../src/fit/condition.js';

@@ -113,7 +113,7 @@ describe('cholesky', () => {
   });
 
   it('factors A + shift·I read through a source, into a reused workspace: fresh bits, fresh inverses', async () => {
-    const { CholeskyWorkspace, choleskySolveBlocked, matrixSource } =
+    const { CholeskyWorkspace, choleskySolveBlocked, symmetricSource } =
       await import('../src/engine/cholesky.js');
     const n = 300;
     const space = new CholeskyWorkspace(n);
@@ -126,7 +126,7 @@ describe('cholesky', () => {
     const l1 = await cholesky(first, { workspace: space });
     await choleskySolveBlocked(l1, b);
     await solveRightTransposed(l1, randomMatrix(3, n, 34));
-    const l2 = await cholesky(matrixSource(second), { shift: 2.5, workspace: space });
+    const l2 = await cholesky(symmetricSource(second), { shift: 2.5, workspace: space });
     expect(l2).toBe(space.factor);
     const fresh = await cholesky(shifted);
     expect(l2.data.every((v, i) => Object.is(v, fresh.data[i]))).toBe(true);

@@ -39,7 +39,7 @@ export function superPanelWidth(n: number): number {
 const LEAF = 128;
 
 /**
- * The lower triangle of a symmetric matrix, copied out a block at a time: a Matrix (matrixSource),
+ * The lower triangle of a symmetric matrix, copied out a block at a time: a Matrix (symmetricSource),
  * or a matrix that lives in another form, such as a kernel accumulated by row panels.
  */
 export interface SymmetricSource {
@@ -51,7 +51,9 @@ export interface SymmetricSource {
   copyBlock(r0: number, r1: number, c0: number, c1: number, into: Float64Array): Matrix;
 }
 
-export function matrixSource(a: Matrix): SymmetricSource {
+/** A matrix as a source (checked square), or the source itself. */
+export function symmetricSource(a: Matrix | SymmetricSource): SymmetricSource {
+  if ('copyBlock' in a) return a;
   if (a.rows !== a.cols) throw new Error(`cholesky: matrix is ${a.rows}x${a.cols}, not square`);
   return { order: a.rows, copyBlock: (r0, r1, c0, c1, into) => block(a, r0, r1, c0, c1, into) };
 }
@@ -97,7 +99,7 @@ export interface CholeskyOptions {
  * With a workspace the factor is the workspace's buffer, valid until its next factorisation.
  */
 export async function cholesky(a: Matrix | SymmetricSource, options: CholeskyOptions = {}): Promise<Matrix> {
-  const source = 'copyBlock' in a ? a : matrixSource(a);
+  const source = symmetricSource(a);
   const n = source.order;
   const shift = options.shift ?? 0;
   const space = options.workspace ?? new CholeskyWorkspace(n);
@@ -108,16 +110,20 @@ export async function cholesky(a: Matrix | SymmetricSource, options: CholeskyOpt
   panelInverses.delete(l.data);
   const inverses: Matrix[] = [];
   const width = panelWidth(n);
+  // T −= L[r:n, c:r] · L[r:r+w, c:r]ᵀ (w = T's width): the update of the (super-)panel at column r by
+  // the factor's columns [c, r), copied out first (ORT's tensors are dense).
+  const subtractLeft = async (t: Matrix, r: number, c: number) => {
+    if (c >= r) return;
+    const lLeft = block(l, r, n, c, r, space.left);
+    await gemmAdd(t, lLeft, rowsView(lLeft, 0, t.cols), { transB: true, alpha: -1, beta: 1, into: t });
+  };
   const superCuts = panelCuts(n, superPanelWidth(n));
   for (let s = 0; s + 1 < superCuts.length; s++) {
     const [s0, s1] = [superCuts[s], superCuts[s + 1]];
     // S = A[s0:n, s0:s1] + shift·I − L[s0:n, 0:s0] · L[s0:s1, 0:s0]ᵀ.
     const sp = source.copyBlock(s0, n, s0, s1, space.superPanel);
     if (shift !== 0) for (let i = 0; i < s1 - s0; i++) sp.data[i * sp.cols + i] += shift;
-    if (s0 > 0) {
-      const lLeft = block(l, s0, n, 0, s0, space.left);
-      await gemmAdd(sp, lLeft, rowsView(lLeft, 0, s1 - s0), { transB: true, alpha: -1, beta: 1, into: sp });
-    }
+    await subtractLeft(sp, s0, 0);
     const cuts = panelCuts(s1 - s0, width).map((c) => s0 + c);
     for (let j = 0; j + 1 < cuts.length; j++) {
       const [c0, c1] = [cuts[j], cuts[j + 1]];
@@ -125,10 +131,7 @@ export async function cholesky(a: Matrix | SymmetricSource, options: CholeskyOpt
       const m = n - c0;
       // P = S[c0:n, c0:c1] − L[c0:n, s0:c0] · L[c0:c1, s0:c0]ᵀ (the panel is S itself when alone).
       const p = cuts.length === 2 ? sp : block(sp, c0 - s0, n - s0, c0 - s0, c1 - s0, space.panel);
-      if (c0 > s0) {
-        const lLeft = block(l, c0, n, s0, c0, space.left);
-        await gemmAdd(p, lLeft, rowsView(lLeft, 0, w), { transB: true, alpha: -1, beta: 1, into: p });
-      }
+      await subtractLeft(p, c0, s0);
       const diagonal = unblockedCholesky(rowsView(p, 0, w), c0);
       setBlock(l, c0, c0, diagonal);
       const inverse = invertLower(diagonal);

@@ -241,9 +241,10 @@ async function* secondPass(
           interpolating.map(({ p, t }) => ({ t, m: (p as PendingInterpolating).alpha })),
         )
       : [];
+    let nextProduct = 0; // trainProducts follow `active`'s order
     const coefs = active.map(({ p, k, t }) => {
       if (p.regime === 'underparameterized') return block(p.u, j0, j0 + t, 0, p.u.cols);
-      const coef = scaled(trainProducts[interpolating.findIndex((a) => a.k === k)], p.s);
+      const coef = scaled(trainProducts[nextProduct++], p.s);
       for (let i = 0; i < coef.data.length; i++) progress[k].coefSquares += coef.data[i] * coef.data[i];
       return coef;
     });

@@ -1,7 +1,7 @@
 // Cholesky that survives numerically singular Gram matrices: where a pivot is not positive, retry
 // with a growing multiple of the mean diagonal added (the "jitter" of Gaussian-process codes). The
 // jitter used is returned, so callers report it next to the result instead of hiding it.
-import { cholesky, matrixSource, type CholeskyOptions, type SymmetricSource } from '../engine/cholesky.js';
+import { cholesky, symmetricSource, type CholeskyOptions, type SymmetricSource } from '../engine/cholesky.js';
 import { NotPositiveDefiniteError } from '../engine/triangular.js';
 import type { Matrix } from '../engine/matrix.js';
 
@@ -18,7 +18,7 @@ export async function jitteredCholesky(
   } catch (e) {
     if (!(e instanceof NotPositiveDefiniteError)) throw e;
   }
-  const source = 'copyBlock' in a ? a : matrixSource(a);
+  const source = symmetricSource(a);
   const n = source.order;
   const shift = options.shift ?? 0;
   const entry = new Float64Array(1);
