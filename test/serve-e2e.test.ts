@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabServer, type LabServer } from '../src/server/lab-server.js';
 import { Store } from '../src/store/store.js';
-import { BIN, start, tempDir, writeSpec } from './sweep-cli-helpers.js';
+import { BIN, readStore, sleep, start, tempDir, writeSpec } from './sweep-cli-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const APP = join(ROOT, 'web', 'dist');
@@ -265,21 +265,25 @@ describe('the lab in Chromium', () => {
     });
     const run = start(['run', spec, '--no-progress', '--workers', '1', '--db', db, '--out', join(dir, 'd')]);
     try {
+      // The run is paused (SIGSTOP) as soon as it has registered its sweep, and resumed once the page
+      // shows it: a tiny sweep would otherwise finish before the page opens on a loaded machine.
+      const registered = () => readStore(db, (s) => s.sweeps().some((w) => w.name === 'from-a-terminal'));
+      for (const t0 = Date.now(); !registered(); await sleep(2))
+        if (Date.now() - t0 > 60_000) throw new Error('the run did not register its sweep within a minute');
+      run.child.kill('SIGSTOP');
       await page.goto(server.url);
       const row = page.locator('tr', { has: page.locator('a', { hasText: 'from-a-terminal' }) });
       await row.locator('a').click();
       await page.waitForSelector('.meta .counts');
       const seen = new Set<string>();
-      await expect
-        .poll(
-          async () => {
-            const done = (await page.locator('.meta .counts').getAttribute('data-done'))!;
-            seen.add(done);
-            return done;
-          },
-          { timeout: 120_000, interval: 50 },
-        )
-        .toBe('4');
+      const doneShown = async () => {
+        const done = (await page.locator('.meta .counts').getAttribute('data-done'))!;
+        seen.add(done);
+        return done;
+      };
+      expect(Number(await doneShown())).toBeLessThan(4);
+      run.child.kill('SIGCONT');
+      await expect.poll(doneShown, { timeout: 120_000, interval: 50 }).toBe('4');
       expect((await run.exited).code).toBe(0);
       expect(seen.size).toBeGreaterThan(1); // it moved while the page was open
       await page.waitForSelector('.chart[data-figure="figure"][data-rendered="1"]');
@@ -288,6 +292,7 @@ describe('the lab in Chromium', () => {
       );
       expect(perPanel).toEqual([3, 3, 3, 3]);
     } finally {
+      run.child.kill('SIGCONT');
       run.child.kill();
     }
   });
