@@ -147,8 +147,8 @@ describe('norm-based capacity measures', () => {
 
   it.each([
     ['stacked (one width, several seeds)', [16, 16, 16], 2],
-    ['block-diagonal (several widths)', [3, 8, 5], 2],
-    ['one hidden layer', [3, 8], 1],
+    ['block-diagonal, segmented head (several widths)', [3, 8, 5], 2],
+    ['one hidden layer (segmented head)', [3, 8], 1],
   ])('cuts each member out of an ensemble: %s', (_what, widths, depth) => {
     const input = { dim: 6, classes: 4 };
     const shapes = widths.map((k) => networkShape('mlp', depth, k));

@@ -129,7 +129,7 @@ describe('SAM in an ensemble: ‖g‖ per member', () => {
   // convolutions are matrix products, so it runs in f64 like the MLPs.
   const cases: [string, Member[], TrainingData, Dtype, number][] = [
     [
-      'MLPs of different widths, seeds and rates (block-diagonal)',
+      'MLPs of different widths, seeds and rates (block-diagonal, segmented head)',
       [
         { shape: mlp(3, 4), seed: 1, lr: 0.05 },
         { shape: mlp(7, 2), seed: 2, lr: 0.1 },

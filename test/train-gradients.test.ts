@@ -1,10 +1,16 @@
 // Every layer's hand-derived backward rule, checked against central finite differences of an
 // independent f64 implementation (test/reference-network.ts).
 import { describe, expect, it } from 'vitest';
-import { ensemblePlan, weightShape, type NetworkShape as Shape } from '../src/fit/train/ensemble-plan.js';
-import { memberParameters } from '../src/fit/train/initialize.js';
+import {
+  ensemblePlan,
+  equalWidthRuns,
+  weightShape,
+  type NetworkShape as Shape,
+} from '../src/fit/train/ensemble-plan.js';
+import { memberParameters, placeMembers, type Parameters } from '../src/fit/train/initialize.js';
+import { EnsembleTrainer } from '../src/fit/train/trainer.js';
 import { referenceLoss, referenceNet } from './reference-network.js';
-import { randomData, settings } from './train-helpers.js';
+import { maxRelativeDifference, randomData, settings } from './train-helpers.js';
 import { trainerWithBiases, worstGradientError } from './gradient-check.js';
 
 const everyIndex = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -75,6 +81,49 @@ describe('gradients of the training graphs against finite differences', () => {
         if (inOwner !== hidden.owner[j]) offBlock += Math.abs(w1[i * hidden.outTotal + j]);
       }
     expect(offBlock).toBe(0);
+  });
+
+  it('a width sweep’s head is segmented by runs of equal widths: each member’s own gradient, and the masked layout’s', async () => {
+    const data = randomData(8, 6, 3, 8);
+    // Runs of equal widths: two of 3 (one batched MatMul), one of 1, two of 5.
+    const members = [3, 3, 1, 5, 5].map((w, i) => ({
+      shape: { family: 'mlp', widths: [w] } as Shape,
+      seed: 40 + i,
+      lr: 0.1 * (i + 1),
+    }));
+    const trainer = await trainerWithBiases(members, data, settings());
+    const head = trainer.plan.layers[1];
+    expect([head.segmented, head.stacked]).toEqual([true, false]);
+    expect(weightShape(head)).toEqual([17, 3]); // not the block-diagonal 17 × 15
+    expect(equalWidthRuns(head)).toEqual([
+      { member: 0, count: 2, width: 3, row: 0 },
+      { member: 2, count: 1, width: 1, row: 6 },
+      { member: 3, count: 2, width: 5, row: 7 },
+    ]);
+    const { grads, loss } = await trainer.lossGradient(everyIndex(8));
+    const masked = await EnsembleTrainer.create(
+      members,
+      data,
+      settings({ maskedLayout: true }),
+      // The same networks in the block-diagonal layout.
+      placeMembers(
+        ensemblePlan(
+          members.map((m) => m.shape),
+          data.input,
+          { masked: true },
+        ),
+        members.map((_, m) => memberParameters(trainer.plan, trainer.parameters(), m)),
+      ),
+    );
+    expect(masked.plan.layers[1].segmented).toBe(false);
+    const other = await masked.lossGradient(everyIndex(8));
+    for (let m = 0; m < members.length; m++) {
+      expect(worstGradientError(trainer, grads, data, m, 'cross-entropy', 1000)).toBeLessThan(1e-6);
+      // Other products, other summation orders: f64 rounding only.
+      const own = (t: EnsembleTrainer, g: Parameters) => memberParameters(t.plan, g, m);
+      expect(maxRelativeDifference(own(trainer, grads), own(masked, other.grads))).toBeLessThan(1e-12);
+      expect(loss[m]).toBeCloseTo(other.loss[m], 13);
+    }
   });
 
   it('an ensemble of three equal MLPs (stacked layers, depth 3): each member gets its own gradient', async () => {

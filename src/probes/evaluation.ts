@@ -16,7 +16,7 @@ import {
 import { layoutKey } from '../fit/train/train-graphs.js';
 import type { Split, TrainedNetworks } from '../fit/train/trained-networks.js';
 
-const EVAL_CHUNK = 8192;
+const EVAL_CHUNK = 2048;
 
 export interface LossAndError {
   /** Mean loss per member. */

@@ -24,7 +24,7 @@ export interface DenseLayer {
   b: Float64Array;
 }
 
-/** Member m's dense layers, cut out of the ensemble layout (shared, block-diagonal or stacked). */
+/** Member m's dense layers, cut out of the ensemble layout (shared, block-diagonal, stacked or segmented). */
 export function memberLayers(plan: EnsemblePlan, params: Parameters, m: number): DenseLayer[] {
   if (!(Number.isInteger(m) && m >= 0 && m < plan.members.length))
     throw new Error(`member must be an integer in [0, ${plan.members.length}), got ${m}`);
@@ -41,7 +41,9 @@ export function memberLayers(plan: EnsemblePlan, params: Parameters, m: number):
       for (let j = 0; j < cols; j++)
         w[i * cols + j] = layer.stacked
           ? src[(m * rows + i) * cols + j]
-          : src[(rowStart + i) * layer.outTotal + colStart + j];
+          : layer.segmented
+            ? src[(rowStart + i) * cols + j]
+            : src[(rowStart + i) * layer.outTotal + colStart + j];
     return { rows, cols, w, b: params.b[l].slice(colStart, colStart + cols) };
   });
 }

@@ -1,6 +1,7 @@
 // Trains one network per width (and seed) on the same data and procedure and returns each one's
 // per-epoch records. One-hidden-layer MLPs of all widths train side by side as one ensemble (one
-// graph run per step for the whole sweep: only the head is block-diagonal, k·K weights per member).
+// graph run per step for the whole sweep; the head is segmented, k·K weights per member and one
+// MatMul per run of equal widths, ensemble-plan.ts).
 // Deeper MLPs train one width at a time with its seeds as the members of a stacked ensemble: a
 // block-diagonal k×k layer would cost the sum of all widths squared instead of each width's own.
 // CNNs train one network at a time, because block-diagonal convolutions would spend most of their

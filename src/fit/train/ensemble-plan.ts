@@ -11,6 +11,11 @@
 // Equal CNN members do the same with convolutions: every conv layer after the first is *grouped*,
 // one ONNX Conv with group = M whose weights are (M·out, in, 3, 3), each member's own kernels
 // member after member (grouped-conv.ts), and the dense head after global pooling is stacked.
+//
+// Unequal MLP members (the widths of a sweep) still share the number of classes, so their head is
+// *segmented*: weights (Σ widths, classes), row i feeding only its own member's logits, computed
+// per run of consecutive members of equal width (one MatMul each, batched over the run). The
+// block-diagonal head would cost M times as much (M·classes columns, all but a member's own zero).
 
 import { CNN1D_CONVS, cnn1dLengths, cnn1dSignal } from '../../models/cnn1d.js';
 import {
@@ -50,6 +55,11 @@ export interface LayerPlan {
   stacked: boolean;
   /** Equal CNN members: a conv with group = members, weights (outTotal, in per member, 3, 3); no mask. */
   grouped: boolean;
+  /**
+   * Unequal MLP members with equal outputs (the head): weights (inTotal, outputs per member), row i
+   * owned by the member of input unit i; no mask.
+   */
+  segmented: boolean;
   /** The plan's activation after the layer (every layer but the head; named for the default, ReLU). */
   relu: boolean;
   /** CNN: pooling after the ReLU. */
@@ -77,8 +87,8 @@ const CNN_POOLING: Pooling[] = ['none', 'max2', 'max2', 'global'];
 
 export interface PlanOptions {
   /**
-   * Lay equal members out block-diagonally with masks, as unequal ones, instead of stacked or
-   * grouped: the same networks at M times the work (benchmarks and tests compare the two).
+   * Lay every layer after the first out block-diagonally with masks, instead of stacked, grouped
+   * or segmented: the same networks at M times the work (benchmarks and tests compare the two).
    */
   masked?: boolean;
 }
@@ -121,7 +131,7 @@ export function ensemblePlan(
       ? cnnPlan(members, input, equal)
       : family === 'cnn1d'
         ? cnn1dPlan(members, input)
-        : mlpPlan(members, input, equal);
+        : mlpPlan(members, input, equal, !options.masked);
   return { ...plan, activation };
 }
 
@@ -135,6 +145,7 @@ function mlpPlan(
   members: NetworkShape[],
   input: InputShape,
   stack: boolean,
+  segment: boolean,
 ): Omit<EnsemblePlan, 'activation'> {
   const layers: LayerPlan[] = [];
   const depth = members[0].widths.length;
@@ -142,7 +153,11 @@ function mlpPlan(
     const head = l === depth;
     const outPerMember = members.map((m) => (head ? input.classes : m.widths[l]));
     const inPerMember = members.map((m) => (l === 0 ? input.dim : m.widths[l - 1]));
-    layers.push(layer('dense', inPerMember, outPerMember, l === 0, !head, 'none', stack && l > 0));
+    const planned = layer('dense', inPerMember, outPerMember, l === 0, !head, 'none', stack && l > 0);
+    layers.push({
+      ...planned,
+      segmented: segment && l > 0 && !planned.stacked && members.length > 1 && head,
+    });
   }
   return { family: 'mlp', members, input, layers, spatial: [] };
 }
@@ -258,6 +273,7 @@ function layer(
     sharedInput,
     stacked,
     grouped: false,
+    segmented: false,
     relu,
     pool,
     outTotal,
@@ -278,6 +294,7 @@ export function kernelSize(layer: LayerPlan): number {
  */
 export function weightShape(layer: LayerPlan): number[] {
   if (layer.stacked) return [layer.inPerMember.length, layer.inPerMember[0], layer.outPerMember[0]];
+  if (layer.segmented) return [layer.inTotal, layer.outPerMember[0]];
   if (layer.kind === 'conv') return [layer.outTotal, convInputs(layer), 3, 3];
   return [kernelSize(layer) * layer.inTotal, layer.outTotal];
 }
@@ -288,21 +305,59 @@ export function convInputs(layer: LayerPlan): number {
 }
 
 /**
- * A shape that broadcasts one value per output unit (member-major, as `owner`) over a layer's
- * weights: (1, out) dense and conv1d, (members, 1, out) stacked, (out, 1, 1, 1) conv. Per-unit learning rates
- * and per-member scales use it.
+ * How one value per member (a learning rate, a scale) broadcasts over a layer's weights: the values
+ * gathered by `owner` and reshaped to `shape`. Per output unit: (1, out) dense and conv1d,
+ * (members, 1, out) stacked, (out, 1, 1, 1) conv; per input row, (in, 1), for a segmented layer.
  */
-export function unitBroadcastShape(layer: LayerPlan): number[] {
-  if (layer.stacked) return [layer.outPerMember.length, 1, layer.outPerMember[0]];
+export function memberBroadcast(layer: LayerPlan): { owner: Int32Array; shape: number[] } {
+  if (layer.segmented) return { owner: inputOwner(layer), shape: [layer.inTotal, 1] };
+  if (layer.stacked)
+    return { owner: layer.owner, shape: [layer.outPerMember.length, 1, layer.outPerMember[0]] };
   // conv weights lead with the unit axis; dense (in, out) and conv1d (K·in, out) end with it.
-  return layer.kind === 'conv' ? [layer.outTotal, 1, 1, 1] : [1, layer.outTotal];
+  return {
+    owner: layer.owner,
+    shape: layer.kind === 'conv' ? [layer.outTotal, 1, 1, 1] : [1, layer.outTotal],
+  };
 }
 
-/** The member that owns element i of a layer's weight tensor (its output unit's member). */
-export function weightOwner(layer: LayerPlan, i: number): number {
-  if (layer.stacked) return Math.floor(i / (layer.inPerMember[0] * layer.outPerMember[0]));
-  const unit = layer.kind === 'conv' ? Math.floor(i / (convInputs(layer) * 9)) : i % layer.outTotal;
-  return layer.owner[unit];
+/** For every element of a layer's weight tensor, the member that owns it (its output unit's). */
+export function weightOwners(layer: LayerPlan): Int32Array {
+  const size = weightShape(layer).reduce((a, b) => a * b, 1);
+  const owners = new Int32Array(size);
+  if (layer.segmented) {
+    const rows = inputOwner(layer);
+    const cols = layer.outPerMember[0];
+    for (let i = 0; i < size; i++) owners[i] = rows[Math.floor(i / cols)];
+  } else if (layer.stacked) {
+    const block = layer.inPerMember[0] * layer.outPerMember[0];
+    for (let i = 0; i < size; i++) owners[i] = Math.floor(i / block);
+  } else {
+    const perUnit = layer.kind === 'conv' ? convInputs(layer) * 9 : 0;
+    for (let i = 0; i < size; i++)
+      owners[i] = layer.owner[perUnit ? Math.floor(i / perUnit) : i % layer.outTotal];
+  }
+  return owners;
+}
+
+/** A run of consecutive members with equal inputs: its first member, size, width and first input row. */
+export interface EqualWidthRun {
+  member: number;
+  count: number;
+  width: number;
+  row: number;
+}
+
+/** The maximal runs of consecutive members with equal inputs (a segmented layer computes one each). */
+export function equalWidthRuns(layer: LayerPlan): EqualWidthRun[] {
+  const runs: EqualWidthRun[] = [];
+  let row = 0;
+  layer.inPerMember.forEach((width, member) => {
+    const last = runs[runs.length - 1];
+    if (last && last.width === width) last.count++;
+    else runs.push({ member, count: 1, width, row });
+    row += width;
+  });
+  return runs;
 }
 
 /** The member that owns input unit i of a (non-shared) layer. */
@@ -314,7 +369,7 @@ export function inputOwner(layer: LayerPlan): Int32Array {
 }
 
 export function hasWeightMask(layer: LayerPlan, memberCount: number): boolean {
-  return !layer.sharedInput && !layer.stacked && !layer.grouped && memberCount > 1;
+  return !layer.sharedInput && !layer.stacked && !layer.grouped && !layer.segmented && memberCount > 1;
 }
 
 /**
@@ -350,12 +405,7 @@ export interface ParameterOwners {
 
 export function parameterOwners(plan: EnsemblePlan): ParameterOwners {
   const counts = plan.members.map(() => 0);
-  const w = plan.layers.map((layer) => {
-    const size = weightShape(layer).reduce((a, b) => a * b, 1);
-    const owners = new Int32Array(size);
-    for (let i = 0; i < size; i++) owners[i] = weightOwner(layer, i);
-    return owners;
-  });
+  const w = plan.layers.map(weightOwners);
   const b = plan.layers.map((layer) => layer.owner.slice());
   // Weights outside a member's block are structural zeros of the ensemble, not parameters.
   plan.layers.forEach((layer) => {

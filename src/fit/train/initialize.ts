@@ -100,10 +100,13 @@ function copyBlock(
   toTensor: boolean,
 ): void {
   if (layer.kind === 'dense') {
-    // Stacked: member m's (in, out) slice starts at m·in·out = cols.start·in.
+    // Stacked: member m's (in, out) slice starts at m·in·out = cols.start·in. Segmented: its rows,
+    // every column (cols.start still places its biases).
     const [base, stride] = layer.stacked
       ? [cols.start * rows.count, cols.count]
-      : [rows.start * layer.outTotal + cols.start, layer.outTotal];
+      : layer.segmented
+        ? [rows.start * cols.count, cols.count]
+        : [rows.start * layer.outTotal + cols.start, layer.outTotal];
     for (let i = 0; i < rows.count; i++) {
       for (let j = 0; j < cols.count; j++) {
         const t = base + i * stride + j;
@@ -148,5 +151,21 @@ export function memberParameters(plan: EnsemblePlan, params: Parameters, m: numb
     w.push(readBlock(layer, params.w[l], rows, cols));
     b.push(params.b[l].slice(cols.start, cols.start + cols.count));
   });
+  return { w, b };
+}
+
+/** The ensemble parameters of lone networks, member m's placed as memberParameters(…, m) reads them. */
+export function placeMembers(plan: EnsemblePlan, members: Parameters[]): Parameters {
+  if (members.length !== plan.members.length)
+    throw new Error(`${members.length} networks for ${plan.members.length} ensemble members`);
+  const w = plan.layers.map((layer) => new Float64Array(weightShape(layer).reduce((a, b) => a * b, 1)));
+  const b = plan.layers.map((layer) => new Float64Array(layer.outTotal));
+  members.forEach((p, m) =>
+    plan.layers.forEach((layer, l) => {
+      const { rows, cols } = blockOf(layer, m);
+      writeBlock(layer, w[l], p.w[l], rows, cols);
+      b[l].set(p.b[l], cols.start);
+    }),
+  );
   return { w, b };
 }

@@ -21,9 +21,12 @@
 // The shared first layer's output (batch, M·units) is reshaped and transposed into the stack, and
 // the head's stacked logits back to (batch, M·classes), so the loss sees one layout. (The CNN's
 // grouped convs keep the channel layout (batch, M·channels, h, w); only its head is stacked.)
+// Segmented heads (unequal MLP members) are the dense rules per run of equal widths (segmented-dense.ts).
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
 import type { Conv1dGeometry, EnsemblePlan, LayerPlan } from './ensemble-plan.js';
 import { hasWeightMask, weightShape } from './ensemble-plan.js';
+import { fromStack, toStack } from './member-stack.js';
+import { emitSegmentedDense, emitSegmentedDenseBackward } from './segmented-dense.js';
 import {
   conv3x3,
   emitGroupedConv,
@@ -88,16 +91,6 @@ export interface Forward {
   saved: Saved[];
 }
 
-/** (batch, M·units) → (M, batch, units): member-major columns into the stack. */
-function toStack(g: GraphBuilder, t: string, members: number, units: number): string {
-  return g.node('Transpose', [g.node('Reshape', [t, g.ints([0, members, units])])], { perm: [1, 0, 2] });
-}
-
-/** (M, batch, units) → (batch, M·units): the inverse of toStack. */
-function fromStack(g: GraphBuilder, t: string): string {
-  return g.node('Reshape', [g.node('Transpose', [t], { perm: [1, 0, 2] }), g.ints([0, -1])]);
-}
-
 /** Whether layer l reads a stack that the layer below did not produce (so it must build it). */
 const entersStack = (plan: EnsemblePlan, l: number): boolean =>
   plan.layers[l].stacked && !(l > 0 && plan.layers[l - 1].stacked);
@@ -119,9 +112,11 @@ export function emitForward(g: GraphBuilder, plan: EnsemblePlan, x: string, para
             g.node('MatMul', [a, params.w[l]]),
             g.node('Reshape', [params.b[l], g.ints([members, 1, layer.outPerMember[0]])]),
           ])
-        : layer.kind === 'dense'
-          ? g.node('Gemm', [a, params.w[l], params.b[l]])
-          : emitGroupedConv(g, a, params.w[l], params.b[l], convGeometry(plan, layer));
+        : layer.segmented
+          ? emitSegmentedDense(g, layer, a, params.w[l], params.b[l])
+          : layer.kind === 'dense'
+            ? g.node('Gemm', [a, params.w[l], params.b[l]])
+            : emitGroupedConv(g, a, params.w[l], params.b[l], convGeometry(plan, layer));
     if (layer.relu) {
       z = s.h = g.node(plan.activation === 'tanh' ? 'Tanh' : 'Relu', [z]);
       if (layer.pool === 'max2') {
@@ -316,6 +311,12 @@ export function emitBackward(
         dOut = g.node('MatMul', [dz, swap(params.w[l])]);
         if (entersStack(plan, l)) dOut = fromStack(g, dOut);
       }
+    } else if (layer.segmented) {
+      const wanted = { weights: !deferWeightGradient.has(l), input: l > 0 };
+      const back = emitSegmentedDenseBackward(g, layer, s.input, params.w[l], dz, wanted);
+      dW = back.dW ?? '';
+      db = g.node('ReduceSum', [dz, g.ints([0])], { keepdims: 0 });
+      if (back.dx) dOut = back.dx;
     } else if (layer.kind === 'dense') {
       if (!deferWeightGradient.has(l)) dW = g.node('Gemm', [s.input, dz], { transA: 1 });
       db = g.node('ReduceSum', [dz, g.ints([0])], { keepdims: 0 });

@@ -6,7 +6,7 @@
 // authors' implementation. In an ensemble ‖g‖ is each member's own (every member takes the step it
 // would take alone); a member whose gradient is 0 gets ε = 0 (not 0/0).
 import type { GraphBuilder } from '../../engine/onnx-graph.js';
-import { unitBroadcastShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
+import { memberBroadcast, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 import {
   emitBackward,
   emitForward,
@@ -17,14 +17,24 @@ import {
   type ParamValues,
 } from './network-graph.js';
 
-/** Σ t² per output unit of a layer's weight tensor: (outTotal), member-major as layer.owner. */
-function unitSquares(g: GraphBuilder, layer: LayerPlan, t: string): string {
+/**
+ * Σ t² over a layer's weight tensor, per slot of memberBroadcast: per output unit (member-major,
+ * as layer.owner), or per input row of a segmented layer.
+ */
+function memberSlotSquares(g: GraphBuilder, layer: LayerPlan, t: string): string {
   const sq = g.node('Mul', [t, t]);
   if (layer.stacked)
     return g.node('Reshape', [g.node('ReduceSum', [sq, g.ints([1])], { keepdims: 0 }), g.ints([-1])]);
-  // Weights are dense (in, out), conv1d (K·in, out), conv (out, in, 3, 3): sum all but the unit axis.
-  const axes = layer.kind === 'conv' ? [1, 2, 3] : [0];
+  // Weights are dense (in, out), conv1d (K·in, out), conv (out, in, 3, 3): sum all but the slot axis.
+  const axes = layer.segmented ? [1] : layer.kind === 'conv' ? [1, 2, 3] : [0];
   return g.node('ReduceSum', [sq, g.ints(axes)], { keepdims: 0 });
+}
+
+/** The (slots × members) matrix that sums per-slot values into their members. */
+function oneHot(g: GraphBuilder, dtype: Dtype, owner: Int32Array, members: number): string {
+  const values = new Array<number>(owner.length * members).fill(0);
+  owner.forEach((m, i) => (values[i * members + m] = 1));
+  return g.constant(dtype, [owner.length, members], values);
 }
 
 export function emitSharpnessAwareGradients(
@@ -41,18 +51,14 @@ export function emitSharpnessAwareGradients(
   deferWeightGradient: ReadonlySet<number>,
 ): Gradients {
   const members = plan.members.length;
-  // ‖g‖² per member: per-unit sums, then summed into members by a one-hot (units × members) matrix.
-  const perMember = plan.layers.flatMap((layer, l) => {
-    const oneHot = g.constant(
-      dtype,
-      [layer.outTotal, members],
-      Array.from({ length: layer.outTotal * members }, (_, i) =>
-        layer.owner[Math.floor(i / members)] === i % members ? 1 : 0,
-      ),
-    );
-    const bias = g.node('Mul', [grads.b[l], grads.b[l]]);
-    return [unitSquares(g, layer, grads.w[l]), bias].map((units) => g.node('MatMul', [units, oneHot]));
-  });
+  // ‖g‖² per member: per-slot sums, then summed into members by one-hot (slots × members) matrices.
+  const perMember = plan.layers.flatMap((layer, l) => [
+    g.node('MatMul', [
+      memberSlotSquares(g, layer, grads.w[l]),
+      oneHot(g, dtype, memberBroadcast(layer).owner, members),
+    ]),
+    g.node('MatMul', [g.node('Mul', [grads.b[l], grads.b[l]]), oneHot(g, dtype, layer.owner, members)]),
+  ]);
   const norm = g.node('Sqrt', [g.node('Sum', perMember)]);
   const zero = g.scalar(dtype, 0);
   // ρ/‖g‖, and 0 where ‖g‖ = 0 (Where picks it, so the ∞ of ρ/0 never reaches a parameter).
@@ -64,7 +70,11 @@ export function emitSharpnessAwareGradients(
   const at: ParamValues = { w: [], b: [] };
   plan.layers.forEach((layer, l) => {
     const unitScale = g.node('Gather', [scale, g.ints(Array.from(layer.owner))]);
-    const weightScale = g.node('Reshape', [unitScale, g.ints(unitBroadcastShape(layer))]);
+    const { owner, shape } = memberBroadcast(layer);
+    const weightScale = g.node('Reshape', [
+      g.node('Gather', [scale, g.ints(Array.from(owner))]),
+      g.ints(shape),
+    ]);
     at.w.push(g.node('Add', [params.w[l], g.node('Mul', [grads.w[l], weightScale])]));
     at.b.push(g.node('Add', [params.b[l], g.node('Mul', [grads.b[l], unitScale])]));
   });

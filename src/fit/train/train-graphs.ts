@@ -4,7 +4,7 @@
 // (The evaluation graph, per-member loss and correct predictions, is in src/probes/evaluation.ts.)
 import { GraphBuilder } from '../../engine/onnx-graph.js';
 import { cachedSession, type EngineSettings } from '../../engine/session-cache.js';
-import { unitBroadcastShape, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
+import { memberBroadcast, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
 import {
   biasName,
   declareNetworkInputs,
@@ -21,10 +21,12 @@ import { ADAM_SCALE_INPUT, emitUpdate, stateSlots, type OptimizerConfig } from '
 
 /**
  * The key of a layout: the members' shapes, the input, and how equal members are laid out
- * (stacked, grouped or masked); equal keys mean equal graphs.
+ * (stacked, grouped, segmented or masked); equal keys mean equal graphs.
  */
 export function layoutKey(plan: EnsemblePlan): string {
-  const layout = plan.layers.map((l) => (l.stacked ? 's' : l.grouped ? 'g' : '-')).join('');
+  const layout = plan.layers
+    .map((l) => (l.stacked ? 's' : l.grouped ? 'g' : l.segmented ? 'r' : '-'))
+    .join('');
   return JSON.stringify([plan.members, plan.input, layout]);
 }
 
@@ -34,9 +36,9 @@ export const stateName = (slot: string, param: string): string => `${slot}_${par
 export const nextName = (name: string): string => `next_${name}`;
 export const gradName = (param: string): string => `grad_${param}`;
 
-/** The shape of a weight's learning-rate tensor: one rate per output unit, broadcast over inputs. */
+/** The shape of a weight's learning-rate tensor: one rate per member, broadcast (memberBroadcast). */
 export function lrWeightShape(layer: LayerPlan): number[] {
-  return unitBroadcastShape(layer);
+  return memberBroadcast(layer).shape;
 }
 
 /** Input and output names of sub-step s of a multi-step graph ('' for the first). */
@@ -88,6 +90,7 @@ export function trainStepSession(
           penalty === 0 &&
           layer.kind === 'dense' &&
           !layer.stacked &&
+          !layer.segmented &&
           !inputs.masks[l]
             ? [l]
             : [],

@@ -15,6 +15,7 @@ import { lossAndError } from '../../probes/evaluation.js';
 import { parameterNorms } from '../../probes/parameter-norm.js';
 import {
   ensemblePlan,
+  memberBroadcast,
   weightMask,
   weightShape,
   type EnsemblePlan,
@@ -81,7 +82,7 @@ export interface TrainSettings {
   sam?: number;
   /** ORT threads of this trainer's sessions (default: the engine's). */
   engine?: EngineSettings;
-  /** Equal members block-diagonal with masks instead of stacked or grouped (see PlanOptions). */
+  /** Layers after the first block-diagonal with masks instead of stacked, grouped or segmented (PlanOptions). */
   maskedLayout?: boolean;
   /**
    * Data augmentation of each training minibatch before its step (src/data/augment.ts; absent or
@@ -320,14 +321,11 @@ export class EnsembleTrainer implements TrainedNetworks {
     if (this.rates?.key === key) return this.rates.feeds;
     const { dtype } = this.settings;
     const feeds: Record<string, OrtTensor> = {};
+    const rate = (m: number) => (this.frozen.has(m) ? 0 : this.members[m].lr * factor);
     this.plan.layers.forEach((layer, l) => {
-      const rates = new Float64Array(layer.outTotal);
-      for (let j = 0; j < layer.outTotal; j++) {
-        const m = layer.owner[j];
-        rates[j] = this.frozen.has(m) ? 0 : this.members[m].lr * factor;
-      }
-      feeds[lrWeightName(l)] = tensor(dtype, rates, lrWeightShape(layer));
-      feeds[lrBiasName(l)] = tensor(dtype, rates, [layer.outTotal]);
+      const weightRates = Float64Array.from(memberBroadcast(layer).owner, rate);
+      feeds[lrWeightName(l)] = tensor(dtype, weightRates, lrWeightShape(layer));
+      feeds[lrBiasName(l)] = tensor(dtype, Float64Array.from(layer.owner, rate), [layer.outTotal]);
     });
     this.rates = { key, feeds };
     return feeds;
