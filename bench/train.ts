@@ -146,6 +146,18 @@ export async function benchWidthSweep(
   const show = (w: number) =>
     `${w}: ${(100 * (finalTestError.get(w) ?? NaN)).toFixed(1)}% vs ${(100 * best.result.final_test_error[String(w)]).toFixed(1)}%`;
   console.log(`  final test error, ddlab vs PyTorch    ${[1, 8, 64, 256].map(show).join(', ')}`);
+  // The sweep's GEMM work, over this machine's f32 GEMM rate: a lower bound on its time. Per unit of
+  // Σ widths and sample (784 inputs, 10 classes): a training step's forward 2·(784 + 10), the first
+  // layer's dW 2·784 (its dx is not needed), the head's dW and dx 2·2·10; an evaluation's forward.
+  const units = SWEEP_WIDTHS.reduce((a, w) => a + w, 0);
+  const stepFlops = (2 * (784 + 10) + 2 * 784 + 4 * 10) * units * n;
+  const evalFlops = 2 * (784 + 10) * units * (n + nTest);
+  const flops = seeds * epochs * (stepFlops + evalFlops);
+  const rate = await f32GemmRate();
+  const bound = flops / rate;
+  console.log(
+    `  GEMM work ${(flops / 1e12).toFixed(2)}·10¹² flops at ORT's f32 GEMM rate ${(rate / 1e9).toFixed(1)} GFLOP/s (n = 2048, all cores) = ${bound.toFixed(1)} s; ddlab run at ${(cli / bound).toFixed(2)}× that bound, the best PyTorch script at ${(bestWall / bound).toFixed(2)}×; the target 0.33 would be ${((0.33 * bestWall) / bound).toFixed(2)}×`,
+  );
 }
 
 /** Wall seconds of `ddlab run mlp-width` on the bench's sweep (a fresh store and run directory). */

@@ -35,6 +35,35 @@ describe('mlp-width', () => {
     expect(again.result.points).toEqual(result.points);
   });
 
+  it('split over parts (runParts, one lane per core) gives the rows of one process, to f32 rounding', async () => {
+    const preset = presetNamed('mlp-width');
+    const config = preset.resolve({ ...TINY, widths: [2, 16, 64, 8] });
+    const loadDataset = loadDatasetByName;
+    const whole = await preset.run(config, { loadDataset });
+    const partsSeen: number[][] = [];
+    const split = await preset.run(config, {
+      loadDataset,
+      partLanes: 2,
+      runParts: async (name, parts) => {
+        expect(name).toBe('mlp-width');
+        partsSeen.push(...parts.map((p) => p.widths as number[]));
+        return Promise.all(parts.map((p) => preset.runPart?.(preset.resolve(p), { loadDataset })));
+      },
+    });
+    // By parameter count, the largest first onto the lighter lane: 64 alone, the rest together.
+    expect(partsSeen).toEqual([[64], [2, 8, 16]]);
+    // Other ensembles, other GEMM shapes: the golden record's tolerance for f32 networks (1e-5
+    // relative or 1e-6 absolute, test/preset-golden.test.ts); the error rates are counts over 200 or
+    // 300 points, so one flipped prediction fails it.
+    expect(split.points.map((r) => r.width)).toEqual(whole.points.map((r) => r.width));
+    split.points.forEach((row, i) => {
+      for (const [k, v] of Object.entries(row)) {
+        const diff = Math.abs(v - whole.points[i][k]);
+        expect(diff <= 1e-6 || diff <= 1e-5 * Math.abs(whole.points[i][k]), `${k}: ${v}`).toBe(true);
+      }
+    });
+  });
+
   it('the CNN family trains end to end on MNIST images (28 → 14 → 7 → global pooling)', async () => {
     const { result } = await run('mlp-width', {
       ...TINY,

@@ -117,8 +117,12 @@ export async function runCommand(target: string, o: RunCommandOptions): Promise<
     const workers = o.workers ?? workersThatFit(preset, sweep);
     // What the local pool runs: trials, or groups of merged trials (merge-trials.ts).
     const tasks = localTasks(preset.name, unfinished, workers, merge).length;
-    // A single trial (or one merged group) runs in this process, with a progress bar inside it.
-    const inProcess = !o.redis && (workers === 0 || tasks === 1);
+    // A single trial (or one merged group) runs in this process, with a progress bar inside it. So
+    // do trials of a preset that splits a trial into parts (runPart) when the pool would idle on its
+    // last round: one after another, each on every core, 3 trials on 2 cores take 1.5 trial-times
+    // against the pool's 2 (README, Sweeps).
+    const poolWouldIdle = preset.runPart !== undefined && workers > 1 && tasks % workers !== 0;
+    const inProcess = !o.redis && (workers === 0 || tasks === 1 || poolWouldIdle);
     const steps = stepBar(preset.name, o.progress && inProcess);
     const trialsBar = trialBar(preset.name, o.progress && !inProcess);
     const executor = o.redis

@@ -47,6 +47,10 @@ export function localExecutor(
           },
         })
       : undefined;
+  // In-process trials have the cores to themselves: presets with parts spread them over these
+  // threads, which stay up from one trial to the next (closed with the executor).
+  const coreLanes = partLanes();
+  const partThreads = coreLanes && !pool ? runPartsOnThreads(coreLanes) : undefined;
   return {
     async run(preset, trials, events: TrialEvents, signal) {
       /** Runs one claimed trial alone and reports it. */
@@ -56,10 +60,8 @@ export function localExecutor(
           const task = { preset, config: trial.config };
           // No abort signal for the pool: terminating a thread while ONNX Runtime runs in it aborts the
           // whole process. An interruption stops new trials; running ones finish and are kept.
-          // In-process trials have the cores to themselves: presets with parts spread them over threads.
-          const lanes = partLanes();
-          const featureLanes = lanes && !pool ? featureLanesOnThreads(lanes) : undefined;
-          const parts = lanes ? { ...runPartsOnThreads(lanes), featureLanes } : undefined;
+          const featureLanes = coreLanes && !pool ? featureLanesOnThreads(coreLanes) : undefined;
+          const parts = partThreads ? { ...partThreads, featureLanes } : undefined;
           const result = pool
             ? await pool.run(task)
             : await runTrial(task, onTrialProgress, undefined, parts).finally(() => featureLanes?.close());
@@ -117,6 +119,7 @@ export function localExecutor(
     },
     async close() {
       await pool?.destroy();
+      await partThreads?.close();
     },
   };
 }

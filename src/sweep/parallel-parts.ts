@@ -13,14 +13,22 @@ export function partLanes(): number | undefined {
   return cores > 1 ? cores : undefined;
 }
 
-export function runPartsOnThreads(lanes: number): Required<Pick<RunContext, 'runParts' | 'partLanes'>> {
+/**
+ * runParts on `lanes` worker threads, kept from one call to the next until `close`: the trials of a
+ * sweep that run in this process one after another reuse the threads, with the data sets and ONNX
+ * Runtime sessions they have loaded (a fresh pool per trial cost its start-up every time).
+ */
+export function runPartsOnThreads(
+  lanes: number,
+): Required<Pick<RunContext, 'runParts' | 'partLanes'>> & { close(): Promise<void> } {
+  let pool: Piscina | undefined;
   return {
     partLanes: lanes,
     async runParts(preset, parts, onProgress) {
-      const pool = new Piscina({
+      pool ??= new Piscina({
         filename: new URL('./part-worker.js', import.meta.url).href,
-        minThreads: Math.min(lanes, parts.length),
-        maxThreads: Math.min(lanes, parts.length),
+        minThreads: lanes,
+        maxThreads: lanes,
       });
       const progress = parts.map(() => ({ done: 0, total: 0 }));
       const report = () =>
@@ -28,22 +36,23 @@ export function runPartsOnThreads(lanes: number): Required<Pick<RunContext, 'run
           progress.reduce((a, p) => a + p.done, 0),
           progress.reduce((a, p) => a + p.total, 0),
         );
-      try {
-        return await Promise.all(
-          parts.map((config, i) => {
-            const { port1, port2 } = new MessageChannel();
-            port1.on('message', (p: { done: number; total: number }) => {
-              progress[i] = p;
-              report();
-            });
-            return pool
-              .run({ preset, config, progress: port2 }, { transferList: [port2] })
-              .finally(() => port1.close());
-          }),
-        );
-      } finally {
-        await pool.destroy();
-      }
+      const running = pool;
+      return Promise.all(
+        parts.map((config, i) => {
+          const { port1, port2 } = new MessageChannel();
+          port1.on('message', (p: { done: number; total: number }) => {
+            progress[i] = p;
+            report();
+          });
+          return running
+            .run({ preset, config, progress: port2 }, { transferList: [port2] })
+            .finally(() => port1.close());
+        }),
+      );
+    },
+    async close() {
+      await pool?.destroy();
+      pool = undefined;
     },
   };
 }
