@@ -124,13 +124,13 @@ export async function benchWidthSweep(
     ].concat(['--n-test', String(nTest), '--lr', String(lr), '--widths', SWEEP_WIDTHS.join(',')]),
   );
   const best = torch.reduce((a, b) => (b.result.seconds < a.result.seconds ? b : a));
-  // The same sweep as a user runs it: `ddlab run mlp-width --seeds 3`, trials on the worker pool
-  // (one per core), process start-up, store and figure included.
+  // The same sweep as a user runs it: `ddlab run mlp-width --seeds 3` (on 2 cores its 3 trials run
+  // one after another, each on both cores), process start-up, store and figure included.
   const cli = sweepThroughCli(seeds, epochs, n, nTest, lr);
   console.log(
     `Width sweep: ${SWEEP_WIDTHS.length} widths 1…256 × ${seeds} seeds, ${epochs} epochs, MNIST n = ${n}, batch 128, SGD lr ${lr}`,
   );
-  console.log(`  ddlab run mlp-width --seeds ${seeds} (pool)    ${cli.toFixed(1)} s`);
+  console.log(`  ddlab run mlp-width --seeds ${seeds} (as typed) ${cli.toFixed(1)} s`);
   console.log(`  ddlab, one process, one ensemble per seed ${ours.toFixed(1)} s`);
   for (const t of torch)
     console.log(
