@@ -273,6 +273,37 @@ describe('ddlab run mlp-width', () => {
     expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 
+  it('a lane that diverges while the other lane trains ends with exit code 1, not an abort', async () => {
+    // On 2+ cores the widths run in lanes ([2048] and [2, 4], by parameter count). The narrow lane
+    // diverges at its first evaluation while the wide one is inside its epoch; closing its thread
+    // then would make ONNX Runtime abort the process (exit 134), so the lanes settle first.
+    const r = await ddlab([
+      'run',
+      'mlp-width',
+      '--n',
+      '2000',
+      '--n-test',
+      '100',
+      '--widths',
+      '2,4,2048',
+      '--epochs',
+      '2',
+      '--lr',
+      '1e6',
+      '--optimizer',
+      'sgd',
+      '--set',
+      'loss=squared',
+      '--set',
+      'batchSize=10',
+      '--no-progress',
+      '--out',
+      join(tmp(), 'run'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/training diverged: the loss of the network of width \d+/);
+  });
+
   it('rejects a width of 0 and an unknown optimizer before training', async () => {
     const zero = await ddlab(['run', 'mlp-width', '--widths', '0,4']);
     expect(zero.code).not.toBe(0);

@@ -37,7 +37,10 @@ export function runPartsOnThreads(
           progress.reduce((a, p) => a + p.total, 0),
         );
       const running = pool;
-      return Promise.all(
+      // Every part settles before the first failure is reported: the caller may then close the
+      // pool, and ONNX Runtime aborts the whole process when a thread is torn down inside one of its
+      // calls (a diverging lane must not take the other lane's run down with it).
+      const settled = await Promise.allSettled(
         parts.map((config, i) => {
           const { port1, port2 } = new MessageChannel();
           port1.on('message', (p: { done: number; total: number }) => {
@@ -49,6 +52,9 @@ export function runPartsOnThreads(
             .finally(() => port1.close());
         }),
       );
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
     },
     async close() {
       await pool?.destroy();
