@@ -23,6 +23,9 @@ async function trainPart(
   return trainWidths(config, data, { onEpoch: context.onProgress });
 }
 
+/** The largest trial (by the preset's memory estimate) whose widths are split into lanes. */
+const LANE_BYTES = 4e9;
+
 /**
  * The widths of a trial that has the process to itself, in one lane per core: two half-sweeps of
  * equal cost, one ORT thread each, use both cores. The lanes' ensembles hold other members than the
@@ -32,6 +35,10 @@ async function trainPart(
  */
 async function trainAllWidths(config: TrainingConfig, context: RunContext): Promise<WidthRun[]> {
   if (config.family !== 'mlp' || config.reuse) return trainPart(config, context);
+  // Each lane holds its own copy of the data, and a lane that fails cannot stop the others before
+  // they end: a large trial (or one too large to allocate, whose error must come at once) trains
+  // in one part.
+  if (trainingBytes(config) > LANE_BYTES) return trainPart(config, context);
   const { input } = trainingData(context.loadDataset(config.dataset), config, config.n);
   // Each width's GEMM work is its parameter count per sample; the constant is the per-member
   // overhead of a step (loss, update) in the same units.
