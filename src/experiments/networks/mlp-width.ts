@@ -39,7 +39,9 @@ async function trainAllWidths(config: TrainingConfig, context: RunContext): Prom
   // they end: a large trial (or one too large to allocate, whose error must come at once) trains
   // in one part.
   if (trainingBytes(config) > LANE_BYTES) return trainPart(config, context);
-  const { input } = trainingData(context.loadDataset(config.dataset), config, config.n);
+  // The input's shape is the data set's: no need to draw the training subset here (each lane does).
+  const ds = context.loadDataset(config.dataset);
+  const input = { dim: ds.dim, classes: ds.classes, image: ds.shape };
   // Each width's GEMM work is its parameter count per sample; the constant is the per-member
   // overhead of a step (loss, update) in the same units.
   const cost = (width: number) => parameterCount(networkShapeOf(config, width), input) + 2000;
