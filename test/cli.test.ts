@@ -229,6 +229,8 @@ describe('ddlab run rff', () => {
 
 describe('ddlab run mlp-width', () => {
   const TINY = ['--n', '100', '--n-test', '100', '--widths', '2,16', '--epochs', '2', '--no-progress'];
+  // Plain SGD at a step of 10⁶ on the squared loss: the loss is NaN within the first epoch.
+  const DIVERGING = ['--lr', '1e6', '--optimizer', 'sgd', '--set', 'loss=squared', '--set', 'batchSize=10'];
 
   it('writes the rows, the per-epoch series and the figure, and prints the summary', async () => {
     const out = join(tmp(), 'run');
@@ -249,23 +251,7 @@ describe('ddlab run mlp-width', () => {
 
   it('a diverging run fails with a clear error and writes no results', async () => {
     const out = join(tmp(), 'run');
-    const r = await ddlab([
-      'run',
-      'mlp-width',
-      ...TINY,
-      '--epochs',
-      '20',
-      '--lr',
-      '1e6',
-      '--optimizer',
-      'sgd',
-      '--set',
-      'loss=squared',
-      '--set',
-      'batchSize=10',
-      '--out',
-      out,
-    ]);
+    const r = await ddlab(['run', 'mlp-width', ...TINY, '--epochs', '20', ...DIVERGING, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /training diverged: the loss of the network of width \d+ \(learning rate 1000000, seed 1\) became/,
@@ -288,14 +274,7 @@ describe('ddlab run mlp-width', () => {
       '2,4,2048',
       '--epochs',
       '2',
-      '--lr',
-      '1e6',
-      '--optimizer',
-      'sgd',
-      '--set',
-      'loss=squared',
-      '--set',
-      'batchSize=10',
+      ...DIVERGING,
       '--no-progress',
       '--out',
       join(tmp(), 'run'),

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
-import { start, tempDir, writeSpec } from './sweep-cli-helpers.js';
+import { runSpec, tempDir } from './sweep-cli-helpers.js';
 
 // Several widths per trial: one-hidden-layer trials of several widths never merge.
 const TINY = { n: 100, nTest: 100, epochs: 2, evalEvery: 1, batchSize: 50, widths: [2, 8] };
@@ -12,20 +12,7 @@ const TINY = { n: 100, nTest: 100, epochs: 2, evalEvery: 1, batchSize: 50, width
 async function workersOf(seeds: number): Promise<string[]> {
   const dir = tempDir();
   const db = join(dir, 'store.db');
-  const spec = writeSpec(dir, { preset: 'mlp-width', config: TINY, seeds });
-  const child = start([
-    'run',
-    spec,
-    '--db',
-    db,
-    '--out',
-    join(dir, 'out'),
-    '--no-progress',
-    '--workers',
-    '2',
-  ]);
-  const { code } = await child.exited;
-  expect(code, child.output().stderr).toBe(0);
+  await runSpec(dir, { preset: 'mlp-width', config: TINY, seeds }, db, '2');
   const store = new Store(db, { readonly: true });
   try {
     const [sweep] = store.sweeps();

@@ -12,7 +12,7 @@ import { groupsForWorkers, mergeGroups } from '../src/sweep/merge-trials.js';
 import type { Trial } from '../src/experiments/experiment.js';
 import { runMergedTrials, runTrial } from '../src/sweep/run-trial.js';
 import { validateSpec } from '../src/sweep/spec.js';
-import { readStore, start, tempDir, waitFor, writeSpec } from './sweep-cli-helpers.js';
+import { readStore, runSpec, start, tempDir, waitFor, writeSpec } from './sweep-cli-helpers.js';
 
 const TINY = { n: 200, nTest: 300, epochs: 4, evalEvery: 2, batchSize: 50, widths: [16] };
 
@@ -187,23 +187,8 @@ describe('merged trials through ddlab run', () => {
   const SPEC = { preset: 'mlp-width', config: TINY, axes: { lr: [0.001, 0.003, 0.01] } };
   const sweep = expandSpec(validateSpec(SPEC, 'spec'));
 
-  const run = async (dir: string, db: string, extra: string[] = [], workers = '0') => {
-    const child = start([
-      'run',
-      writeSpec(dir, SPEC),
-      '--db',
-      db,
-      '--out',
-      join(dir, 'out'),
-      '--no-progress',
-      '--workers',
-      workers,
-      ...extra,
-    ]);
-    const { code } = await child.exited;
-    expect(code, child.output().stderr).toBe(0);
-    return child.output().stdout;
-  };
+  const run = (dir: string, db: string, extra: string[] = [], workers = '0') =>
+    runSpec(dir, SPEC, db, workers, extra);
   const stored = (db: string) => {
     const store = new Store(db, { readonly: true });
     const trials = store.trials(sweep.id).map((t) => ({ ...t, points: store.points(sweep.id, t.id) }));

@@ -10,6 +10,7 @@ import type { Row } from '../src/experiments/preset.js';
 import { figureFor } from '../src/report/figures.js';
 import { loadDatasetByName } from '../src/sweep/dataset-files.js';
 import { compileVegaLite } from './helpers.js';
+import { partsInThisProcess } from './width-parts.js';
 
 const record = (epoch: number, testError: number, trainError: number): EpochRecord => ({
   epoch,
@@ -148,20 +149,9 @@ describe('mnist1d-width preset', () => {
       evalEvery: 1,
       seeds: 2,
     });
-    const loadDataset = loadDatasetByName;
-    const whole = await mnist1dWidthPreset.run(tiny, { loadDataset });
-    const partsSeen: number[][] = [];
-    const split = await mnist1dWidthPreset.run(tiny, {
-      loadDataset,
-      partLanes: 2,
-      runParts: async (name, parts) => {
-        expect(name).toBe('mnist1d-width');
-        partsSeen.push(...parts.map((p) => p.widths as number[]));
-        return Promise.all(
-          parts.map((p) => mnist1dWidthPreset.runPart?.(mnist1dWidthPreset.resolve(p), { loadDataset })),
-        );
-      },
-    });
+    const whole = await mnist1dWidthPreset.run(tiny, { loadDataset: loadDatasetByName });
+    const { context, partsSeen } = partsInThisProcess(mnist1dWidthPreset, 2);
+    const split = await mnist1dWidthPreset.run(tiny, context);
     expect(partsSeen).toEqual([[8], [2, 4]]);
     expect(split.points).toEqual(whole.points);
   });

@@ -44,6 +44,24 @@ export function start(args: string[], options: SpawnOptions & { unprivileged?: b
   return { child, output: () => ({ stdout, stderr }), exited };
 }
 
+/**
+ * `ddlab run` of a spec into store `db` (run directory `dir/out`, no progress bar) on `workers`
+ * workers; throws with its stderr unless it exits 0, else returns its stdout.
+ */
+export async function runSpec(
+  dir: string,
+  spec: object,
+  db: string,
+  workers: string,
+  extra: string[] = [],
+): Promise<string> {
+  const args = ['run', writeSpec(dir, spec), '--db', db, '--out', join(dir, 'out'), '--no-progress'];
+  const child = start([...args, '--workers', workers, ...extra]);
+  const { code } = await child.exited;
+  if (code !== 0) throw new Error(`ddlab run exited with ${code}: ${child.output().stderr}`);
+  return child.output().stdout;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves when `predicate` holds, polling; rejects after `timeoutMs`. */

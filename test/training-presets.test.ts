@@ -9,6 +9,7 @@ import { markMoreDataHurts } from '../src/experiments/networks/samplewise.js';
 import { figureFor } from '../src/report/figures.js';
 import { loadDatasetByName } from '../src/sweep/dataset-files.js';
 import { compileVegaLite } from './helpers.js';
+import { partsInThisProcess } from './width-parts.js';
 
 async function run(name: string, config: Config): Promise<{ config: Config; result: PresetResult }> {
   const preset = presetNamed(name);
@@ -38,18 +39,9 @@ describe('mlp-width', () => {
   it('split over parts (runParts, one lane per core) gives the rows of one process, to f32 rounding', async () => {
     const preset = presetNamed('mlp-width');
     const config = preset.resolve({ ...TINY, widths: [2, 16, 64, 8] });
-    const loadDataset = loadDatasetByName;
-    const whole = await preset.run(config, { loadDataset });
-    const partsSeen: number[][] = [];
-    const split = await preset.run(config, {
-      loadDataset,
-      partLanes: 2,
-      runParts: async (name, parts) => {
-        expect(name).toBe('mlp-width');
-        partsSeen.push(...parts.map((p) => p.widths as number[]));
-        return Promise.all(parts.map((p) => preset.runPart?.(preset.resolve(p), { loadDataset })));
-      },
-    });
+    const whole = await preset.run(config, { loadDataset: loadDatasetByName });
+    const { context, partsSeen } = partsInThisProcess(preset, 2);
+    const split = await preset.run(config, context);
     // By parameter count, the largest first onto the lighter lane: 64 alone, the rest together.
     expect(partsSeen).toEqual([[64], [2, 8, 16]]);
     // Other ensembles, other GEMM shapes: the golden record's tolerance for f32 networks (1e-5
