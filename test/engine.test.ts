@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { gemm, gemmAdd, gramOfColumns, gramOfRows } from '../src/engine/gemm.js';
+import { gemm, gemmAdd, gramOfColumns, gramOfRows, subtractProductSum } from '../src/engine/gemm.js';
 import { cholesky, solveRightTransposed } from '../src/engine/cholesky.js';
 import {
   choleskySolve,
@@ -83,6 +83,55 @@ describe('gemm', () => {
     const a = randomMatrix(4, 4, 1);
     await expect(gemm(a, a, { into: randomMatrix(4, 5, 2) })).rejects.toThrow(/output is 4x5, expected 4x4/);
     await expect(gemm(a, randomMatrix(4, 4, 3), { into: a })).rejects.toThrow(/must not share storage/);
+  });
+});
+
+describe('subtractProductSum', () => {
+  // 19 products of inner sizes 1…13, P and Q views into one buffer each (Q's rows among P's, as a
+  // Cholesky panel's are): more than one call's chain of 16.
+  const [m, n] = [37, 11];
+  const pairs = Array.from({ length: 19 }, (_, i) => {
+    const k = 1 + ((i * 7) % 13);
+    const buffer = randomMatrix(m + 5, k, 100 + i).data;
+    const p = { rows: m, cols: k, data: buffer.subarray(5 * k) };
+    const q = { rows: n, cols: k, data: buffer.subarray(5 * k, (5 + n) * k) };
+    return [p, q] as const;
+  });
+  const expected = (c: ReturnType<typeof randomMatrix>) => {
+    const out = { ...c, data: c.data.slice() };
+    for (const [p, q] of pairs) {
+      const pq = naiveMatmul(p, q, false, true);
+      pq.data.forEach((v, i) => (out.data[i] -= v));
+    }
+    return out;
+  };
+
+  it('is C − Σ P·Qᵀ, in place too, with the same bits however the chain is cut into calls', async () => {
+    const c = randomMatrix(m, n, 7);
+    const into = randomMatrix(m, n, 8);
+    expect(await subtractProductSum(c, pairs, into)).toBe(into);
+    expect(maxAbsDiff(into, expected(c))).toBeLessThan(TOL);
+    const inPlace = { ...c, data: c.data.slice() };
+    await subtractProductSum(inPlace, pairs, inPlace);
+    expect(inPlace.data).toEqual(into.data);
+    const cut = { ...c, data: c.data.slice() };
+    await subtractProductSum(cut, pairs.slice(0, 10), cut);
+    await subtractProductSum(cut, pairs.slice(10), cut);
+    expect(cut.data).toEqual(into.data);
+  });
+
+  it('copies C when there is nothing to subtract, and refuses bad shapes and shared storage', async () => {
+    const c = randomMatrix(m, n, 9);
+    const into = randomMatrix(m, n, 10);
+    const empty = { rows: m, cols: 0, data: new Float64Array(0) };
+    await subtractProductSum(c, [[empty, { ...empty, rows: n }]], into);
+    expect(into.data).toEqual(c.data);
+    await expect(subtractProductSum(c, [[pairs[0][1], pairs[0][1]]], into)).rejects.toThrow(
+      /P is 11x1 and Q 11x1, expected 37xk and 11xk/,
+    );
+    const [p, q] = pairs[5]; // k = 10: its buffer holds an m × n output
+    const sharing = { rows: m, cols: n, data: new Float64Array(p.data.buffer, 0, m * n) };
+    await expect(subtractProductSum(c, [[p, q]], sharing)).rejects.toThrow(/must not share storage/);
   });
 });
 

@@ -98,3 +98,66 @@ function overlaps(x: Float64Array, y: Float64Array): boolean {
   const [x0, y0] = [x.byteOffset, y.byteOffset];
   return x0 < y0 + y.byteLength && y0 < x0 + x.byteLength;
 }
+
+/** The most products one call chains: one session per chain length up to this, longer sums take more calls. */
+const CHAIN = 16;
+
+/**
+ * C − Σᵢ Pᵢ·Qᵢᵀ, written into `into` (which may be C itself, never a P or Q). Each product is a Gemm
+ * node that adds into the previous one's result, so every operand can be a view into a buffer of its
+ * own: the left-looking Cholesky reads the factor's column panels where they lie instead of copying
+ * them side by side. The chain gives the same bits however it is cut into calls (each node reads
+ * the f64 result of the one before).
+ */
+export async function subtractProductSum(
+  c: Matrix,
+  pairs: readonly (readonly [Matrix, Matrix])[],
+  into: Matrix,
+): Promise<Matrix> {
+  const [m, n] = [c.rows, c.cols];
+  if (into.rows !== m || into.cols !== n || into.data.length !== m * n)
+    throw new Error(`subtractProductSum: the output is ${into.rows}x${into.cols}, expected ${m}x${n}`);
+  for (const [p, q] of pairs) {
+    if (p.rows !== m || q.rows !== n || p.cols !== q.cols)
+      throw new Error(
+        `subtractProductSum: P is ${p.rows}x${p.cols} and Q ${q.rows}x${q.cols}, expected ${m}xk and ${n}xk`,
+      );
+    if (overlaps(into.data, p.data) || overlaps(into.data, q.data))
+      throw new Error('subtractProductSum: the output must not share storage with a P or Q');
+  }
+  const products = pairs.filter(([p]) => p.cols > 0); // ORT rejects empty inner dimensions
+  if (products.length === 0 || m === 0 || n === 0) {
+    if (into.data !== c.data) into.data.set(c.data);
+    return into;
+  }
+  let sum = c;
+  for (let start = 0; start < products.length; start += CHAIN) {
+    const chunk = products.slice(start, start + CHAIN);
+    const session = await chainSession(chunk.length);
+    const feeds: Record<string, ReturnType<typeof matrixTensor>> = { C: matrixTensor(sum) };
+    chunk.forEach(([p, q], i) => {
+      feeds[`P${i}`] = matrixTensor(p);
+      feeds[`Q${i}`] = matrixTensor(q);
+    });
+    sum = await runIntoMatrix(session, feeds, into);
+  }
+  return sum;
+}
+
+function chainSession(length: number) {
+  return cachedSession(
+    `gemm-chain:${length}`,
+    () => {
+      const g = new GraphBuilder('gemm-chain');
+      let y = g.input('C', 'float64', ['m', 'n']);
+      for (let i = 0; i < length; i++) {
+        const p = g.input(`P${i}`, 'float64', ['m', `k${i}`]);
+        const q = g.input(`Q${i}`, 'float64', ['n', `k${i}`]);
+        y = g.node('Gemm', [p, q, y], { transB: 1, alpha: { float: -1 }, beta: { float: 1 } });
+      }
+      g.output(y, 'Y', 'float64', ['m', 'n']);
+      return g;
+    },
+    { arena: false, spin: false },
+  );
+}
