@@ -14,7 +14,7 @@
 import { Rng, Streams } from '../engine/random.js';
 import { lanczosTop } from '../fit/lanczos.js';
 import type { EnsemblePlan } from '../fit/train/ensemble-plan.js';
-import type { Parameters } from '../fit/train/initialize.js';
+import { memberParameters, type Parameters } from '../fit/train/initialize.js';
 
 /** One dense layer of one network: W (rows = inputs, cols = outputs, row-major) and its biases. */
 export interface DenseLayer {
@@ -24,28 +24,21 @@ export interface DenseLayer {
   b: Float64Array;
 }
 
-/** Member m's dense layers, cut out of the ensemble layout (shared, block-diagonal, stacked or segmented). */
+/** Member m's dense layers, cut out of the ensemble layout (memberParameters reads every layout). */
 export function memberLayers(plan: EnsemblePlan, params: Parameters, m: number): DenseLayer[] {
   if (!(Number.isInteger(m) && m >= 0 && m < plan.members.length))
     throw new Error(`member must be an integer in [0, ${plan.members.length}), got ${m}`);
-  return plan.layers.map((layer, l) => {
+  plan.layers.forEach((layer, l) => {
     if (layer.kind !== 'dense')
       throw new Error(`norm capacity measures are defined for MLPs here; layer ${l} is ${layer.kind}`);
-    const rows = layer.sharedInput ? layer.inPerMember[0] : layer.inPerMember[m];
-    const cols = layer.outPerMember[m];
-    const colStart = layer.outPerMember.slice(0, m).reduce((a, b) => a + b, 0);
-    const rowStart = layer.sharedInput ? 0 : layer.inPerMember.slice(0, m).reduce((a, b) => a + b, 0);
-    const w = new Float64Array(rows * cols);
-    const src = params.w[l];
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++)
-        w[i * cols + j] = layer.stacked
-          ? src[(m * rows + i) * cols + j]
-          : layer.segmented
-            ? src[(rowStart + i) * cols + j]
-            : src[(rowStart + i) * layer.outTotal + colStart + j];
-    return { rows, cols, w, b: params.b[l].slice(colStart, colStart + cols) };
   });
+  const own = memberParameters(plan, params, m);
+  return plan.layers.map((layer, l) => ({
+    rows: layer.sharedInput ? layer.inTotal : layer.inPerMember[m],
+    cols: layer.outPerMember[m],
+    w: own.w[l],
+    b: own.b[l],
+  }));
 }
 
 /** The ℓ2 path norm (biases as paths from a constant unit): √(Σ v_L), see the file's head. */
