@@ -52,13 +52,16 @@ export function emitSharpnessAwareGradients(
 ): Gradients {
   const members = plan.members.length;
   // ‖g‖² per member: per-slot sums, then summed into members by one-hot (slots × members) matrices.
-  const perMember = plan.layers.flatMap((layer, l) => [
-    g.node('MatMul', [
-      memberSlotSquares(g, layer, grads.w[l]),
-      oneHot(g, dtype, memberBroadcast(layer).owner, members),
-    ]),
-    g.node('MatMul', [g.node('Mul', [grads.b[l], grads.b[l]]), oneHot(g, dtype, layer.owner, members)]),
-  ]);
+  const perMember = plan.layers.flatMap((layer, l) => {
+    const unitsToMembers = oneHot(g, dtype, layer.owner, members);
+    const { owner } = memberBroadcast(layer);
+    // Per output unit, the weights' slots are the biases' own: one matrix serves both.
+    const slotsToMembers = owner === layer.owner ? unitsToMembers : oneHot(g, dtype, owner, members);
+    return [
+      g.node('MatMul', [memberSlotSquares(g, layer, grads.w[l]), slotsToMembers]),
+      g.node('MatMul', [g.node('Mul', [grads.b[l], grads.b[l]]), unitsToMembers]),
+    ];
+  });
   const norm = g.node('Sqrt', [g.node('Sum', perMember)]);
   const zero = g.scalar(dtype, 0);
   // ρ/‖g‖, and 0 where ‖g‖ = 0 (Where picks it, so the ∞ of ρ/0 never reaches a parameter).
@@ -71,10 +74,9 @@ export function emitSharpnessAwareGradients(
   plan.layers.forEach((layer, l) => {
     const unitScale = g.node('Gather', [scale, g.ints(Array.from(layer.owner))]);
     const { owner, shape } = memberBroadcast(layer);
-    const weightScale = g.node('Reshape', [
-      g.node('Gather', [scale, g.ints(Array.from(owner))]),
-      g.ints(shape),
-    ]);
+    const slotScale =
+      owner === layer.owner ? unitScale : g.node('Gather', [scale, g.ints(Array.from(owner))]);
+    const weightScale = g.node('Reshape', [slotScale, g.ints(shape)]);
     at.w.push(g.node('Add', [params.w[l], g.node('Mul', [grads.w[l], weightScale])]));
     at.b.push(g.node('Add', [params.b[l], g.node('Mul', [grads.b[l], unitScale])]));
   });

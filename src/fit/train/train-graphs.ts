@@ -4,7 +4,7 @@
 // (The evaluation graph, per-member loss and correct predictions, is in src/probes/evaluation.ts.)
 import { GraphBuilder } from '../../engine/onnx-graph.js';
 import { cachedSession, type EngineSettings } from '../../engine/session-cache.js';
-import { memberBroadcast, weightShape, type EnsemblePlan, type LayerPlan } from './ensemble-plan.js';
+import { memberBroadcast, weightShape, type EnsemblePlan } from './ensemble-plan.js';
 import {
   biasName,
   declareNetworkInputs,
@@ -35,11 +35,6 @@ export const lrBiasName = (l: number): string => `lr_${biasName(l)}`;
 export const stateName = (slot: string, param: string): string => `${slot}_${param}`;
 export const nextName = (name: string): string => `next_${name}`;
 export const gradName = (param: string): string => `grad_${param}`;
-
-/** The shape of a weight's learning-rate tensor: one rate per member, broadcast (memberBroadcast). */
-export function lrWeightShape(layer: LayerPlan): number[] {
-  return memberBroadcast(layer).shape;
-}
 
 /** Input and output names of sub-step s of a multi-step graph ('' for the first). */
 export const subStep = (name: string, s: number): string => (s === 0 ? name : `${name}_s${s}`);
@@ -155,7 +150,8 @@ export function trainStepSession(
                 )
               : plain;
         plan.layers.forEach((layer, l) => {
-          const lrW = g.input(subStep(lrWeightName(l), s), dtype, lrWeightShape(layer));
+          // One rate per member, broadcast over the layer's weights (the trainer feeds them so).
+          const lrW = g.input(subStep(lrWeightName(l), s), dtype, memberBroadcast(layer).shape);
           const lrB = g.input(subStep(lrBiasName(l), s), dtype, [layer.outTotal]);
           if (fused.has(l)) {
             const scaled = g.node('Mul', [grads.dz[l], lrW]);

@@ -39,7 +39,6 @@ import {
   gradientSession,
   lrBiasName,
   lrWeightName,
-  lrWeightShape,
   nextName,
   stateName,
   subStep,
@@ -323,8 +322,8 @@ export class EnsembleTrainer implements TrainedNetworks {
     const feeds: Record<string, OrtTensor> = {};
     const rate = (m: number) => (this.frozen.has(m) ? 0 : this.members[m].lr * factor);
     this.plan.layers.forEach((layer, l) => {
-      const weightRates = Float64Array.from(memberBroadcast(layer).owner, rate);
-      feeds[lrWeightName(l)] = tensor(dtype, weightRates, lrWeightShape(layer));
+      const { owner, shape } = memberBroadcast(layer);
+      feeds[lrWeightName(l)] = tensor(dtype, Float64Array.from(owner, rate), shape);
       feeds[lrBiasName(l)] = tensor(dtype, Float64Array.from(layer.owner, rate), [layer.outTotal]);
     });
     this.rates = { key, feeds };
