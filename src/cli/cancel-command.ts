@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Store } from '../store/store.js';
-import { removeWaitingJobs, requestCancel } from '../sweep/redis-cancel.js';
+import { cancelSweep } from '../sweep/redis-cancel.js';
 import { jobIdOf, trialQueueName } from '../sweep/redis-job.js';
 import { codeVersion } from './provenance.js';
 
@@ -38,9 +38,10 @@ export function registerCancelCommand(program: Command): void {
       const queue = new Queue(trialQueueName(version), { connection });
       try {
         await ensureReachable(connection, o.redis);
-        await requestCancel(connection, sweep.id);
-        const { removed, running } = await removeWaitingJobs(
+        const { removed, running } = await cancelSweep(
+          connection,
           queue,
+          sweep.id,
           trials.map((t) => jobIdOf(t, version)),
         );
         const still = running ? `; ${running} running trial(s) finish on their workers` : '';

@@ -22,10 +22,37 @@ export async function removeWaitingJobs(queue: Queue, jobIds: Iterable<string>):
   for (const id of jobIds) {
     const state = await queue.getJobState(id);
     if (state === 'active') count.running++;
-    // remove() refuses a job that a worker locked meanwhile: that one is running.
-    else if (NOT_STARTED.has(state)) count[(await queue.remove(id)) === 1 ? 'removed' : 'running']++;
+    else if (NOT_STARTED.has(state)) {
+      if ((await queue.remove(id)) === 1) count.removed++;
+      // remove() refuses a job that a worker took meanwhile (running, maybe done by now), or
+      // one that another canceller removed first (gone).
+      else if ((await queue.getJobState(id)) !== 'unknown') count.running++;
+    }
   }
   return count;
+}
+
+/**
+ * Cancels a sweep from any shell: marks it cancelled, then removes its waiting jobs. A coordinator
+ * that runs the sweep sees the marker and removes the same jobs itself, maybe first; so a job
+ * counts as removed when it was waiting before the marker and is gone after, whoever removed it.
+ */
+export async function cancelSweep(
+  connection: Redis,
+  queue: Queue,
+  sweepId: string,
+  jobIds: Iterable<string>,
+): Promise<Removed> {
+  const ids = [...jobIds];
+  const statesOf = () => Promise.all(ids.map((id) => queue.getJobState(id)));
+  const before = await statesOf();
+  await requestCancel(connection, sweepId);
+  await removeWaitingJobs(queue, ids);
+  const after = await statesOf();
+  return {
+    removed: ids.filter((_, i) => NOT_STARTED.has(before[i]) && after[i] === 'unknown').length,
+    running: after.filter((s) => s === 'active').length,
+  };
 }
 
 /** Marks the sweep cancelled (first, so a coordinator does not enqueue what is removed next). */
