@@ -56,7 +56,7 @@ export async function cancelSweep(
 }
 
 /** Marks the sweep cancelled (first, so a coordinator does not enqueue what is removed next). */
-export async function requestCancel(connection: Redis, sweepId: string): Promise<void> {
+async function requestCancel(connection: Redis, sweepId: string): Promise<void> {
   await connection.set(markerOf(sweepId), new Date().toISOString(), 'EX', DAY_SECONDS);
 }
 
